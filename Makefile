@@ -1,0 +1,47 @@
+# SC-WRES reporting workbook. `make` (or `make help`) lists the targets.
+.DEFAULT_GOAL := help
+SHELL := /bin/bash
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+LA ?= norfolk
+PERIOD ?=
+AUDIENCE ?= public
+
+.PHONY: help report test lab clean lint data
+
+help: ## list the targets
+	@echo "SC-WRES reporting workbook"
+	@echo
+	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-10s %s\n", $$1, $$2}'
+	@echo
+	@echo "Variables: LA=<council> PERIOD=<yyyy> AUDIENCE=public|internal"
+
+$(STAMP): requirements.txt constraints.txt pyproject.toml
+	@echo "Setting up the environment in $(VENV) (first run only; a few minutes)..."
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -c constraints.txt -r requirements.txt
+	$(PY) -m pip install --quiet --no-deps -e .
+	$(PY) -m ipykernel install --sys-prefix --name scwres --display-name "Python (SC-WRES)" >/dev/null
+	@touch $@
+
+report: $(STAMP) ## build one council's report: make report LA=norfolk [PERIOD=2024] [AUDIENCE=internal]
+	$(PY) -m scwres.run report --la "$(LA)" --period "$(PERIOD)" --audience "$(AUDIENCE)"
+
+test: $(STAMP) ## run every test (unit, property, end-to-end, accessibility)
+	$(PY) -m pytest -n 2 --dist loadgroup
+
+lab: $(STAMP) ## open JupyterLab on the notebooks
+	$(VENV)/bin/jupyter lab notebooks
+
+data: $(STAMP) ## re-create the illustrative returns and params from the seeded generator
+	$(PY) -m scwres.illustrative
+
+lint: $(STAMP) ## ruff on the code and tests
+	$(VENV)/bin/ruff check lib tests
+
+clean: ## remove build outputs and reports (keeps the environment)
+	rm -rf build reports

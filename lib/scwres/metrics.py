@@ -1,0 +1,219 @@
+"""The nine SC-WRES metrics, computed exactly as metrics.md defines them.
+
+Input: the typed tables of one return and the council's params. Output: the
+metrics table (one row per service, metric and breakdown) whose columns are
+the pipeline's contract. ``all`` is always computed from summed counts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable
+
+import pandas as pd
+
+from .disclosure import flag_suppressed
+from .schema import SUBGROUPS
+from .schema import ethnic_group, subgroup as subgroup_of
+from .stats import RelativeLikelihood, assess, relative_likelihood, trend, wilson
+
+COLUMNS = [
+    "la", "period", "service", "metric", "breakdown",
+    "events_me", "base_me", "events_white", "base_white",
+    "rate_me", "rate_white", "value", "ci_low", "ci_high",
+    "assessment", "trend", "suppressed",
+]
+SERVICE_ROWS = ("adults", "children", "all")
+
+
+@dataclass(frozen=True)
+class RLSpec:
+    """Where an RL metric's events and base come from."""
+
+    metric: str
+    events: Callable[[dict[str, pd.DataFrame], dict[str, Any]], pd.DataFrame]
+    base: Callable[[dict[str, pd.DataFrame], dict[str, Any]], pd.DataFrame]
+
+
+def _column(table: str, col: str, where: dict[str, str] | None = None):
+    """A (service, ethnicity, n) frame of one count column, optionally filtered."""
+
+    def pick(tables: dict[str, pd.DataFrame], params: dict[str, Any]) -> pd.DataFrame:
+        frame = tables[table]
+        for key, value in (where or {}).items():
+            frame = frame[frame[key] == value]
+        return frame[["service", "ethnicity"]].assign(n=frame[col].to_numpy())
+
+    return pick
+
+
+def _leaver_base(tables: dict[str, pd.DataFrame], params: dict[str, Any]) -> pd.DataFrame:
+    """Headcount, plus leavers when params say ``leaver_base: snapshot_plus_leavers``."""
+    base = _column("workforce", "headcount")(tables, params)
+    if params.get("leaver_base") == "snapshot_plus_leavers":
+        base = pd.concat([base, _column("events", "leavers")(tables, params)])
+    return base
+
+
+RL_SPECS: tuple[RLSpec, ...] = (
+    RLSpec("m2", _column("recruitment", "appointed"), _column("recruitment", "shortlisted")),
+    RLSpec("m3", _column("events", "disciplinary"), _column("workforce", "headcount")),
+    RLSpec("m4", _column("events", "ftp"), _column("workforce", "headcount", {"regulated": "yes"})),
+    RLSpec("m5", _column("events", "cpd"), _column("workforce", "headcount")),
+    RLSpec("m6", _column("survey", "hba_public"), _column("survey", "respondents")),
+    RLSpec("m7_colleagues", _column("survey", "hba_colleagues"), _column("survey", "respondents")),
+    RLSpec("m7_managers", _column("survey", "hba_managers"), _column("survey", "respondents")),
+    RLSpec("m8", _column("events", "leavers"), _leaver_base),
+    RLSpec("m9", _column("workforce", "headcount", {"senior_manager": "yes"}), _column("workforce", "headcount")),
+)
+
+
+def group_totals(frame: pd.DataFrame, service: str, white_minorities_as_me: bool) -> dict[str, int]:
+    """Sum ``n`` for one service (or both for ``all``) by group and by sub-group.
+
+    Keys: ``me``, ``white``, ``unknown`` and ``subgroup:<name>``.
+    """
+    if service != "all":
+        frame = frame[frame["service"] == service]
+    out = {"me": 0, "white": 0, "unknown": 0, **{f"subgroup:{s}": 0 for s in SUBGROUPS}}
+    for code, n in frame.groupby("ethnicity")["n"].sum().items():
+        group = ethnic_group(code, white_minorities_as_me)
+        out[{"minority_ethnic": "me", "white": "white", "unknown": "unknown"}[group]] += int(n)
+        sub = subgroup_of(code, white_minorities_as_me)
+        if sub:
+            out[f"subgroup:{sub}"] += int(n)
+    return out
+
+
+def subgroups_in_use(params: dict[str, Any]) -> tuple[str, ...]:
+    """White minorities are a sub-group only when they are counted as minority ethnic."""
+    if params.get("white_minorities_as_minority_ethnic"):
+        return SUBGROUPS
+    return tuple(s for s in SUBGROUPS if s != "white_minorities")
+
+
+def _rate(events: int, base: int) -> float | None:
+    return events / base if base > 0 else None
+
+
+def _rl_row(service: str, metric: str, breakdown: str, a: int, n1: int, c: int, n2: int) -> dict[str, Any]:
+    rl = relative_likelihood(a, n1, c, n2)
+    return {
+        "service": service, "metric": metric, "breakdown": breakdown,
+        "events_me": a, "base_me": n1, "events_white": c, "base_white": n2,
+        "rate_me": _rate(a, n1), "rate_white": _rate(c, n2),
+        "value": rl.value, "ci_low": rl.ci_low, "ci_high": rl.ci_high,
+        "assessment": assess(metric, rl), "_rl": rl,
+    }
+
+
+def _share_row(service: str, metric: str, breakdown: str, a: int, n1: int, c: int, n2: int) -> dict[str, Any]:
+    """A minority ethnic share row: value = a / (a + c) with a Wilson interval."""
+    interval = wilson(a, a + c)
+    return {
+        "service": service, "metric": metric, "breakdown": breakdown,
+        "events_me": a, "base_me": n1, "events_white": c, "base_white": n2,
+        "rate_me": _rate(a, n1), "rate_white": _rate(c, n2),
+        "value": _rate(a, a + c),
+        "ci_low": interval[0] if interval else None, "ci_high": interval[1] if interval else None,
+        "assessment": "", "_rl": None,
+    }
+
+
+def rl_rows(tables: dict[str, pd.DataFrame], params: dict[str, Any]) -> list[dict[str, Any]]:
+    """m2-m9 relative likelihoods, overall and by sub-group, for each service."""
+    wm = bool(params.get("white_minorities_as_minority_ethnic"))
+    rows = []
+    for spec in RL_SPECS:
+        events, base = spec.events(tables, params), spec.base(tables, params)
+        for service in SERVICE_ROWS:
+            ev, bs = group_totals(events, service, wm), group_totals(base, service, wm)
+            rows.append(_rl_row(service, spec.metric, "overall", ev["me"], bs["me"], ev["white"], bs["white"]))
+            for sub in subgroups_in_use(params):
+                key = f"subgroup:{sub}"
+                rows.append(_rl_row(service, spec.metric, key, ev[key], bs[key], ev["white"], bs["white"]))
+    return rows
+
+
+def m1_rows(tables: dict[str, pd.DataFrame], params: dict[str, Any]) -> list[dict[str, Any]]:
+    """m1: minority ethnic share of each pay band, and the share of the whole workforce."""
+    wm = bool(params.get("white_minorities_as_minority_ethnic"))
+    staff = _column("workforce", "headcount")(tables, params)
+    bands = tables["workforce"]["pay_band"].to_numpy()
+    rows = []
+    for service in SERVICE_ROWS:
+        total = group_totals(staff, service, wm)
+        rows.append(_share_row(service, "m1", "overall", total["me"], total["me"], total["white"], total["white"]))
+        for band in params["pay_bands"]:
+            inband = group_totals(staff[bands == band], service, wm)
+            rows.append(_share_row(service, "m1", band, inband["me"], total["me"], inband["white"], total["white"]))
+    return rows
+
+
+def m9_share_rows(tables: dict[str, pd.DataFrame], params: dict[str, Any]) -> list[dict[str, Any]]:
+    """m9 (b) and (c): minority ethnic share of senior managers, the workforce and the population."""
+    wm = bool(params.get("white_minorities_as_minority_ethnic"))
+    staff = _column("workforce", "headcount")(tables, params)
+    senior = _column("workforce", "headcount", {"senior_manager": "yes"})(tables, params)
+    population = tables.get("population")
+    rows = []
+    for service in SERVICE_ROWS:
+        total, top = group_totals(staff, service, wm), group_totals(senior, service, wm)
+        rows.append(_share_row(service, "m9", "senior_share", top["me"], total["me"], top["white"], total["white"]))
+        rows.append(_share_row(service, "m9", "workforce_share", total["me"], total["me"], total["white"],
+                               total["white"]))
+        if population is not None and not population.empty:
+            pop = group_totals(population.assign(service=service, n=population["population"]), service, wm)
+            rows.append(_share_row(service, "m9", "population_share", pop["me"], pop["me"], pop["white"],
+                                   pop["white"]))
+    return rows
+
+
+def metric_rows(tables: dict[str, pd.DataFrame], params: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every row of the metrics table for one return, before trends and suppression."""
+    return m1_rows(tables, params) + rl_rows(tables, params) + m9_share_rows(tables, params)
+
+
+def add_trends(rows: list[dict[str, Any]], previous: list[dict[str, Any]] | None) -> None:
+    """Set ``trend`` on RL rows by comparing with the same row of the previous period."""
+    before: dict[tuple[str, str, str], RelativeLikelihood] = {
+        (r["service"], r["metric"], r["breakdown"]): r["_rl"] for r in previous or [] if r["_rl"] is not None
+    }
+    for row in rows:
+        if row["_rl"] is None:
+            row["trend"] = ""
+            continue
+        key = (row["service"], row["metric"], row["breakdown"])
+        old = before.get(key) if previous is not None else None
+        row["trend"] = trend(row["metric"], row["_rl"], old) if (previous is None or old) else "no_previous_period"
+
+
+def metrics_table(la: str, period: str, tables: dict[str, pd.DataFrame], params: dict[str, Any],
+                  previous_tables: dict[str, pd.DataFrame] | None = None) -> pd.DataFrame:
+    """The metrics table for one council and period, sorted and with every contract column."""
+    rows = metric_rows(tables, params)
+    previous = metric_rows(previous_tables, params) if previous_tables is not None else None
+    add_trends(rows, previous)
+    frame = pd.DataFrame(rows).drop(columns="_rl")
+    frame.insert(0, "la", la)
+    frame.insert(1, "period", str(period))
+    frame["suppressed"] = flag_suppressed(frame, int(params.get("suppression_threshold", 10)))
+    frame = frame.sort_values(["service", "metric", "breakdown"], kind="stable").reset_index(drop=True)
+    return frame[COLUMNS]
+
+
+def write_metrics_csv(frame: pd.DataFrame, path) -> None:
+    """Byte-stable CSV: full float precision, blanks for undefined, ``true``/``false`` flags."""
+    out = frame.copy()
+    out["suppressed"] = out["suppressed"].map({True: "true", False: "false"})
+    for col in ("rate_me", "rate_white", "value", "ci_low", "ci_high"):
+        out[col] = [("" if v is None or v != v else repr(float(v))) for v in out[col]]
+    out.to_csv(path, index=False, lineterminator="\n")
+
+
+def read_metrics_csv(path) -> pd.DataFrame:
+    """Read a metrics table back with the types the report needs."""
+    frame = pd.read_csv(path, dtype={"period": str, "assessment": str, "trend": str}, keep_default_na=False,
+                        na_values={c: [""] for c in ("rate_me", "rate_white", "value", "ci_low", "ci_high")})
+    frame["suppressed"] = frame["suppressed"].map({"true": True, "false": False, True: True, False: False})
+    return frame

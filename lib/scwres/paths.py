@@ -1,0 +1,47 @@
+"""The one place that knows where things live, so no module builds a path by hand.
+
+Every path can be moved with an environment variable (``SCWRES_ROOT`` for the
+whole tree, or one per folder) so tests and the batch runner can point the
+pipeline at a temporary copy without touching the shipped data.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+ROOT = Path(os.environ.get("SCWRES_ROOT", Path(__file__).resolve().parents[2]))
+
+
+def _dir(env: str, default: Path) -> Path:
+    return Path(os.environ.get(env, default))
+
+
+RAW_DIR = _dir("SCWRES_RAW_DIR", ROOT / "data" / "raw")
+PARAMS_DIR = _dir("SCWRES_PARAMS_DIR", ROOT / "params")
+COMMENTARY_DIR = _dir("SCWRES_COMMENTARY_DIR", PARAMS_DIR / "commentary")
+BUILD_DIR = _dir("SCWRES_BUILD_DIR", ROOT / "build")
+REPORTS_DIR = _dir("SCWRES_REPORTS_DIR", ROOT / "reports")
+REFERENCE_DIR = ROOT / "data" / "reference"
+NOTEBOOKS_DIR = ROOT / "notebooks"
+NATIONAL_FIGURES = REFERENCE_DIR / "national-headlines.csv"
+
+
+def return_dir(la: str, period: str, raw_dir: Path | None = None) -> Path:
+    """Folder holding one council's return for one period."""
+    return (raw_dir or RAW_DIR) / la / str(period)
+
+
+def params_file(la: str, params_dir: Path | None = None) -> Path:
+    """The council's params YAML."""
+    return (params_dir or PARAMS_DIR) / f"{la}.yml"
+
+
+def build_dir(la: str, period: str, build_root: Path | None = None) -> Path:
+    """Where executed notebooks and intermediate tables for one run go."""
+    return (build_root or BUILD_DIR) / la / str(period)
+
+
+def report_dir(la: str, period: str, reports_root: Path | None = None) -> Path:
+    """Where the published HTML for one council and period goes."""
+    return (reports_root or REPORTS_DIR) / la / str(period)

@@ -1,0 +1,66 @@
+"""Problems found in a return, and the error that carries them.
+
+A problem is written for the council analyst who fixes the spreadsheet: where
+(file, sheet, line, column), what (the value) and one sentence saying what to
+change. Collecting them rather than raising on the first lets one run report
+every fault at once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One fault or warning in a return or params file."""
+
+    severity: str  # "error" or "warning"
+    file: str
+    line: int | None
+    column: str | None
+    value: str | None
+    message: str
+    sheet: str | None = None
+
+    def where(self) -> str:
+        """``recruitment.csv line 7`` / ``return.xlsx sheet recruitment row 7``."""
+        place = self.file
+        if self.sheet:
+            place += f" sheet {self.sheet}"
+        if self.line is not None:
+            place += f" {'row' if self.sheet else 'line'} {self.line}"
+        return place
+
+    def __str__(self) -> str:
+        return f"{self.severity.upper()} {self.where()}: {self.message}"
+
+    def as_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+
+class ReturnError(Exception):
+    """Raised when a return has errors: carries every problem, not only the first."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        errors = [p for p in problems if p.severity == "error"]
+        lines = "\n".join(str(p) for p in errors[:50])
+        more = f"\n... and {len(errors) - 50} more" if len(errors) > 50 else ""
+        super().__init__(f"The return has {len(errors)} error(s):\n{lines}{more}")
+
+
+class UnknownCouncilError(Exception):
+    """No params file / data for the council asked for."""
+
+
+class UnknownPeriodError(Exception):
+    """The council has no such period."""
+
+
+def errors(problems: list[Problem]) -> list[Problem]:
+    return [p for p in problems if p.severity == "error"]
+
+
+def warnings(problems: list[Problem]) -> list[Problem]:
+    return [p for p in problems if p.severity == "warning"]

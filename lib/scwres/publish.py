@@ -1,0 +1,50 @@
+"""Turning an executed report notebook into one published HTML file, safely.
+
+The export hides code, prompts and the injected-parameters cell, uses the
+project's own template (no CDN scripts), and is written to a temporary file
+that replaces the published one only when everything succeeded, so a failed
+run never leaves a half-written report or removes the last good one.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+TEMPLATE_DIR = Path(__file__).parent / "templates"
+TEMPLATE_NAME = "scwres"
+REMOVE_TAGS = ("injected-parameters", "parameters", "remove-cell")
+
+
+def export_html(notebook: Path) -> str:
+    """The executed notebook as self-contained HTML with no input cells."""
+    import nbformat
+    from nbconvert import HTMLExporter
+    from traitlets.config import Config
+
+    config = Config()
+    config.TagRemovePreprocessor.enabled = True
+    config.TagRemovePreprocessor.remove_cell_tags = set(REMOVE_TAGS)
+    config.HTMLExporter.exclude_input = True
+    config.HTMLExporter.exclude_input_prompt = True
+    config.HTMLExporter.exclude_output_prompt = True
+    config.HTMLExporter.extra_template_basedirs = [str(TEMPLATE_DIR)]
+    config.HTMLExporter.template_name = TEMPLATE_NAME
+    exporter = HTMLExporter(config=config)
+    node = nbformat.read(notebook, as_version=4)
+    body, _ = exporter.from_notebook_node(node)
+    return body
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` via a temporary file in the same folder and a rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,113 @@
+"""Command line front door: ``python -m scwres.run report --la norfolk``.
+
+Runs the three notebooks in order with papermill (validate, calculate,
+report), keeps the executed notebooks under ``build/<la>/<period>/`` and
+publishes ``reports/<la>/<period>/report.html`` only when every step passed.
+Errors a person can fix (no such council, a bad return) are printed plainly
+with a non-zero exit, never as a stack trace.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from . import paths
+from .params import load_params, resolve_period
+from .problems import ReturnError, UnknownCouncilError, UnknownPeriodError
+from .publish import export_html, write_atomic
+
+NOTEBOOKS = ("1_validate_return", "2_calculate_metrics", "3_publish_report")
+KERNEL = "scwres"
+AUDIENCES = ("public", "internal")
+
+
+class RunFailed(Exception):
+    """A step failed in a way already explained to the user."""
+
+
+def kernel_name() -> str:
+    """The project's own kernel when registered (``make`` does it), else the default."""
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    return KERNEL if KERNEL in KernelSpecManager().find_kernel_specs() else "python3"
+
+
+def run_notebook(name: str, build: Path, parameters: dict[str, Any]) -> Path:
+    """Execute one notebook into the build folder; a failing cell becomes RunFailed."""
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    output = build / f"{name}.ipynb"
+    try:
+        papermill.execute_notebook(
+            str(paths.NOTEBOOKS_DIR / f"{name}.ipynb"), str(output), parameters=parameters,
+            kernel_name=kernel_name(), cwd=str(paths.NOTEBOOKS_DIR), progress_bar=False, log_output=False,
+            execution_timeout=600,
+        )
+    except PapermillExecutionError as exc:
+        raise RunFailed(f"{name} failed: {exc.ename}: {exc.evalue}\n(see the executed notebook {output})") from None
+    return output
+
+
+def print_problems(build: Path) -> None:
+    """Print the validation problems written by the validate notebook, if any."""
+    path = build / "problems.json"
+    if not path.exists():
+        return
+    problems = json.loads(path.read_text(encoding="utf-8"))
+    errors = [p for p in problems if p["severity"] == "error"]
+    if errors:
+        print(f"The return has {len(errors)} error(s); nothing was published:", file=sys.stderr)
+        for p in errors:
+            print(f"  {p['where']}: {p['message']}", file=sys.stderr)
+
+
+def build_report(la: str, period: str | None = None, audience: str = "public") -> Path:
+    """Run the whole pipeline for one council and period; return the published report path."""
+    params = load_params(la)
+    period = resolve_period(params, period)
+    if audience not in AUDIENCES:
+        raise RunFailed(f"AUDIENCE must be one of {', '.join(AUDIENCES)}, not '{audience}'.")
+    build = paths.build_dir(la, period)
+    build.mkdir(parents=True, exist_ok=True)
+    (build / "problems.json").unlink(missing_ok=True)
+    parameters = {"la": la, "period": period, "audience": audience}
+    try:
+        for name in NOTEBOOKS:
+            run_notebook(name, build, parameters)
+    except RunFailed:
+        print_problems(build)
+        raise
+    html = export_html(build / f"{NOTEBOOKS[-1]}.ipynb")
+    target = paths.report_dir(la, period) / ("report.html" if audience == "public" else "report-internal.html")
+    write_atomic(target, html)
+    return target
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="scwres", description="SC-WRES reporting workbook")
+    sub = parser.add_subparsers(dest="command", required=True)
+    report = sub.add_parser("report", help="build one council's report")
+    report.add_argument("--la", required=True)
+    report.add_argument("--period", default=None)
+    report.add_argument("--audience", default="public")
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "report":
+            target = build_report(args.la, args.period or None, args.audience)
+            print(f"Report written to {target.relative_to(paths.ROOT) if target.is_relative_to(paths.ROOT) else target}")
+    except (UnknownCouncilError, UnknownPeriodError, RunFailed) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2 if isinstance(exc, (UnknownCouncilError, UnknownPeriodError)) else 1
+    except ReturnError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

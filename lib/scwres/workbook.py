@@ -1,0 +1,35 @@
+"""One council's workbook: the periods it holds and its metrics for any of them.
+
+Joins params and returns so the notebooks, the batch runner and the tests
+compute a period's metrics the same way, trend included.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from .load import load_return
+from .metrics import metrics_table
+from .params import previous_period
+from .problems import ReturnError
+
+
+def previous_tables(la: str, period: str, params: dict[str, Any], raw_dir: Path | None = None
+                    ) -> dict[str, pd.DataFrame] | None:
+    """The previous period's return (for trends), or None when there is none or it has errors."""
+    before = previous_period(params, period)
+    if before is None:
+        return None
+    try:
+        return load_return(la, before, raw_dir, pay_bands=params["pay_bands"])
+    except ReturnError:
+        return None
+
+
+def calculate(la: str, period: str, params: dict[str, Any], raw_dir: Path | None = None) -> pd.DataFrame:
+    """The metrics table for one council and period, trend against the previous period."""
+    tables = load_return(la, period, raw_dir, pay_bands=params["pay_bands"])
+    return metrics_table(la, period, tables, params, previous_tables(la, period, params, raw_dir))
