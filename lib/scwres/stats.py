@@ -28,7 +28,10 @@ def wilson(events: int, base: int, z: float = Z95) -> tuple[float, float] | None
     denom = 1 + z * z / base
     centre = (p + z * z / (2 * base)) / denom
     half = z / denom * math.sqrt(p * (1 - p) / base + z * z / (4 * base * base))
-    return centre - half, centre + half
+    # The bounds are exactly 0 (x = 0) and 1 (x = n); say so rather than keep float noise.
+    low = 0.0 if events == 0 else centre - half
+    high = 1.0 if events == base else centre + half
+    return low, high
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,132 @@
+"""The one module that talks to great-expectations (GX Core 1.x).
+
+Validation describes its checks as plain ``Rule`` values and gets plain
+``Failure`` values back (which rule, which lines), so nothing else in the
+project depends on the GX API, and a GX upgrade touches only this file.
+
+GX is imported lazily, inside ``run_rules``: ``import great_expectations``
+costs seconds, and only the validation step needs it. Its usage analytics
+and progress bars are switched off so notebook outputs stay clean and no
+run phones home.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import pandas as pd
+
+LINE = "__line__"  # same name as scwres.load.LINE; repeated so this module stands alone
+
+RuleKind = Literal["columns", "not_empty", "in_set", "regex", "unique", "compound_unique", "a_at_most_b"]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One check on one frame, in project terms.
+
+    ``columns``: the frame's columns are exactly ``values``.
+    ``not_empty``: at least one row.
+    ``in_set``: every ``column`` value is one of ``values``.
+    ``regex``: every ``column`` value matches ``pattern``.
+    ``unique`` / ``compound_unique``: ``columns`` together identify a row.
+    ``a_at_most_b``: ``column`` <= ``other`` on every row where both are numbers.
+    """
+
+    kind: RuleKind
+    column: str | None = None
+    columns: tuple[str, ...] = ()
+    values: tuple[str, ...] = ()
+    pattern: str = ""
+    other: str | None = None
+
+
+@dataclass
+class Failure:
+    """A rule that did not hold: the lines (``__line__`` values) that break it."""
+
+    rule: Rule
+    lines: list[int] = field(default_factory=list)
+    observed: Any = None
+
+
+def _quiet_import() -> Any:
+    """Import GX with analytics off and without jsonschema's slow IRI grammar.
+
+    jsonschema imports ``rfc3987_syntax`` (if installed) only to check the
+    ``iri`` string format, which GX never uses; building its grammar takes
+    about 1.5 s. Marking it absent before the first import skips that cost.
+    """
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+    if "great_expectations" not in sys.modules and "jsonschema" not in sys.modules:
+        sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
+    import great_expectations as gx
+
+    return gx
+
+
+def _expectation(gxe: Any, rule: Rule) -> Any:
+    """The GX expectation that implements ``rule``."""
+    if rule.kind == "columns":
+        return gxe.ExpectTableColumnsToMatchSet(column_set=[*rule.values, LINE], exact_match=True)
+    if rule.kind == "not_empty":
+        return gxe.ExpectTableRowCountToBeBetween(min_value=1)
+    if rule.kind == "in_set":
+        return gxe.ExpectColumnValuesToBeInSet(column=rule.column, value_set=list(rule.values))
+    if rule.kind == "regex":
+        return gxe.ExpectColumnValuesToMatchRegex(column=rule.column, regex=rule.pattern)
+    if rule.kind == "unique":
+        return gxe.ExpectColumnValuesToBeUnique(column=rule.columns[0])
+    if rule.kind == "compound_unique":
+        return gxe.ExpectCompoundColumnsToBeUnique(column_list=list(rule.columns))
+    if rule.kind == "a_at_most_b":
+        return gxe.ExpectColumnPairValuesAToBeGreaterThanB(
+            column_A=rule.other, column_B=rule.column, or_equal=True, ignore_row_if="either_value_is_missing"
+        )
+    raise ValueError(f"unknown rule kind {rule.kind}")
+
+
+def run_rules(frames: dict[str, tuple[pd.DataFrame, list[Rule]]]) -> dict[str, list[Failure]]:
+    """Run each frame's rules as one GX suite; return the failures per frame name.
+
+    Every frame must carry a ``__line__`` column: GX reports the failing rows
+    by it, so problems can name the line. A rule that GX cannot evaluate (an
+    exception inside GX) is reported as a failure with no lines rather than
+    crashing the run.
+    """
+    frames = {name: (frame, rules) for name, (frame, rules) in frames.items() if rules}
+    if not frames:
+        return {}
+    gx = _quiet_import()
+    import great_expectations.expectations as gxe
+
+    context = gx.get_context(mode="ephemeral")
+    context.variables.progress_bars = {"globally": False, "metric_calculations": False, "profilers": False}
+    source = context.data_sources.add_pandas("scwres_return")
+    out: dict[str, list[Failure]] = {}
+    for name, (frame, rules) in frames.items():
+        batch_def = source.add_dataframe_asset(name).add_batch_definition_whole_dataframe("all")
+        expectations = []
+        for index, rule in enumerate(rules):
+            expectation = _expectation(gxe, rule)
+            expectation.meta = {"scwres_rule": index}
+            expectations.append(expectation)
+        suite = context.suites.add(gx.ExpectationSuite(name=f"scwres_{name}", expectations=expectations))
+        batch = batch_def.get_batch(batch_parameters={"dataframe": frame.reset_index(drop=True)})
+        result = batch.validate(
+            suite, result_format={"result_format": "COMPLETE", "unexpected_index_column_names": [LINE]}
+        )
+        # GX does not keep suite order in its results: match them back by the index in meta.
+        failures = []
+        for res in result.results:
+            if res.success:
+                continue
+            rule = rules[int(res.expectation_config.meta["scwres_rule"])]
+            details = res.result or {}
+            lines = [int(row[LINE]) for row in details.get("unexpected_index_list") or [] if LINE in row]
+            failures.append(Failure(rule, sorted(set(lines)), details.get("observed_value")))
+        out[name] = failures
+    return out

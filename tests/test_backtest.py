@@ -1,0 +1,95 @@
+"""Backtest: the whole pipeline (papermill, every notebook) on every illustrative return
+gives exactly the frozen metrics, and those agree with an independent calculation."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from conftest import COUNCILS, PERIODS
+from scipy.stats.contingency import relative_risk
+from statsmodels.stats.proportion import proportion_confint
+
+ROOT = Path(__file__).resolve().parents[1]
+TRUTH = Path(__file__).resolve().parent / "ground_truth"
+CASES = [(la, period) for la in COUNCILS for period in PERIODS]
+
+pytestmark = pytest.mark.xdist_group("pipeline")
+
+
+@pytest.mark.parametrize(("la", "period"), CASES)
+def test_metrics_csv_matches_ground_truth(built, la, period):
+    produced = built.metrics(la, period).read_bytes()
+    frozen = (TRUTH / la / period / "metrics.csv").read_bytes()
+    if produced != frozen:  # show which figures moved, not just that bytes differ
+        pd.testing.assert_frame_equal(pd.read_csv(built.metrics(la, period)), pd.read_csv(TRUTH / la / period / "metrics.csv"))
+    assert produced == frozen
+
+
+# An independent reading of metrics.md, sharing no code with lib/: groups by code prefix.
+WHITE = {"white_british", "white_irish", "white_gypsy_traveller", "white_roma", "white_other", "white"}
+
+
+def group_of(code: str) -> str:
+    return "unknown" if code == "not_stated" else ("white" if code in WHITE else "me")
+
+
+def independent(la: str, period: str) -> dict[tuple[str, str], tuple[int, int, int, int]]:
+    raw = ROOT / "data" / "raw" / la / period
+    wf = pd.read_csv(raw / "workforce.csv")
+    ev = pd.read_csv(raw / "events.csv")
+    rec = pd.read_csv(raw / "recruitment.csv")
+    sv = pd.read_csv(raw / "survey.csv")
+    plus_leavers = "snapshot_plus_leavers" in (ROOT / "params" / f"{la}.yml").read_text()
+    out = {}
+    for service in ("adults", "children", "all"):
+        def pick(frame):
+            frame = frame if service == "all" else frame[frame.service == service]
+            return frame.assign(g=frame.ethnicity.map(group_of))
+
+        w, e, r, s = pick(wf), pick(ev), pick(rec), pick(sv)
+        head = w.groupby("g").headcount.sum()
+        reg = w[w.regulated == "yes"].groupby("g").headcount.sum()
+        senior = w[w.senior_manager == "yes"].groupby("g").headcount.sum()
+        evs = e.groupby("g")[["disciplinary", "ftp", "cpd", "leavers"]].sum()
+        recs = r.groupby("g")[["shortlisted", "appointed"]].sum()
+        svs = s.groupby("g")[["respondents", "hba_public", "hba_colleagues", "hba_managers"]].sum()
+        leaver_base = head + evs.leavers if plus_leavers else head
+        spec = {
+            "m2": (recs.appointed, recs.shortlisted), "m3": (evs.disciplinary, head), "m4": (evs.ftp, reg),
+            "m5": (evs.cpd, head), "m6": (svs.hba_public, svs.respondents),
+            "m7_colleagues": (svs.hba_colleagues, svs.respondents), "m7_managers": (svs.hba_managers, svs.respondents),
+            "m8": (evs.leavers, leaver_base), "m9": (senior, head),
+        }
+        for metric, (events, base) in spec.items():
+            out[(service, metric)] = tuple(int(x.get(g, 0)) for x, g in
+                                           ((events, "me"), (base, "me"), (events, "white"), (base, "white")))
+    return out
+
+
+@pytest.mark.parametrize(("la", "period"), CASES)
+def test_pipeline_agrees_with_independent_calculation(built, la, period):
+    frame = pd.read_csv(built.metrics(la, period), keep_default_na=False)
+    expected = independent(la, period)
+    checked = 0
+    for (service, metric), (a, n1, c, n2) in expected.items():
+        row = frame[(frame.service == service) & (frame.metric == metric) & (frame.breakdown == "overall")].iloc[0]
+        assert (row.events_me, row.base_me, row.events_white, row.base_white) == (a, n1, c, n2), (service, metric)
+        if min(a, c) == 0 or min(n1, n2) == 0:
+            continue
+        ref = relative_risk(a, n1, c, n2)
+        ci = ref.confidence_interval(0.95)
+        assert float(row.value) == pytest.approx(ref.relative_risk, rel=1e-12)
+        assert float(row.ci_low) == pytest.approx(ci.low, rel=1e-6)
+        assert float(row.ci_high) == pytest.approx(ci.high, rel=1e-6)
+        checked += 1
+    assert checked >= 20
+    bands = frame[(frame.metric == "m1") & (frame.breakdown != "overall")]
+    for row in bands.itertuples():
+        n = row.events_me + row.events_white
+        if n:
+            low, high = proportion_confint(row.events_me, n, method="wilson")
+            assert float(row.value) == pytest.approx(row.events_me / n, rel=1e-12)
+            assert math.isclose(float(row.ci_low), low, abs_tol=1e-7) and math.isclose(float(row.ci_high), high, abs_tol=1e-7)

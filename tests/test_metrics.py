@@ -1,0 +1,147 @@
+"""The nine metrics on a tiny return worked out by hand, and properties of the table."""
+
+from __future__ import annotations
+
+import io
+
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from small_return import params, tables
+
+from scwres.metrics import COLUMNS, metrics_table, write_metrics_csv
+from scwres.stats import relative_likelihood, wilson
+
+
+def row(frame: pd.DataFrame, service: str, metric: str, breakdown: str = "overall") -> pd.Series:
+    found = frame[(frame.service == service) & (frame.metric == metric) & (frame.breakdown == breakdown)]
+    assert len(found) == 1, (service, metric, breakdown)
+    return found.iloc[0]
+
+
+@pytest.fixture
+def frame() -> pd.DataFrame:
+    return metrics_table("tiny", "2024", tables(), params())
+
+
+def test_columns_and_sorting(frame):
+    assert list(frame.columns) == COLUMNS
+    keys = list(zip(frame.service, frame.metric, frame.breakdown))
+    assert keys == sorted(keys)
+    assert set(frame.metric) == {"m1", "m2", "m3", "m4", "m5", "m6", "m7_colleagues", "m7_managers", "m8", "m9"}
+
+
+def test_m2_adults_by_hand(frame):
+    # ME: appointed 4 + 2 = 6 of 40 + 10 = 50; white: 15 + 3 = 18 of 50 + 10 = 60; unknown excluded.
+    r = row(frame, "adults", "m2")
+    assert (r.events_me, r.base_me, r.events_white, r.base_white) == (6, 50, 18, 60)
+    assert r.value == pytest.approx((6 / 50) / (18 / 60), rel=1e-15)
+    assert r.rate_me == 6 / 50
+
+
+def test_all_is_pooled_counts_not_averaged(frame):
+    r = row(frame, "all", "m2")
+    assert (r.events_me, r.base_me, r.events_white, r.base_white) == (11, 70, 28, 90)
+    assert r.value == pytest.approx((11 / 70) / (28 / 90), rel=1e-15)
+    expected = relative_likelihood(11, 70, 28, 90)
+    assert (r.ci_low, r.ci_high) == (expected.ci_low, expected.ci_high)
+
+
+def test_m4_uses_regulated_headcount(frame):
+    # adults regulated: ME 8 + 2 = 10, white 30 + 10 = 40; FtP ME 0 + 1, white 1 + 0
+    r = row(frame, "adults", "m4")
+    assert (r.events_me, r.base_me, r.events_white, r.base_white) == (1, 10, 1, 40)
+
+
+def test_m1_band_shares(frame):
+    high = row(frame, "adults", "m1", "high")
+    # high band: ME 10, white 40 -> share 0.2; bases are group totals (ME 40, white 100)
+    assert (high.events_me, high.base_me, high.events_white, high.base_white) == (10, 40, 40, 100)
+    assert high.value == 0.2
+    assert (high.ci_low, high.ci_high) == wilson(10, 50)
+    assert high.rate_me == 10 / 40 and high.rate_white == 40 / 100
+    overall = row(frame, "all", "m1")
+    assert overall.value == pytest.approx(60 / 210)
+    assert overall.assessment == "" and overall.trend == ""
+
+
+def test_m9_parts(frame):
+    senior = row(frame, "adults", "m9", "senior_share")
+    assert (senior.events_me, senior.events_white) == (2, 10)
+    assert senior.value == pytest.approx(2 / 12)
+    assert row(frame, "adults", "m9", "workforce_share").value == pytest.approx(40 / 140)
+    assert row(frame, "adults", "m9", "population_share").value == pytest.approx(0.1)
+    rl = row(frame, "adults", "m9")
+    assert rl.value == pytest.approx((2 / 40) / (10 / 100))
+
+
+def test_subgroups_add_up_to_overall(frame):
+    for metric in ("m2", "m3", "m8"):
+        subs = frame[(frame.service == "all") & (frame.metric == metric) & frame.breakdown.str.startswith("subgroup:")]
+        assert subs.events_me.sum() == row(frame, "all", metric).events_me
+        assert subs.base_me.sum() == row(frame, "all", metric).base_me
+
+
+def test_white_minorities_flag_moves_white_irish():
+    flagged = metrics_table("tiny", "2024", tables(), params(white_minorities_as_minority_ethnic=True))
+    r = row(flagged, "adults", "m2")
+    assert (r.events_me, r.base_me, r.events_white, r.base_white) == (9, 60, 15, 50)
+    sub = row(flagged, "adults", "m2", "subgroup:white_minorities")
+    assert (sub.events_me, sub.base_me) == (3, 10)
+
+
+def test_leaver_base_snapshot_plus_leavers():
+    plus = metrics_table("tiny", "2024", tables(), params(leaver_base="snapshot_plus_leavers"))
+    r = row(plus, "adults", "m8")
+    # ME headcount 40 + leavers 8; white 100 + 10
+    assert (r.events_me, r.base_me, r.events_white, r.base_white) == (8, 48, 10, 110)
+
+
+def test_trend_against_previous_period():
+    before = tables()
+    before["recruitment"].loc[before["recruitment"].ethnicity == "black_african", "appointed"] = 1
+    now = tables()
+    now["recruitment"].loc[now["recruitment"].ethnicity == "black_african", "appointed"] = 30
+    frame = metrics_table("tiny", "2024", now, params(), before)
+    assert row(frame, "adults", "m2").trend == "improved"
+    first = metrics_table("tiny", "2023", before, params())
+    assert row(first, "adults", "m2").trend == "no_previous_period"
+
+
+def test_suppression_flag_primary_and_secondary(frame):
+    # adults m4: ME 1 FtP referral -> primary; children m4 must then be hidden too, or all - adults reveals it
+    assert row(frame, "adults", "m4").suppressed
+    assert row(frame, "children", "m4").suppressed
+
+
+def test_csv_is_byte_stable_and_full_precision(frame):
+    first, second = io.StringIO(), io.StringIO()
+    write_metrics_csv(frame, first)
+    write_metrics_csv(metrics_table("tiny", "2024", tables(), params()), second)
+    assert first.getvalue() == second.getvalue()
+    back = pd.read_csv(io.StringIO(first.getvalue()))
+    assert back.loc[0, "value"] == frame.loc[0, "value"]  # repr round-trips exactly
+    assert first.getvalue().splitlines()[0] == ",".join(COLUMNS)
+
+
+small = st.integers(min_value=0, max_value=60)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(small, small, small, small), min_size=4, max_size=4))
+def test_all_equals_pooled_counts(cells):
+    """For random counts, every `all` row's counts are adults + children, for every metric."""
+    t = tables()
+    codes = [("adults", "black_african"), ("adults", "white_british"), ("children", "mixed_other"),
+             ("children", "white_british")]
+    rec = pd.DataFrame([(s, e, a + b, a) for (s, e), (a, b, _, _) in zip(codes, cells)],
+                       columns=["service", "ethnicity", "shortlisted", "appointed"])
+    t["recruitment"] = rec
+    frame = metrics_table("tiny", "2024", t, params())
+    for (metric, breakdown), group in frame.groupby(["metric", "breakdown"]):
+        if breakdown in ("population_share",):
+            continue
+        by = group.set_index("service")
+        for col in ("events_me", "base_me", "events_white", "base_white"):
+            assert by.loc["all", col] == by.loc["adults", col] + by.loc["children", col], (metric, breakdown, col)
