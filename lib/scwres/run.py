@@ -46,7 +46,7 @@ def run_notebook(name: str, build: Path, parameters: dict[str, Any]) -> Path:
         papermill.execute_notebook(
             str(paths.NOTEBOOKS_DIR / f"{name}.ipynb"), str(output), parameters=parameters,
             kernel_name=kernel_name(), cwd=str(paths.NOTEBOOKS_DIR), progress_bar=False, log_output=False,
-            execution_timeout=600,
+            execution_timeout=600, kernel_manager_class="scwres.kernel_guard.GuardedKernelManager",
         )
     except PapermillExecutionError as exc:
         raise RunFailed(f"{name} failed: {exc.ename}: {exc.evalue}\n(see the executed notebook {output})") from None
