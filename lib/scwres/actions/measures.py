@@ -183,7 +183,8 @@ def evaluate(measure: Measure, metrics: pd.DataFrame | None, service: str, pay_b
         return MeasureResult(NOT_MEASURABLE, values, "too few cases to publish")
     if any(v.value is None for v in values):
         return MeasureResult(NOT_MEASURABLE, values, "too little data to calculate the metric")
-    met = all(c.holds(v.value) for c, v in zip(measure.comparisons, values) if v.value is not None)
+    met = all(c.holds(v.value) for c, v in zip(measure.comparisons, values, strict=True)
+              if v.value is not None)
     return MeasureResult(MET if met else NOT_MET, values)
 
 
