@@ -1,19 +1,60 @@
-"""Disclosure control: which metric rows a public report must show as ``[c]``.
+"""Disclosure control: which published counts a public report must show as ``[c]``.
 
-Primary suppression hides any row resting on a count from 1 to threshold-1.
-Secondary suppression then closes the ways a hidden count could be recovered
-by subtraction from figures that add up: adults + children = all (per metric
-and breakdown), the sub-groups add up to the minority ethnic total, and the
-pay bands add up to the whole workforce. In each such family, if exactly one
-member is hidden while the total is shown, the next smallest member is hidden
-too; this repeats until nothing changes.
+Why linear algebra rather than a list of table families: the report shows the
+same underlying numbers in many places (a headcount is the base of m1, m3, m5,
+m9 and part of the total headcount; unknown ethnicity is the total minus the
+two groups; sub-groups add up to the minority ethnic figure; adults plus
+children make all). A hand-written list of "these add up" families always
+misses one. Instead every count the report can show is described as the set of
+underlying cells ("atoms": source column x service x ethnic group, and for the
+workforce also pay band, senior and regulated flags) it sums. A hidden count is
+recoverable exactly when its atom vector lies in the linear span of the shown
+counts' vectors, whatever combination of additions and subtractions a reader
+tries. So:
+
+1. primary: hide every count from 1 to threshold-1 (zero is shown);
+2. secondary: while some primary count is recoverable from the shown counts,
+   hide the smallest non-zero shown count that takes part in a recovery;
+3. a metric row (rate, value, interval, assessment, trend) is shown only when
+   all four of its counts are shown, because any of them with the rest of the
+   row gives back a hidden count.
+
+Identical atom vectors are one quantity with one status, so a number is never
+hidden in one table and shown in another. Population figures are public census
+data and are not controlled.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
 import pandas as pd
 
 COUNT_COLUMNS = ("events_me", "base_me", "events_white", "base_white")
+SUBGROUPS_ALL = ("asian", "black", "mixed", "other", "white_minorities")
+SERVICE_SETS = {"adults": ("adults",), "children": ("children",), "all": ("adults", "children")}
+
+# Where each RL metric's events and base come from (mirrors metrics.RL_SPECS; a
+# unit test checks the catalogue reproduces every count in the metrics table).
+EVENTS = {
+    "m2": ("recruitment.appointed", {}), "m3": ("events.disciplinary", {}), "m4": ("events.ftp", {}),
+    "m5": ("events.cpd", {}), "m6": ("survey.hba_public", {}), "m7_colleagues": ("survey.hba_colleagues", {}),
+    "m7_managers": ("survey.hba_managers", {}), "m8": ("events.leavers", {}),
+    "m9": ("workforce.headcount", {"senior": "yes"}),
+}
+BASES = {
+    "m2": ("recruitment.shortlisted", {}), "m3": ("workforce.headcount", {}),
+    "m4": ("workforce.headcount", {"regulated": "yes"}), "m5": ("workforce.headcount", {}),
+    "m6": ("survey.respondents", {}), "m7_colleagues": ("survey.respondents", {}),
+    "m7_managers": ("survey.respondents", {}), "m8": ("workforce.headcount", {}), "m9": ("workforce.headcount", {}),
+}
+# Counts shown outside the metrics table: per source, unknown ethnicity and the total of all groups.
+EXTRA_SOURCES = ("workforce.headcount", "recruitment.shortlisted", "survey.respondents")
+
+Atoms = frozenset
 
 
 def is_small(value: int, threshold: int) -> bool:
@@ -21,47 +62,231 @@ def is_small(value: int, threshold: int) -> bool:
     return 0 < int(value) < threshold
 
 
-def primary(frame: pd.DataFrame, threshold: int) -> pd.Series:
-    """Rows resting directly on a small count (population figures are public census data)."""
-    flags = []
+@dataclass
+class Structure:
+    """What the atoms are for one council: its pay bands, sub-groups and leaver base."""
+
+    bands: tuple[str, ...]
+    subgroups: tuple[str, ...]
+    plus_leavers: bool = False
+
+    @property
+    def groups(self) -> tuple[str, ...]:
+        return ("white", *self.subgroups, "unknown")
+
+    def atoms(self, source: str, service: str, groups: Iterable[str], band: str | None = None,
+              senior: str | None = None, regulated: str | None = None) -> Atoms:
+        """Atom set of ``source`` summed over ``service`` and ``groups`` (and workforce filters)."""
+        out = set()
+        for svc in SERVICE_SETS[service]:
+            for g in groups:
+                if source != "workforce.headcount":
+                    out.add((source, svc, g))
+                    continue
+                for b in ([band] if band else self.bands):
+                    for s in ([senior] if senior else ("yes", "no")):
+                        for r in ([regulated] if regulated else ("yes", "no")):
+                            out.add((source, svc, g, b, s, r))
+        return frozenset(out)
+
+    def row_atoms(self, metric: str, service: str, breakdown: str) -> dict[str, Atoms] | None:
+        """The four counts of a metrics-table row as atom sets (None: not controlled)."""
+        me = self.subgroups if not breakdown.startswith("subgroup:") else (breakdown.split(":", 1)[1],)
+        white = ("white",)
+        wf = "workforce.headcount"
+        if metric == "m1":
+            band = None if breakdown == "overall" else breakdown
+            return {"events_me": self.atoms(wf, service, me, band=band), "base_me": self.atoms(wf, service, me),
+                    "events_white": self.atoms(wf, service, white, band=band),
+                    "base_white": self.atoms(wf, service, white)}
+        if metric == "m9" and breakdown in ("senior_share", "workforce_share"):
+            senior = "yes" if breakdown == "senior_share" else None
+            return {"events_me": self.atoms(wf, service, me, senior=senior), "base_me": self.atoms(wf, service, me),
+                    "events_white": self.atoms(wf, service, white, senior=senior),
+                    "base_white": self.atoms(wf, service, white)}
+        if metric == "m9" and breakdown == "population_share":
+            return None
+        (esrc, efilt), (bsrc, bfilt) = EVENTS[metric], BASES[metric]
+        out = {}
+        for group_key, groups in (("me", me), ("white", white)):
+            out[f"events_{group_key}"] = self.atoms(esrc, service, groups, **efilt)
+            base = self.atoms(bsrc, service, groups, **bfilt)
+            if metric == "m8" and self.plus_leavers:
+                base = base | self.atoms("events.leavers", service, groups)
+            out[f"base_{group_key}"] = base
+        return out
+
+
+def structure_from_params(params: dict[str, Any]) -> Structure:
+    wm = bool(params.get("white_minorities_as_minority_ethnic"))
+    subs = SUBGROUPS_ALL if wm else tuple(s for s in SUBGROUPS_ALL if s != "white_minorities")
+    return Structure(tuple(str(b) for b in params["pay_bands"]), subs,
+                     params.get("leaver_base") == "snapshot_plus_leavers")
+
+
+def structure_from_frame(frame: pd.DataFrame) -> Structure:
+    """Best reconstruction when only the metrics table is at hand (metrics.py's flag)."""
+    m1 = frame[(frame["metric"] == "m1") & (frame["breakdown"] != "overall")]
+    bands = tuple(dict.fromkeys(m1["breakdown"]))
+    subs = tuple(s for s in SUBGROUPS_ALL if (frame["breakdown"] == f"subgroup:{s}").any())
+    key = ["service", "breakdown"]
+    m3 = frame[frame["metric"] == "m3"].set_index(key)["base_me"]
+    m8 = frame[frame["metric"] == "m8"].set_index(key)["base_me"]
+    plus = bool(len(m3) and len(m8) and (m8.reindex(m3.index) != m3).any())
+    return Structure(bands, subs, plus)
+
+
+@dataclass
+class Plan:
+    """The outcome: for every catalogue key, whether a public report may show it."""
+
+    values: dict[str, int]
+    hidden_keys: set[str] = field(default_factory=set)
+    primary_keys: set[str] = field(default_factory=set)
+
+    def hidden(self, key: str) -> bool:
+        return key in self.hidden_keys
+
+    def row_hidden(self, metric: str, service: str, breakdown: str) -> bool:
+        """A row's derived figures are hidden when any of its counts is."""
+        return any(self.hidden(row_key(metric, service, breakdown, c)) for c in COUNT_COLUMNS)
+
+
+def row_key(metric: str, service: str, breakdown: str, column: str) -> str:
+    return f"{metric}|{service}|{breakdown}|{column}"
+
+
+def extra_key(kind: str, source: str, service: str) -> str:
+    """``kind``: ``unknown`` or ``total``."""
+    return f"{kind}|{source}|{service}"
+
+
+def catalogue(frame: pd.DataFrame, structure: Structure,
+              extras: dict[str, int] | None = None) -> dict[str, tuple[Atoms, int]]:
+    """Every count a report may show: key -> (atom set, value)."""
+    out: dict[str, tuple[Atoms, int]] = {}
     for row in frame.itertuples(index=False):
-        if row.breakdown == "population_share":
-            flags.append(False)
+        parts = structure.row_atoms(row.metric, row.service, row.breakdown)
+        if parts is None:
             continue
-        flags.append(any(is_small(getattr(row, c), threshold) for c in COUNT_COLUMNS))
-    return pd.Series(flags, index=frame.index)
-
-
-def families(frame: pd.DataFrame) -> list[tuple[int, list[int]]]:
-    """(total row, member rows) groups whose member counts add up to the total's."""
-    out: list[tuple[int, list[int]]] = []
-    index = {(r.service, r.metric, r.breakdown): i for i, r in zip(frame.index, frame.itertuples(index=False))}
-    for (service, metric, breakdown), i in index.items():
-        if service == "all" and (("adults", metric, breakdown) in index) and (("children", metric, breakdown) in index):
-            out.append((i, [index[("adults", metric, breakdown)], index[("children", metric, breakdown)]]))
-        if breakdown == "overall":
-            members = [j for (s, m, b), j in index.items() if s == service and m == metric and b.startswith("subgroup:")]
-            if metric == "m1":
-                members = [j for (s, m, b), j in index.items() if s == service and m == "m1" and b != "overall"]
-            if members:
-                out.append((i, members))
+        for col in COUNT_COLUMNS:
+            out[row_key(row.metric, row.service, row.breakdown, col)] = (parts[col], int(getattr(row, col)))
+    for key, value in (extras or {}).items():
+        kind, source, service = key.split("|")
+        groups = ("unknown",) if kind == "unknown" else structure.groups
+        out[key] = (structure.atoms(source, service, groups), int(value))
     return out
 
 
+def extra_counts(tables: dict[str, pd.DataFrame], params: dict[str, Any]) -> dict[str, int]:
+    """Unknown-ethnicity counts and totals per source and service, from the return's tables."""
+    from .schema import ethnic_group
+
+    wm = bool(params.get("white_minorities_as_minority_ethnic"))
+    out: dict[str, int] = {}
+    for source in EXTRA_SOURCES:
+        table, column = source.split(".")
+        frame = tables[table]
+        unknown = frame["ethnicity"].map(lambda c: ethnic_group(c, wm) == "unknown")
+        for service, services in SERVICE_SETS.items():
+            inside = frame["service"].isin(services)
+            out[extra_key("unknown", source, service)] = int(frame.loc[inside & unknown, column].sum())
+            out[extra_key("total", source, service)] = int(frame.loc[inside, column].sum())
+    return out
+
+
+def _basis(vectors: np.ndarray) -> np.ndarray:
+    """Orthonormal basis (rows) of the span of ``vectors``' rows."""
+    if len(vectors) == 0:
+        return np.zeros((0, vectors.shape[1]))
+    _, s, vt = np.linalg.svd(vectors, full_matrices=False)
+    return vt[s > 1e-9 * max(1.0, s[0])]
+
+
+def recoverable(target: np.ndarray, basis: np.ndarray) -> bool:
+    """Is ``target`` a linear combination of the shown vectors (spanned by ``basis``)?"""
+    residual = target - basis.T @ (basis @ target)
+    return float(np.abs(residual).max(initial=0.0)) < 1e-7
+
+
+def _components(quantities: list[Atoms]) -> list[list[Atoms]]:
+    """Quantities that share no atoms cannot reveal each other: solve each block on its own."""
+    parent: dict = {}
+
+    def find(x):
+        while parent.setdefault(x, x) != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for q in quantities:
+        first = next(iter(q))
+        for atom in q:
+            parent[find(atom)] = find(first)
+    blocks: dict = {}
+    for q in quantities:
+        blocks.setdefault(find(next(iter(q))), []).append(q)
+    return list(blocks.values())
+
+
+def _suppress_block(block: list[Atoms], value_of: dict[Atoms, int], label: dict[Atoms, str],
+                    threshold: int) -> set[Atoms]:
+    """Primary plus secondary suppression inside one independent block."""
+    # Atoms that always occur together are one unknown: merging them keeps the matrices small.
+    signature: dict = {}
+    for i, q in enumerate(block):
+        for atom in q:
+            signature.setdefault(atom, []).append(i)
+    columns = sorted({tuple(v) for v in signature.values()})
+    matrix_all = np.zeros((len(block), len(columns)))
+    for j, members in enumerate(columns):
+        matrix_all[list(members), j] = 1.0
+    sensitive = [i for i, q in enumerate(block) if is_small(value_of[q], threshold)]
+    hidden = set(sensitive)
+    while sensitive:
+        shown = [i for i in range(len(block)) if i not in hidden]
+        matrix = matrix_all[shown]
+        basis = _basis(matrix)
+        exposed = next((i for i in sensitive if recoverable(matrix_all[i], basis)), None)
+        if exposed is None:
+            break
+        coef, *_ = np.linalg.lstsq(matrix.T, matrix_all[exposed], rcond=None)
+        used = [i for i, c in zip(shown, coef, strict=True) if abs(c) > 1e-7]
+        # Hide the smallest count that takes part in the recovery; zeros last (a hidden 0 puzzles readers).
+        hidden.add(min(used, key=lambda i: (value_of[block[i]] == 0, value_of[block[i]], label[block[i]])))
+    return {block[i] for i in hidden}
+
+
+def plan(entries: dict[str, tuple[Atoms, int]], threshold: int) -> Plan:
+    """Primary and secondary suppression over a catalogue of counts."""
+    value_of: dict[Atoms, int] = {}
+    label: dict[Atoms, str] = {}
+    for key, (atoms, value) in sorted(entries.items()):
+        value_of.setdefault(atoms, value)
+        label.setdefault(atoms, key)
+    quantities = sorted(value_of, key=lambda q: label[q])
+    hidden: set[Atoms] = set()
+    for block in _components(quantities):
+        hidden |= _suppress_block(block, value_of, label, threshold)
+    return Plan({k: v for k, (_, v) in entries.items()},
+                {k for k, (a, _) in entries.items() if a in hidden},
+                {k for k, (a, v) in entries.items() if is_small(v, threshold)})
+
+
+def report_plan(frame: pd.DataFrame, params: dict[str, Any], tables: dict[str, pd.DataFrame] | None) -> Plan:
+    """The plan a report uses: the metrics table plus unknown counts and totals."""
+    extras = extra_counts(tables, params) if tables is not None else None
+    entries = catalogue(frame, structure_from_params(params), extras)
+    return plan(entries, int(params.get("suppression_threshold", 10)))
+
+
 def flag_suppressed(frame: pd.DataFrame, threshold: int) -> pd.Series:
-    """Primary plus secondary suppression flags for every row of a metrics table."""
-    flags = primary(frame, threshold)
-    size = frame[list(COUNT_COLUMNS)].min(axis=1)
-    groups = families(frame)
-    changed = True
-    while changed:
-        changed = False
-        for total, members in groups:
-            hidden = [m for m in members if flags[m]]
-            shown = [m for m in members if not flags[m]]
-            if flags[total] or len(hidden) != 1 or not shown:
-                continue
-            smallest = min(shown, key=lambda m: (size[m], m))
-            flags[smallest] = True
-            changed = True
-    return flags.astype(bool)
+    """Row flags for the metrics table: true when a public report must show the row's figures as [c].
+
+    Computed from the metrics table alone; the report adds unknown counts and
+    totals to the catalogue, which can only hide more, never less.
+    """
+    result = plan(catalogue(frame, structure_from_frame(frame)), threshold)
+    flags = [result.row_hidden(r.metric, r.service, r.breakdown) if r.breakdown != "population_share" else False
+             for r in frame.itertuples(index=False)]
+    return pd.Series(flags, index=frame.index, dtype=bool)
