@@ -1,67 +1,132 @@
-"""Checks on a return read as text: every problem, with file, line, column and value.
+"""Checks on a return read as text: every error, with file, line, column, value and a sentence.
 
-Structural checks (columns, codes, counts, keys) come first because a table
-whose columns are wrong cannot be cross-checked.
+The rules come from ``schema.py`` (the contract) and the council's params;
+great-expectations runs them (via ``gx_checks``, the only module that knows
+GX) and this module turns each failing row into a sentence a council analyst
+can act on. Two passes: each table on its own (columns, codes, counts, keys),
+then the cross-table upper bounds on the rows and tables that passed, so one
+bad headcount does not hide, or fake, a problem elsewhere.
 """
 
 from __future__ import annotations
 
+import re
+from typing import Any
+
 import pandas as pd
 
+from .gx_checks import Failure, Rule, run_rules
 from .load import LINE, RawReturn
 from .problems import Problem
-from .schema import BROAD_CODES, DETAILED_CODES, ETHNICITY_CODES, SERVICES, TABLES, YES_NO
+from .schema import BROAD_CODES, DETAILED_CODES, ETHNICITY_CODES, SERVICES, TABLES, YES_NO, Bound
+
+# A whole count >= 0; "12.0" is allowed because Excel and some exports write whole numbers that way.
+COUNT_PATTERN = r"^[0-9]+(\.0*)?$"
+CODE_COLUMNS: dict[str, tuple[str, ...]] = {
+    "service": SERVICES, "ethnicity": ETHNICITY_CODES, "senior_manager": YES_NO, "regulated": YES_NO,
+}
+BOUND_SUFFIX = "__bound"
 
 
-def check_return(raw: RawReturn, pay_bands: list[str] | None = None) -> list[Problem]:
-    """All problems in a return: what reading found, then each table's own checks."""
+def allowed_codes(pay_bands: list[str] | None) -> dict[str, tuple[str, ...]]:
+    """Allowed values of each code column; pay bands come from the council's params."""
+    allowed = dict(CODE_COLUMNS)
+    if pay_bands is not None:
+        allowed["pay_band"] = tuple(str(b) for b in pay_bands)
+    return allowed
+
+
+def check_return(raw: RawReturn, pay_bands: list[str] | None = None,
+                 params: dict[str, Any] | None = None) -> list[Problem]:
+    """All errors in a return: what reading found, each table's own rules, then the cross-table rules."""
     problems = list(raw.problems)
+    allowed = allowed_codes(pay_bands)
+    suites = {name: (frame, table_rules(name, frame, allowed)) for name, frame in raw.tables.items()}
+    failures = run_rules(suites)
+    failed_tables: set[str] = set()
     for name, frame in raw.tables.items():
-        problems.extend(check_table(raw, name, frame, pay_bands))
+        found = [p for f in failures.get(name, []) for p in explain(raw, name, frame, f, allowed)]
+        found.extend(_mixed_codes(raw, name, frame))
+        if found:
+            failed_tables.add(name)
+        problems.extend(found)
+    leaver_base = (params or {}).get("leaver_base", "snapshot")
+    cross = {name: bound_frame(raw, name, failed_tables, leaver_base) for name in raw.tables}
+    cross_failures = run_rules({name: built for name, built in cross.items() if built is not None})
+    for name, built in cross.items():
+        if built is not None:
+            for failure in cross_failures.get(name, []):
+                problems.extend(_explain_bound(raw, name, built[0], failure, leaver_base))
     return problems
 
 
-def check_table(raw: RawReturn, name: str, frame: pd.DataFrame, pay_bands: list[str] | None) -> list[Problem]:
-    """Columns exactly, allowed codes, whole non-negative counts, unique keys, not empty."""
+def table_rules(name: str, frame: pd.DataFrame, allowed: dict[str, tuple[str, ...]]) -> list[Rule]:
+    """The GX rules for one table: exact columns, rows, codes, whole counts, unique keys."""
     table = TABLES[name]
-    out: list[Problem] = []
-    columns = [c for c in frame.columns if c != LINE]
+    present = set(frame.columns)
+    rules = [Rule("columns", values=table.columns)]
+    if table.required:
+        rules.append(Rule("not_empty"))
     for col in table.columns:
-        if col not in columns:
-            out.append(raw.problem(name, 1, col, None, f"The column '{col}' is missing; add it to the header."))
-    for col in columns:
-        if col not in table.columns:
-            out.append(raw.problem(name, 1, col, col, f"'{col}' is not a column of {name}; check the spelling "
-                                                      f"or remove it (columns are {', '.join(table.columns)})."))
-    if out:
-        return out
-    if frame.empty and table.required:
-        return [raw.problem(name, None, None, None, f"The {name} table has no rows; it is required.")]
-    allowed: dict[str, tuple[str, ...]] = {"service": SERVICES, "ethnicity": ETHNICITY_CODES,
-                                           "senior_manager": YES_NO, "regulated": YES_NO}
-    if pay_bands is not None:
-        allowed["pay_band"] = tuple(pay_bands)
-    for col, codes in allowed.items():
-        if col not in table.columns:
+        if col not in present:
             continue
-        for line, value in zip(frame[LINE], frame[col]):
-            if value not in codes:
-                out.append(raw.problem(name, int(line), col, value, _unknown_code_sentence(col, value, codes)))
-    for col in table.counts:
-        for line, value in zip(frame[LINE], frame[col]):
-            sentence = count_problem(value)
-            if sentence:
-                out.append(raw.problem(name, int(line), col, value, sentence))
-    out.extend(_duplicate_keys(raw, name, frame))
-    out.extend(_mixed_codes(raw, name, frame))
+        if col in table.counts:
+            rules.append(Rule("regex", column=col, pattern=COUNT_PATTERN))
+        elif col in allowed:
+            rules.append(Rule("in_set", column=col, values=allowed[col]))
+    if all(k in present for k in table.keys):
+        kind = "unique" if len(table.keys) == 1 else "compound_unique"
+        rules.append(Rule(kind, columns=table.keys))
+    return rules
+
+
+def explain(raw: RawReturn, name: str, frame: pd.DataFrame, failure: Failure,
+            allowed: dict[str, tuple[str, ...]]) -> list[Problem]:
+    """One failed rule -> one problem per offending cell, each with a sentence."""
+    rule, table = failure.rule, TABLES[name]
+    header_line = int(frame.attrs.get("header_line", 1))
+    if rule.kind == "columns":
+        present = [c for c in frame.columns if c != LINE]
+        out = [raw.problem(name, header_line, col, None, f"The column '{col}' is missing; add it to the header.")
+               for col in table.columns if col not in present]
+        for col in present:
+            if col not in table.columns:
+                out.append(raw.problem(name, header_line, col, col, _extra_column_sentence(name, col)))
+        return out
+    if rule.kind == "not_empty":
+        return [raw.problem(name, None, None, None,
+                            f"The {name} table has no rows; it is required, so add its data.")]
+    by_line = frame.set_index(LINE)
+    if rule.kind in ("unique", "compound_unique"):
+        return _duplicates(raw, name, frame, failure.lines)
+    out = []
+    for line in failure.lines:
+        value = str(by_line.at[line, rule.column])
+        if rule.kind == "in_set":
+            sentence = _unknown_code_sentence(rule.column or "", value, allowed.get(rule.column or "", ()))
+        else:
+            sentence = count_problem(value) or f"'{value}' is not a whole number of 0 or more."
+        out.append(raw.problem(name, line, rule.column, value, sentence))
     return out
+
+
+def _extra_column_sentence(name: str, col: str) -> str:
+    columns = ", ".join(TABLES[name].columns)
+    if col.strip() == "":
+        return f"A column has no header; name it or delete it (the columns of {name} are {columns})."
+    lower = col.strip().lower()
+    if lower in TABLES[name].columns:
+        return f"'{col}' should be written '{lower}' (column names are exact and lower case)."
+    return f"'{col}' is not a column of {name}; check the spelling or remove it (columns are {columns})."
 
 
 def _unknown_code_sentence(col: str, value: str, codes: tuple[str, ...]) -> str:
     if value == "":
-        return f"{col} is empty; fill it in."
+        return f"{col} is empty; fill it in with one of {', '.join(codes)}."
+    if value.strip().lower() in codes and value != value.strip().lower():
+        return f"'{value}' should be written '{value.strip().lower()}' (codes are exact and lower case)."
     if col == "pay_band":
-        return f"'{value}' is not one of the council's pay bands ({', '.join(codes)}) in params."
+        return f"'{value}' is not one of the council's pay bands ({', '.join(codes)}) in params; use one of them."
     if col == "ethnicity":
         return f"'{value}' is not an ethnicity code; use a code from data-return.md such as white_british."
     return f"'{value}' is not allowed in {col}; use one of {', '.join(codes)}."
@@ -69,32 +134,37 @@ def _unknown_code_sentence(col: str, value: str, codes: tuple[str, ...]) -> str:
 
 def count_problem(value: str) -> str | None:
     """Why a text cell is not a whole count >= 0, or None when it is."""
+    if re.match(COUNT_PATTERN, value):
+        return None
     if value == "":
         return "The count is empty; enter 0 if there were none."
+    if re.fullmatch(r"-?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]*)?", value):
+        return f"'{value}' has a thousands separator; write the number without commas."
     try:
-        number = float(value.replace(",", "")) if "," not in value else None
+        number = float(value)
     except ValueError:
         return f"'{value}' is not a number; counts must be whole numbers such as 12."
-    if number is None:
-        return f"'{value}' has a thousands separator; write the number without commas."
     if number != number or number in (float("inf"), float("-inf")):
         return f"'{value}' is not a number; counts must be whole numbers such as 12."
-    if not number.is_integer():
-        return f"'{value}' is not a whole number; counts of people cannot have decimals."
     if number < 0:
         return f"'{value}' is negative; counts cannot be below 0."
-    return None
+    if not number.is_integer():
+        return f"'{value}' is not a whole number; counts of people cannot have decimals."
+    return f"'{value}' is not written as a plain whole number; write it as digits only, such as {int(number)}."
 
 
-def _duplicate_keys(raw: RawReturn, name: str, frame: pd.DataFrame) -> list[Problem]:
+def _duplicates(raw: RawReturn, name: str, frame: pd.DataFrame, lines: list[int]) -> list[Problem]:
+    """Every repeat of a key after its first row, pointing back to that first row."""
     keys = list(TABLES[name].keys)
-    dup = frame[frame.duplicated(keys, keep="first")]
+    rows = frame[frame[LINE].isin(lines)].sort_values(LINE)
     out = []
-    for _, row in dup.iterrows():
-        key = " / ".join(str(row[k]) for k in keys)
-        first = frame[(frame[keys] == row[keys]).all(axis=1)][LINE].iloc[0]
-        out.append(raw.problem(name, int(row[LINE]), keys[-1], key,
-                               f"The row for {key} repeats line {first}; keep one row per {' / '.join(keys)}."))
+    for _, group in rows.groupby(keys, sort=False):
+        first = int(group[LINE].iloc[0])
+        for _, row in group.iloc[1:].iterrows():
+            key = " / ".join(str(row[k]) for k in keys)
+            out.append(raw.problem(name, int(row[LINE]), keys[-1], key,
+                                   f"The row for {key} repeats line {first}; keep one row per "
+                                   f"{' / '.join(keys)} (add the counts together if both are right)."))
     return out
 
 
@@ -111,3 +181,100 @@ def _mixed_codes(raw: RawReturn, name: str, frame: pd.DataFrame) -> list[Problem
                             "This table mixes the five broad ethnicity groups with detailed census codes; "
                             "use one or the other.")]
     return []
+
+
+def numbers(column: pd.Series) -> pd.Series:
+    """Text counts as floats; anything that is not a valid count becomes NaN (and is reported elsewhere)."""
+    valid = column.astype(str).str.match(COUNT_PATTERN)
+    return pd.to_numeric(column.where(valid), errors="coerce").astype("float64")
+
+
+def _valid_keys(frame: pd.DataFrame) -> pd.Series:
+    return frame["service"].isin(SERVICES) & frame["ethnicity"].isin(ETHNICITY_CODES)
+
+
+def bound_frame(raw: RawReturn, name: str, failed: set[str], leaver_base: str
+                ) -> tuple[pd.DataFrame, list[Rule]] | None:
+    """A frame of each bounded count beside its upper bound, and the rules comparing them.
+
+    Bounds from another table are summed to the row's service and ethnicity;
+    they are only checked when that table passed its own checks, because a
+    sum over a broken table would blame the wrong file.
+    """
+    table, frame = TABLES[name], raw.tables[name]
+    if not table.bounds or not {"service", "ethnicity"} <= set(frame.columns):
+        return None
+    cross = frame[[LINE, "service", "ethnicity"]].copy()
+    valid = _valid_keys(frame)
+    rules = []
+    for bound in table.bounds:
+        other = raw.tables.get(bound.other_table)
+        if bound.column not in frame or other is None or bound.other_column not in other:
+            continue
+        if bound.other_table != name and bound.other_table in failed:
+            continue
+        target = f"{bound.column}{BOUND_SUFFIX}"
+        cross[bound.column] = numbers(frame[bound.column])
+        if bound.other_table == name:
+            cross[target] = numbers(frame[bound.other_column])
+        else:
+            cross[target] = _summed_bound(frame, other, bound).where(valid)
+            if bound.column == "leavers" and leaver_base == "snapshot_plus_leavers":
+                cross[target] = cross[target] + cross[bound.column]
+        rules.append(Rule("a_at_most_b", column=bound.column, other=target))
+    return (cross, rules) if rules else None
+
+
+def _summed_bound(frame: pd.DataFrame, other: pd.DataFrame, bound: Bound) -> pd.Series:
+    """``other_column`` of the other table summed to each row's service and ethnicity (0 if none)."""
+    picked = other
+    for key, value in bound.where:
+        picked = picked[picked[key] == value]
+    sums = numbers(picked[bound.other_column]).groupby([picked["service"], picked["ethnicity"]]).sum()
+    index = pd.MultiIndex.from_arrays([frame["service"], frame["ethnicity"]])
+    return pd.Series(sums.reindex(index, fill_value=0.0).to_numpy(), index=frame.index)
+
+
+def _explain_bound(raw: RawReturn, name: str, cross: pd.DataFrame, failure: Failure,
+                   leaver_base: str) -> list[Problem]:
+    """``appointed (12) is more than shortlisted (9) for children / black_african; ...``."""
+    col = failure.rule.column or ""
+    bound = next(b for b in TABLES[name].bounds if b.column == col)
+    label = bound.description or bound.other_column
+    if col == "leavers" and leaver_base == "snapshot_plus_leavers":
+        label = "headcount plus leavers"
+    if bound.other_table != name:
+        other = bound.other_table
+        label += f" in sheet {other}" if raw.sheets.get(other) else f" in {raw.files.get(other, other + '.csv')}"
+    by_line = cross.set_index(LINE)
+    out = []
+    for line in failure.lines:
+        row = by_line.loc[line]
+        value, limit = int(row[col]), int(row[failure.rule.other or ""])
+        out.append(raw.problem(
+            name, line, col, str(value),
+            f"{col} ({value}) is more than {label} ({limit}) for {row['service']} / {row['ethnicity']}; "
+            f"correct whichever figure is wrong."))
+    return out
+
+
+def typing_problems(raw: RawReturn, pay_bands: list[str] | None = None) -> list[Problem]:
+    """A quick pandas-only guard that the tables can be typed (used after validation passed).
+
+    The metrics step reloads the return; re-running the full GX validation
+    there would cost seconds for nothing, but typing must never meet a bad cell.
+    """
+    out = [p for p in raw.problems if p.severity == "error"]
+    allowed = allowed_codes(pay_bands)
+    for name, frame in raw.tables.items():
+        table = TABLES[name]
+        for col in table.columns:
+            if col not in frame:
+                out.append(raw.problem(name, None, col, None, f"The column '{col}' is missing."))
+            elif col in table.counts:
+                for line in frame.loc[~frame[col].astype(str).str.match(COUNT_PATTERN), LINE]:
+                    out.append(raw.problem(name, int(line), col, None, "This count is not a whole number."))
+            elif col in allowed:
+                for line in frame.loc[~frame[col].isin(allowed[col]), LINE]:
+                    out.append(raw.problem(name, int(line), col, None, "This code is not allowed."))
+    return out

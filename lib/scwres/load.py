@@ -20,6 +20,7 @@ from .problems import Problem, ReturnError
 from .schema import TABLES
 
 LINE = "__line__"  # CSV line / spreadsheet row of each record
+LISTS_SHEET = "lists"  # hidden sheet of drop-down values in the blank return template
 
 
 @dataclass
@@ -35,6 +36,7 @@ class RawReturn:
     source_files: list[Path] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     extra_sheets: dict[str, pd.DataFrame] = field(default_factory=dict)  # e.g. an 'actions' sheet
+    unreadable: set[str] = field(default_factory=set)  # tables present but not readable (already a problem)
 
     def problem(self, table: str, line: int | None, column: str | None, value: object, message: str,
                 severity: str = "error") -> Problem:
@@ -72,13 +74,13 @@ def read_return(la: str, period: str, raw_dir: Path | None = None) -> RawReturn:
         raw.problems.append(Problem("error", str(location), None, None, None,
                                     f"There is no return for {la} {period}: expected CSV files or an .xlsx "
                                     f"workbook in {location}."))
+    if not raw.source_files:
+        return raw  # nothing to read: the problem above says so; "missing table" would only repeat it
     for name, table in TABLES.items():
-        if table.required and name not in raw.tables and not any(
-            p.file == raw.files.get(name, table.filename) and p.line is None for p in raw.problems
-        ):
+        if table.required and name not in raw.tables and name not in raw.unreadable:
+            what = f"a sheet called {name}" if location.suffix == ".xlsx" else table.filename
             raw.problems.append(raw.problem(name, None, None, None,
-                                            f"The required table '{name}' is missing; add "
-                                            f"{'a sheet called ' + name if location.suffix == '.xlsx' else table.filename}."))
+                                            f"The required table '{name}' is missing; add {what}."))
     return raw
 
 
@@ -92,6 +94,8 @@ def _read_folder(raw: RawReturn, folder: Path) -> None:
         frame = read_csv_text(path, raw.problems)
         if frame is not None:
             raw.tables[name] = frame
+        else:
+            raw.unreadable.add(name)
     for path in sorted(folder.glob("*.csv")):
         if path.stem not in TABLES and path.stem != "action_plan":
             raw.problems.append(Problem("warning", path.name, None, None, path.name,
@@ -113,7 +117,12 @@ def read_csv_text(path: Path, problems: list[Problem]) -> pd.DataFrame | None:
         problems.append(Problem("error", path.name, None, None, None,
                                 "The file is not a CSV (it holds binary data); save it as 'CSV UTF-8'."))
         return None
-    rows = list(csv.reader(io.StringIO(text, newline="")))
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error as exc:
+        problems.append(Problem("error", path.name, None, None, None,
+                                f"The file cannot be read as a CSV ({exc}); save it as 'CSV UTF-8 (comma delimited)'."))
+        return None
     return rows_to_frame(rows, path.name, None, problems)
 
 
@@ -125,12 +134,21 @@ def rows_to_frame(rows: list[list[str]], filename: str, sheet: str | None,
         problems.append(Problem("error", filename, None, None, None,
                                 "The table is empty: it needs a header row and at least one data row.", sheet))
         return None
+    width = max(len(r) for _, r in numbered)
+    while width > 1 and all(len(r) < width or not r[width - 1].strip() for _, r in numbered):
+        width -= 1  # trailing empty columns (a formatted but empty spreadsheet area, a trailing comma)
+    numbered = [(i, r[:width]) for i, r in numbered]
     header_line, header = numbered[0]
     header = [h.strip() for h in header]
     if len(header) == 1 and any(d in header[0] for d in (";", "\t", "|")):
         problems.append(Problem("error", filename, header_line, None, header[0],
                                 "The columns are not separated by commas; save the file as 'CSV UTF-8 "
                                 "(comma delimited)'.", sheet))
+        return None
+    seen = [h for i, h in enumerate(header) if h and h in header[:i]]
+    if seen:
+        problems.append(Problem("error", filename, header_line, seen[0], seen[0],
+                                f"The column '{seen[0]}' appears twice in the header; keep one.", sheet))
         return None
     records = []
     for line, row in numbered[1:]:
@@ -141,7 +159,9 @@ def rows_to_frame(rows: list[list[str]], filename: str, sheet: str | None,
             continue
         records.append([c.strip() for c in row] + [line])
     frame = pd.DataFrame(records, columns=[*header, LINE]) if records else pd.DataFrame(columns=[*header, LINE])
-    return frame.astype({c: "object" for c in header}).astype({LINE: "int64"})
+    frame = frame.astype({c: "object" for c in header}).astype({LINE: "int64"})
+    frame.attrs["header_line"] = header_line  # where "missing column" problems point
+    return frame
 
 
 def _read_workbook(raw: RawReturn, path: Path) -> None:
@@ -159,6 +179,7 @@ def _read_workbook(raw: RawReturn, path: Path) -> None:
                                     "as an Excel .xlsx workbook."))
         raw.files = {n: path.name for n in TABLES}
         raw.sheets = {}
+        raw.unreadable.update(TABLES)
         return
     for sheet in book.worksheets:
         rows = [["" if v is None else _cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
@@ -166,14 +187,21 @@ def _read_workbook(raw: RawReturn, path: Path) -> None:
             frame = rows_to_frame(rows, path.name, sheet.title, raw.problems)
             if frame is not None:
                 raw.tables[sheet.title] = frame
+            else:
+                raw.unreadable.add(sheet.title)
+        elif sheet.title == LISTS_SHEET:
+            continue  # the blank template's hidden drop-down lists
         elif sheet.title == "actions":
             frame = rows_to_frame(rows, path.name, sheet.title, raw.problems)
             if frame is not None:
                 raw.extra_sheets["actions"] = frame
         else:
+            hint = sheet.title.strip().lower()
+            advice = (f"rename it '{hint}' if it holds that table" if hint in TABLES
+                      else f"tables are {', '.join(TABLES)}")
             raw.problems.append(Problem("warning", path.name, None, None, sheet.title,
                                         f"The sheet '{sheet.title}' is not a table of the return and was "
-                                        "ignored.", sheet.title))
+                                        f"ignored; {advice}.", sheet.title))
     book.close()
 
 
@@ -203,11 +231,15 @@ def typed_tables(raw: RawReturn) -> dict[str, pd.DataFrame]:
 
 def load_return(la: str, period: str, raw_dir: Path | None = None,
                 pay_bands: list[str] | None = None) -> dict[str, pd.DataFrame]:
-    """Read and check a return; raise ReturnError with every problem if it has errors."""
-    from .checks import check_return
+    """Read a return that validation passed and type it; raise ReturnError if it cannot be typed.
+
+    Full validation (``scwres.validate``) runs once, in the validate step; this
+    only guards the typing, so later steps do not pay for validation again.
+    """
+    from .checks import typing_problems
 
     raw = read_return(la, period, raw_dir)
-    problems = check_return(raw, pay_bands=pay_bands)
-    if any(p.severity == "error" for p in problems):
+    problems = typing_problems(raw, pay_bands=pay_bands)
+    if problems:
         raise ReturnError(problems)
     return typed_tables(raw)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -40,17 +41,62 @@ def read_params_file(la: str, params_dir: Path | None = None) -> dict[str, Any]:
             f"There is no council called '{la}' (no {path.name} in {path.parent}). "
             f"Councils available: {', '.join(list_councils(params_dir)) or 'none'}."
         )
+    shown = params_display_name(la)
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
+        reason = getattr(exc, "problem", None) or type(exc).__name__
         raise ReturnError(
-            [Problem("error", path.name, line, None, None, f"The params file cannot be read as YAML: {exc}")]
+            [Problem("error", shown, line, None, None,
+                     f"The params file cannot be read as YAML ({reason}); check the indentation and quotes "
+                     "near this line, and save it as UTF-8.")]
         ) from None
     if not isinstance(data, dict):
-        raise ReturnError([Problem("error", path.name, None, None, None, "The params file must be a YAML mapping.")])
+        raise ReturnError([Problem("error", shown, None, None, None,
+                                   "The params file must be a YAML mapping of keys such as name: and periods:.")])
     return data
+
+
+def params_display_name(la: str) -> str:
+    """How problems name a params file: ``params/<la>.yml``, as the council sees it in the repository."""
+    return f"params/{la}.yml"
+
+
+def key_lines(text: str) -> dict[str, int]:
+    """Line of every key in a YAML mapping, by dotted path (``periods.2023.snapshot_date``).
+
+    Lets a params problem point at the line to change; unparseable text gives {}.
+    """
+    try:
+        root = yaml.compose(text)
+    except yaml.YAMLError:
+        return {}
+    out: dict[str, int] = {}
+
+    def walk(node: yaml.Node, prefix: str) -> None:
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                path = f"{prefix}{key.value}"
+                out.setdefault(path, key.start_mark.line + 1)
+                walk(value, path + ".")
+
+    if root is not None:
+        walk(root, "")
+    return out
+
+
+def locate(problems: list[Problem], lines: dict[str, int]) -> list[Problem]:
+    """Give each params problem the line of its key (or of the nearest enclosing key)."""
+    out = []
+    for problem in problems:
+        key, line = problem.column or "", None
+        while key and line is None:
+            line = lines.get(key)
+            key = key.rpartition(".")[0]
+        out.append(replace(problem, line=line) if problem.line is None and line is not None else problem)
+    return out
 
 
 def check_params(data: dict[str, Any], filename: str) -> list[Problem]:
@@ -66,6 +112,9 @@ def check_params(data: dict[str, Any], filename: str) -> list[Problem]:
     for key in data:
         if key not in PARAMS_KEYS:
             bad(key, key, f"'{key}' is not a params key; check the spelling or remove it.")
+    for key in ("name", "ons_code", "region", "senior_manager_definition", "group_label"):
+        if key in data and (not isinstance(data[key], str) or not data[key].strip()):
+            bad(key, data[key], f"{key} must be text, such as the examples in data-return.md.")
     bands = data.get("pay_bands")
     if "pay_bands" in data and (not isinstance(bands, list) or not bands or len(set(map(str, bands))) != len(bands)):
         bad("pay_bands", bands, "pay_bands must be a list of distinct pay band codes, lowest first.")
@@ -84,6 +133,13 @@ def check_params(data: dict[str, Any], filename: str) -> list[Problem]:
             for key in people:
                 if key not in PEOPLE_KEYS:
                     bad(f"people.{key}", key, f"'{key}' is not a people key; use {', '.join(PEOPLE_KEYS)}.")
+            for key in PEOPLE_KEYS:
+                value = people.get(key)
+                if key not in people:
+                    bad(f"people.{key}", None, f"The key 'people.{key}' is missing; add the role (not a name).")
+                elif not (isinstance(value, str) or (isinstance(value, list)
+                                                     and all(isinstance(v, str) for v in value))):
+                    bad(f"people.{key}", value, f"people.{key} must be a role, or a list of roles, as text.")
     threshold = data.get("suppression_threshold", 10)
     if not isinstance(threshold, int) or isinstance(threshold, bool) or threshold < 1:
         bad("suppression_threshold", threshold, "suppression_threshold must be a whole number of at least 1.")
@@ -106,52 +162,80 @@ def check_params(data: dict[str, Any], filename: str) -> list[Problem]:
 
 
 def _check_period(period: str, spec: object, filename: str) -> list[Problem]:
+    """One entry under ``periods:``: keys exactly, real dates in order, whole direct_employees."""
     out: list[Problem] = []
     col = f"periods.{period}"
+
+    def bad(key: str, value: object, message: str) -> None:
+        out.append(Problem("error", filename, None, f"{col}.{key}" if key else col,
+                           None if value is None else str(value), message))
+
     if not PERIOD_PATTERN.match(period):
-        out.append(Problem("error", filename, None, col, period, f"Period '{period}' must be a four-digit year."))
+        bad("", period, f"Period '{period}' must be a four-digit year in quotes, such as \"2023\".")
     if not isinstance(spec, dict):
-        return out + [Problem("error", filename, None, col, None, "Each period needs its dates and sources.")]
+        bad("", None, "Each period needs snapshot_date, window_start, window_end, direct_employees and sources.")
+        return out
     for key, required in PERIOD_KEYS.items():
         if required and key not in spec:
-            out.append(Problem("error", filename, None, f"{col}.{key}", None, f"The key '{key}' is missing."))
+            bad(key, None, f"The key '{key}' is missing from period {period}; add it.")
     for key in spec:
         if key not in PERIOD_KEYS:
-            out.append(
-                Problem("error", filename, None, f"{col}.{key}", str(key), f"'{key}' is not a period key; remove it.")
-            )
+            bad(str(key), key, f"'{key}' is not a period key; check the spelling or remove it "
+                               f"(keys are {', '.join(PERIOD_KEYS)}).")
     for key in ("snapshot_date", "window_start", "window_end"):
-        if key in spec and not isinstance(spec[key], dt.date):
-            out.append(
-                Problem("error", filename, None, f"{col}.{key}", str(spec[key]), f"{key} must be a date (yyyy-mm-dd).")
-            )
-    dates = [spec.get(k) for k in ("window_start", "window_end")]
-    if all(isinstance(d, dt.date) for d in dates) and dates[0] > dates[1]:
-        out.append(
-            Problem("error", filename, None, f"{col}.window_start", str(dates[0]), "window_start is after window_end.")
-        )
+        if key in spec and (not isinstance(spec[key], dt.date) or isinstance(spec[key], dt.datetime)):
+            bad(key, spec[key], f"{key} must be a date written yyyy-mm-dd, such as 2023-09-30.")
+    start, end, snap = (spec.get(k) for k in ("window_start", "window_end", "snapshot_date"))
+    if isinstance(start, dt.date) and isinstance(end, dt.date) and start >= end:
+        bad("window_start", start, f"window_start ({start}) must be before window_end ({end}); swap or correct them.")
+    if isinstance(start, dt.date) and isinstance(snap, dt.date) and snap < start:
+        bad("snapshot_date", snap, f"snapshot_date ({snap}) is before window_start ({start}); the snapshot is "
+                                   "taken at the end of the 12-month window.")
     employees = spec.get("direct_employees")
     if "direct_employees" in spec and (not isinstance(employees, int) or isinstance(employees, bool) or employees < 0):
-        out.append(
-            Problem(
-                "error", filename, None, f"{col}.direct_employees", str(employees), "direct_employees must be a whole number."
-            )
-        )
-    if "sources" in spec and not isinstance(spec["sources"], list):
-        out.append(Problem("error", filename, None, f"{col}.sources", str(spec["sources"]), "sources must be a list."))
+        bad("direct_employees", employees, "direct_employees must be a whole number of staff, such as 4417.")
+    sources = spec.get("sources")
+    if "sources" in spec and (not isinstance(sources, list) or not all(isinstance(x, str) for x in sources)):
+        bad("sources", sources, "sources must be a list of the data sources, such as [HR system, Staff survey 2023].")
     if not isinstance(spec.get("illustrative", False), bool):
-        out.append(
-            Problem("error", filename, None, f"{col}.illustrative", str(spec["illustrative"]), "illustrative must be true or false.")
-        )
+        bad("illustrative", spec.get("illustrative"), "illustrative must be true or false.")
+    return out
+
+
+def check_period_folders(la: str, params: dict[str, Any], raw_dir: Path | None = None) -> list[Problem]:
+    """Periods that the returns on disk and params disagree on, both ways.
+
+    Only period folders (and ``<period>.xlsx`` workbooks) count: other files
+    beside them, such as the council's ``action_plan.csv``, are not returns.
+    """
+    folder = (raw_dir or paths.RAW_DIR) / la
+    listed = {str(p) for p in params.get("periods", {})}
+    on_disk: set[str] = set()
+    if folder.is_dir():
+        for entry in folder.iterdir():
+            if entry.is_dir() and PERIOD_PATTERN.match(entry.name):
+                on_disk.add(entry.name)
+            elif entry.is_file() and entry.suffix == ".xlsx" and PERIOD_PATTERN.match(entry.stem):
+                on_disk.add(entry.stem)
+    shown = params_display_name(la)
+    out = [Problem("error", shown, None, "periods", period,
+                   f"There is a return for {period} (data/raw/{la}/{period}) but {shown} does not list period "
+                   f"{period}; add it under periods: or move the folder out of data/raw/{la}/.")
+           for period in sorted(on_disk - listed)]
+    out += [Problem("error", shown, None, f"periods.{period}", period,
+                    f"{shown} lists period {period} but there is no return in data/raw/{la}/{period}; add the "
+                    f"return or remove the period from params.")
+            for period in sorted(listed - on_disk)]
     return out
 
 
 def load_params(la: str, params_dir: Path | None = None) -> dict[str, Any]:
     """Params with defaults applied and periods keyed by string; raises on any problem."""
     data = read_params_file(la, params_dir)
-    problems = check_params(data, paths.params_file(la, params_dir).name)
+    path = paths.params_file(la, params_dir)
+    problems = check_params(data, params_display_name(la))
     if problems:
-        raise ReturnError(problems)
+        raise ReturnError(locate(problems, key_lines(path.read_text(encoding="utf-8"))))
     merged = {**PARAMS_DEFAULTS, **data}
     merged["la"] = la
     merged["pay_bands"] = [str(b) for b in merged["pay_bands"]]

@@ -15,10 +15,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from . import paths
+from . import paths, quality_page
 from .params import load_params, resolve_period
 from .problems import ReturnError, UnknownCouncilError, UnknownPeriodError
 from .publish import export_html, write_atomic
+from .validate import read_problems
 
 NOTEBOOKS = ("1_validate_return", "2_calculate_metrics", "3_publish_report")
 KERNEL = "scwres"
@@ -68,13 +69,20 @@ def print_problems(build: Path) -> None:
 
 def build_report(la: str, period: str | None = None, audience: str = "public") -> Path:
     """Run the whole pipeline for one council and period; return the published report path."""
-    params = load_params(la)
+    try:
+        params = load_params(la)
+    except ReturnError as exc:  # broken params: the data quality page still says what to fix
+        guessed = quality_page.guess_period(la, period)
+        if guessed:
+            quality_page.publish(la, guessed, exc.problems)
+        raise
     period = resolve_period(params, period)
     if audience not in AUDIENCES:
         raise RunFailed(f"AUDIENCE must be one of {', '.join(AUDIENCES)}, not '{audience}'.")
     build = paths.build_dir(la, period)
     build.mkdir(parents=True, exist_ok=True)
     (build / "problems.json").unlink(missing_ok=True)
+    (build / "metrics.csv").unlink(missing_ok=True)  # a failed run must not leave an older one looking current
     parameters = {"la": la, "period": period, "audience": audience}
     try:
         for name in NOTEBOOKS:
@@ -82,6 +90,8 @@ def build_report(la: str, period: str | None = None, audience: str = "public") -
     except RunFailed:
         print_problems(build)
         raise
+    finally:
+        quality_page.publish(la, period, read_problems(build), params)
     html = export_html(build / f"{NOTEBOOKS[-1]}.ipynb")
     target = paths.report_dir(la, period) / ("report.html" if audience == "public" else "report-internal.html")
     write_atomic(target, html)

@@ -1,0 +1,64 @@
+"""The data quality page: ``reports/<la>/<period>/data-quality.html``, written on every run.
+
+The council needs to know what to fix whether or not the report was
+published, so this page is written pass or fail (and even when params are
+broken). It is plain HTML from a Jinja template with autoescaping on, since
+every value in it comes from a return or params file, and it reuses the
+report's CSS so it looks and reads the same.
+"""
+
+from __future__ import annotations
+
+from itertools import groupby
+from pathlib import Path
+from typing import Any
+
+from . import paths
+from .params import PERIOD_PATTERN
+from .problems import Problem
+from .publish import write_atomic
+
+TEMPLATES = Path(__file__).parent / "templates"
+CSS = TEMPLATES / "scwres" / "scwres.css"
+PAGE = "data-quality.html"
+
+
+def render(problems: list[Problem] | None, *, la: str, period: str, council: str | None = None,
+           illustrative: bool = False) -> str:
+    """The page as HTML; ``problems`` None means validation never ran (the run stopped earlier)."""
+    from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+    env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(["j2", "html"]),
+                      keep_trailing_newline=True)
+    items = problems or []
+
+    def place(p: Problem) -> str:
+        return f"{p.file} sheet {p.sheet}" if p.sheet else p.file
+
+    groups = [(name, list(group)) for name, group in groupby(items, key=place)]
+    return env.get_template("data-quality.html.j2").render(
+        css=CSS.read_text(encoding="utf-8"), la=la, period=period, council=council or la,
+        illustrative=illustrative, problems=problems, groups=groups,
+        n_errors=sum(p.severity == "error" for p in items), n_warnings=sum(p.severity == "warning" for p in items),
+    )
+
+
+def publish(la: str, period: str, problems: list[Problem] | None, params: dict[str, Any] | None = None,
+            reports_root: Path | None = None) -> Path:
+    """Write the page atomically next to the report and return its path."""
+    spec = (params or {}).get("periods", {}).get(str(period), {})
+    html = render(problems, la=la, period=str(period), council=(params or {}).get("name"),
+                  illustrative=bool(isinstance(spec, dict) and spec.get("illustrative") is True))
+    target = paths.report_dir(la, str(period), reports_root) / PAGE
+    write_atomic(target, html)
+    return target
+
+
+def guess_period(la: str, period: str | None, raw_dir: Path | None = None) -> str | None:
+    """The period a run was for when params could not say: the one asked for, else the latest return."""
+    if period:
+        return str(period) if PERIOD_PATTERN.match(str(period)) else None
+    folder = (raw_dir or paths.RAW_DIR) / la
+    found = sorted(p.name for p in folder.iterdir() if p.is_dir() and PERIOD_PATTERN.match(p.name)) \
+        if folder.is_dir() else []
+    return found[-1] if found else None
