@@ -31,6 +31,10 @@ $(STAMP): requirements.txt constraints.txt pyproject.toml
 report: $(STAMP) ## build one council's report: make report LA=norfolk [PERIOD=2024] [AUDIENCE=internal]
 	$(PY) -m scwres.run report --la "$(LA)" --period "$(PERIOD)" --audience "$(AUDIENCE)"
 
+.PHONY: update
+update: $(STAMP) ## write an action plan progress update: make update LA=norfolk AS_OF=2023-02-28
+	$(PY) -m scwres.run update --la "$(LA)" --as-of "$(AS_OF)"
+
 test: $(STAMP) ## run every test (unit, property, end-to-end, accessibility)
 	$(PY) -m pytest -n 2 --dist loadgroup
 

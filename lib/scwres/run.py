@@ -105,7 +105,14 @@ def main(argv: list[str] | None = None) -> int:
     report.add_argument("--la", required=True)
     report.add_argument("--period", default=None)
     report.add_argument("--audience", default="public")
+    update = sub.add_parser("update", help="write one council's action plan progress update")
+    update.add_argument("--la", required=True)
+    update.add_argument("--as-of", required=True, help="date of the update, yyyy-mm-dd")
     args = parser.parse_args(argv)
+    if args.command == "update":
+        from .actions.update_page import update_command
+
+        return update_command(args.la, args.as_of)
     try:
         if args.command == "report":
             target = build_report(args.la, args.period or None, args.audience)

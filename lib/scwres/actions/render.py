@@ -8,16 +8,13 @@ never forget to escape once. Tables follow the report's rules: a caption,
 
 from __future__ import annotations
 
-import datetime as dt
 import html
 from collections.abc import Sequence
 
 from .measures import OPERATOR_WORDS, Measure, MetricValue, format_value
-from .progress import Progress
+from .progress import Progress, long_date
 from .status import STATUS_WORDS
 
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-          "November", "December")
 SERVICE_WORDS = {"adults": "Adults", "children": "Children", "all": "Both services"}
 THEME_WORDS = {
     "leadership": "Leadership", "staff_voice": "Staff voice", "culture": "Culture", "progression":
@@ -29,11 +26,6 @@ THEME_WORDS = {
 def esc(value: object) -> str:
     """Escape text for HTML, quotes included."""
     return html.escape("" if value is None else str(value), quote=True)
-
-
-def long_date(day: dt.date) -> str:
-    """``28 February 2023``: plain English, independent of the machine's locale."""
-    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
 def table(caption: str, headers: Sequence[str], rows: Sequence[Sequence[str]], numeric: Sequence[int] = ()) -> str:
@@ -92,14 +84,20 @@ def measure_cell(p: Progress) -> str:
     """The target in words and whether it is met, with the value it was judged on."""
     if p.measure is None or p.action.success_measure is None:
         return "No measure set"
-    words = measure_words(p.action.success_measure)
+    return f"{measure_words(p.action.success_measure)}: {verdict_cell(p)}"
+
+
+def verdict_cell(p: Progress) -> str:
+    """Met / not met / not yet measurable, with the value it was judged on or the reason."""
+    if p.measure is None:
+        return "No measure set"
     verdict = esc(p.measure.words.capitalize())
     if p.measure.state == "not_measurable" and p.measure.reason:
         verdict += f" ({esc(p.measure.reason)})"
     elif p.measure.values:
         shown = ", ".join(f"{v.metric} {format_value(v.metric, v)}" for v in p.measure.values)
         verdict += f" ({esc(shown)} in {esc(p.now_period)})"
-    return f"{words}: <strong>{verdict}</strong>"
+    return f"<strong>{verdict}</strong>"
 
 
 def note_cell(p: Progress) -> str:

@@ -1,0 +1,234 @@
+"""The quarterly progress update: a short, self-contained HTML page of what changed since the last one.
+
+Councils report their plan every three months (Norfolk publishes a "winter
+update", Bexley reviews at six months). The rule here is the simplest one a
+reader can check: an update on ``AS_OF`` covers the three months before it -
+the previous update is ``AS_OF`` minus 3 months, the next is due ``AS_OF``
+plus 3 months (a month end that does not exist, e.g. 31 November, falls back
+to the last day of the month). Params are unchanged: the cycle is a property
+of the update, not of the council.
+
+"What changed" compares the plan as it stood on the previous update date with
+the plan on ``AS_OF`` (facts dated after a date are not known on it):
+completed (or dropped), newly overdue, progress notes dated in the window, and
+success measures met now that were not met then. The page uses only the
+register, params and the metrics, never the clock, so the same inputs and date
+give the same bytes.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from pathlib import Path
+from typing import Any
+
+from .. import paths
+from ..params import load_params
+from ..publish import TEMPLATE_DIR, write_atomic
+from .progress import Progress, next_period, periods_known, plan_progress, snapshot
+from .register import ActionPlanError, NoActionPlanError, Register, read_register
+from .render import (
+    ACTION_HEADERS,
+    SERVICE_WORDS,
+    action_rows,
+    esc,
+    long_date,
+    measure_cell,
+    measure_words,
+    note_cell,
+    status_cell,
+    table,
+    verdict_cell,
+)
+from .status import COMPLETE, DROPPED, OVERDUE, STATUS_ORDER, STATUS_WORDS, stale_warnings
+
+CYCLE_MONTHS = 3
+CSS_PATH = TEMPLATE_DIR / "scwres" / "scwres.css"
+EXTRA_CSS = (".meta { color: #3d3d3d; font-size: 0.9rem; }\n"
+             "ul.changes li { margin-bottom: 0.6rem; }\n"
+             ".lede { font-size: 1.1rem; }\n")
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """``day`` moved by whole months, clamped to the month's last day (31 May - 3 months = 28 Feb)."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    return dt.date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
+
+
+def previous_update(as_of: dt.date) -> dt.date:
+    return add_months(as_of, -CYCLE_MONTHS)
+
+
+def next_update(as_of: dt.date) -> dt.date:
+    return add_months(as_of, CYCLE_MONTHS)
+
+
+def parse_as_of(text: str) -> dt.date:
+    """``yyyy-mm-dd`` to a date; anything else is a ValueError with a sentence a person can act on."""
+    if not isinstance(text, str) or not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text):
+        raise ValueError(f"AS_OF must be a date written yyyy-mm-dd (e.g. 2023-02-28), not '{text}'.")
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"AS_OF '{text}' is not a day in the calendar; check the month and day.") from None
+
+
+def update_path(la: str, as_of: dt.date, reports_root: Path | None = None) -> Path:
+    """``reports/<la>/updates/<yyyy-mm-dd>.html``."""
+    return (reports_root or paths.REPORTS_DIR) / la / "updates" / f"{as_of.isoformat()}.html"
+
+
+def _item(p: Progress, extra: str) -> str:
+    a = p.action
+    service = SERVICE_WORDS.get(a.service, a.service)
+    return (f"<li><strong>{esc(a.id)}</strong>: {esc(a.action)} <span class=\"meta\">({esc(a.objective)}; "
+            f"lead: {esc(a.lead)}; {esc(service.lower())})</span><br>{extra}</li>")
+
+
+def _list(items: list[str], empty: str) -> str:
+    return f"<ul class=\"changes\">{''.join(items)}</ul>" if items else f"<p>{esc(empty)}</p>"
+
+
+def _illustrative(params: dict[str, Any]) -> bool:
+    return any(bool(spec.get("illustrative")) for spec in params["periods"].values())
+
+
+def update_html(la: str, as_of: dt.date, params: dict[str, Any], raw_dir: Path | None = None,
+                register: Register | None = None) -> str:
+    """The whole update page; raises NoActionPlanError / ActionPlanError when there is nothing sound to show."""
+    register = register or read_register(la, params, raw_dir)
+    if not register.exists:
+        raise NoActionPlanError(f"There is no action plan for {la}: add {register.file} to data/raw/{la}/.")
+    if register.errors:
+        raise ActionPlanError(register.problems)
+    before_day = previous_update(as_of)
+    now = plan_progress(register, params, as_of, raw_dir=raw_dir)
+    then = {p.action.id: p for p in plan_progress(register, params, before_day, raw_dir=raw_dir)}
+
+    def was(p: Progress) -> Progress | None:
+        return then.get(p.action.id)
+
+    name = str(params.get("name", la))
+    completed = [_item(p, f"{status_cell(p)}. {note_cell(p)}") for p in now
+                 if p.status in (COMPLETE, DROPPED) and (was(p) is None or was(p).status != p.status)]
+    overdue = [_item(p, f"Was due {esc(long_date(p.action.due))}. Latest note: {note_cell(p)}") for p in now
+               if p.status == OVERDUE and (was(p) is None or was(p).status != OVERDUE)]
+    notes = [_item(p, f"{note_cell(p)} <span class=\"meta\">Status: {status_cell(p)}.</span>") for p in now
+             if p.note is not None and p.note[1] > before_day
+             and not (p.status in (COMPLETE, DROPPED) and (was(p) is None or was(p).status != p.status))]
+    newly_met = [_item(p, measure_cell(p)) for p in now
+                 if p.measure is not None and p.measure.state == "met"
+                 and (was(p) is None or was(p).measure is None or was(p).measure.state != "met")]
+    coming = [_item(p, f"{status_cell(p)}.") for p in now
+              if p.status not in (COMPLETE, DROPPED, OVERDUE) and as_of < p.action.due <= next_update(as_of)]
+    warnings = [f"<li>{esc(w.message)} <span class=\"meta\">({esc(w.where())})</span></li>"
+                for w in stale_warnings(register, as_of) if any(p.action.line == w.line for p in now)]
+
+    known = periods_known(params, as_of)
+    upcoming = next_period(params, as_of)
+    data_note = (f"The latest SC-WRES data on {long_date(as_of)} are for {known[-1]} "
+                 f"(snapshot {long_date(snapshot(params, known[-1]))})." if known else
+                 "No SC-WRES data had been collected by this date.")
+    if upcoming:
+        data_note += (f" The {upcoming} data (snapshot {long_date(snapshot(params, upcoming))}) will show whether "
+                      "the success measures are being met.")
+    measured = [p for p in now if p.action.success_measure is not None]
+    measures_rows = [[esc(p.action.id), measure_words(p.action.success_measure), verdict_cell(p)]
+                     for p in measured if p.action.success_measure is not None]
+
+    counts_now = {s: sum(1 for p in now if p.status == s) for s in STATUS_ORDER}
+    counts_then = {s: sum(1 for p in then.values() if p.status == s) for s in STATUS_ORDER}
+    glance = table(f"Actions by status on {long_date(as_of)} and at the previous update ({long_date(before_day)})",
+                   ("Status", f"On {long_date(as_of)}", f"On {long_date(before_day)}"),
+                   [[esc(STATUS_WORDS[s]), str(counts_now[s]), str(counts_then[s])] for s in STATUS_ORDER]
+                   + [["All actions in the plan", str(len(now)), str(len(then))]], numeric=(1, 2))
+
+    body = [
+        f"<h1>{esc(name)}: race equality action plan progress update, {esc(long_date(as_of))}</h1>",
+        ('<p class="banner">Illustrative data: this update is built from an illustrative action plan and '
+         "simulated figures. It is an example, not the council's published progress.</p>"
+         if _illustrative(params) else ""),
+        f"<p class=\"lede\">What has happened on the Social Care Workforce Race Equality Standard (SC-WRES) action "
+        f"plan between {esc(long_date(before_day + dt.timedelta(days=1)))} and {esc(long_date(as_of))}. "
+        f"The plan is reported on every three months: the previous update was on "
+        f"{esc(long_date(before_day))} and the next is due on {esc(long_date(next_update(as_of)))}.</p>",
+        "<h2>At a glance</h2>",
+        f"<p>{len(completed)} completed or closed, {len(overdue)} newly overdue, {len(notes)} new progress "
+        f"note{'s' if len(notes) != 1 else ''} and {len(newly_met)} success measure"
+        f"{'s' if len(newly_met) != 1 else ''} newly met since the last update.</p>",
+        glance,
+        "<h2>Completed since the last update</h2>",
+        _list(completed, "No actions were completed or closed in this period."),
+        "<h2>Newly overdue</h2>",
+        _list(overdue, "No actions became overdue in this period."),
+        "<h2>New progress notes on actions under way</h2>",
+        _list(notes, "No progress notes were added in this period."),
+        "<h2>Success measures</h2>",
+        f"<p>{esc(data_note)}</p>",
+        "<h3>Newly met</h3>",
+        _list(newly_met, "No success measure became met in this period."),
+        "<h3>Every success measure</h3>",
+        (table(f"Success measures on {long_date(as_of)}", ("Action", "Target", "Result"), measures_rows)
+         if measures_rows else "<p>No action in the plan has a success measure yet.</p>"),
+        "<h2>Due before the next update</h2>",
+        _list(coming, f"No actions are due before {long_date(next_update(as_of))}."),
+        "<h2>Needs attention</h2>",
+        _list(warnings, "Every overdue action has a progress note from the last 90 days."),
+        "<h2>Every action, by objective</h2>",
+    ]
+    for objective in register.objectives:
+        group = [p for p in now if p.action.objective == objective]
+        if group:
+            body += [f"<h3>{esc(objective)}</h3>",
+                     table(f"Actions for the objective: {objective}", ACTION_HEADERS, action_rows(group))]
+    body += [
+        "<h2>About this update</h2>",
+        "<p>Status is worked out from each action's dates, not typed in: <strong>complete</strong> once it has a "
+        "completion date; <strong>overdue</strong> when past its due date and not complete; <strong>due "
+        "soon</strong> when due within 30 days; <strong>on track</strong> otherwise; <strong>not started "
+        "yet</strong> before its start date. An overdue action with no progress note in the last 90 days needs "
+        "attention. Leads are named by role. A success measure is judged on the first SC-WRES data collected "
+        "after the plan was made, for the action's service; figures based on too few people to publish are "
+        "shown as [c] and cannot be judged.</p>",
+        f"<p>Source: the action plan register ({esc(register.file)}) and the SC-WRES returns of "
+        f"{esc(name)}.</p>",
+    ]
+    title = f"{name}: race equality action plan progress update, {long_date(as_of)}"
+    css = CSS_PATH.read_text(encoding="utf-8") + EXTRA_CSS
+    return ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+            f"<title>{esc(title)}</title>\n<style>\n{css}</style>\n</head>\n<body>\n<main class=\"report\">\n"
+            + "\n".join(part for part in body if part) + "\n</main>\n</body>\n</html>\n")
+
+
+def write_update(la: str, as_of: dt.date | str, params_dir: Path | None = None, raw_dir: Path | None = None,
+                 reports_root: Path | None = None) -> Path:
+    """Build and publish ``reports/<la>/updates/<as_of>.html`` atomically; return its path."""
+    day = parse_as_of(as_of) if isinstance(as_of, str) else as_of
+    params = load_params(la, params_dir)
+    target = update_path(la, day, reports_root)
+    write_atomic(target, update_html(la, day, params, raw_dir))
+    return target
+
+
+def update_command(la: str, as_of: str) -> int:
+    """``python -m scwres.run update``: write the page, or say plainly what is wrong; returns the exit code."""
+    import sys
+
+    from ..problems import ReturnError, UnknownCouncilError
+
+    try:
+        day = parse_as_of(as_of)
+        target = write_update(la, day)
+    except (ValueError, UnknownCouncilError, NoActionPlanError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except (ActionPlanError, ReturnError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    shown = target.relative_to(paths.ROOT) if target.is_relative_to(paths.ROOT) else target
+    print(f"Progress update written to {shown}")
+    return 0
