@@ -43,7 +43,7 @@ def check_return(raw: RawReturn, pay_bands: list[str] | None = None,
     allowed = allowed_codes(pay_bands)
     suites = {name: (frame, table_rules(name, frame, allowed)) for name, frame in raw.tables.items()}
     failures = run_rules(suites)
-    failed_tables: set[str] = set()
+    failed_tables: set[str] = {name for name in raw.tables if _has_reading_error(raw, name)}
     for name, frame in raw.tables.items():
         found = [p for f in failures.get(name, []) for p in explain(raw, name, frame, f, allowed)]
         found.extend(_mixed_codes(raw, name, frame))
@@ -58,6 +58,12 @@ def check_return(raw: RawReturn, pay_bands: list[str] | None = None,
             for failure in cross_failures.get(name, []):
                 problems.extend(_explain_bound(raw, name, built[0], failure, leaver_base))
     return problems
+
+
+def _has_reading_error(raw: RawReturn, name: str) -> bool:
+    """Whether reading dropped rows of this table (e.g. a ragged line), so its sums are incomplete."""
+    return any(p.severity == "error" and p.file == raw.files.get(name) and p.sheet == raw.sheets.get(name)
+               for p in raw.problems)
 
 
 def table_rules(name: str, frame: pd.DataFrame, allowed: dict[str, tuple[str, ...]]) -> list[Rule]:

@@ -68,6 +68,37 @@ def _quiet_import() -> Any:
     return gx
 
 
+_CACHE: dict[str, Any] = {}
+
+
+def _asset() -> tuple[Any, Any]:
+    """One ephemeral GX context with one in-memory pandas asset, made once per process.
+
+    Creating data sources and assets makes GX save (serialise) its config each
+    time; doing it once keeps repeated validations (tests, batch runs) fast.
+    Every table goes through the same asset as a different dataframe.
+    """
+    if "asset" not in _CACHE:
+        gx = _quiet_import()
+        import great_expectations.expectations as gxe
+
+        context = gx.get_context(mode="ephemeral")
+        context.variables.progress_bars = {"globally": False, "metric_calculations": False, "profilers": False}
+        asset = context.data_sources.add_pandas("scwres_return").add_dataframe_asset("table")
+        asset.add_batch_definition_whole_dataframe("whole")
+        _CACHE.update(context=context, asset=asset, gxe=gxe)
+    return _CACHE["asset"], _CACHE["gxe"]
+
+
+def _raised(info: Any) -> bool:
+    """GX reports exceptions either flat or per metric; look in both shapes."""
+    if not isinstance(info, dict):
+        return False
+    if info.get("raised_exception"):
+        return True
+    return any(isinstance(v, dict) and v.get("raised_exception") for v in info.values())
+
+
 def _expectation(gxe: Any, rule: Rule) -> Any:
     """The GX expectation that implements ``rule``."""
     if rule.kind == "columns":
@@ -94,27 +125,23 @@ def run_rules(frames: dict[str, tuple[pd.DataFrame, list[Rule]]]) -> dict[str, l
 
     Every frame must carry a ``__line__`` column: GX reports the failing rows
     by it, so problems can name the line. A rule that GX cannot evaluate (an
-    exception inside GX) is reported as a failure with no lines rather than
-    crashing the run.
+    exception inside GX) is a bug here, not a fault in the return, so it
+    raises instead of letting the return pass unchecked.
     """
     frames = {name: (frame, rules) for name, (frame, rules) in frames.items() if rules}
     if not frames:
         return {}
     gx = _quiet_import()
-    import great_expectations.expectations as gxe
-
-    context = gx.get_context(mode="ephemeral")
-    context.variables.progress_bars = {"globally": False, "metric_calculations": False, "profilers": False}
-    source = context.data_sources.add_pandas("scwres_return")
+    asset, gxe = _asset()
+    batch_def = asset.batch_definitions[0]
     out: dict[str, list[Failure]] = {}
     for name, (frame, rules) in frames.items():
-        batch_def = source.add_dataframe_asset(name).add_batch_definition_whole_dataframe("all")
         expectations = []
         for index, rule in enumerate(rules):
             expectation = _expectation(gxe, rule)
             expectation.meta = {"scwres_rule": index}
             expectations.append(expectation)
-        suite = context.suites.add(gx.ExpectationSuite(name=f"scwres_{name}", expectations=expectations))
+        suite = gx.ExpectationSuite(name=f"scwres_{name}", expectations=expectations)
         batch = batch_def.get_batch(batch_parameters={"dataframe": frame.reset_index(drop=True)})
         result = batch.validate(
             suite, result_format={"result_format": "COMPLETE", "unexpected_index_column_names": [LINE]}
@@ -125,6 +152,8 @@ def run_rules(frames: dict[str, tuple[pd.DataFrame, list[Rule]]]) -> dict[str, l
             if res.success:
                 continue
             rule = rules[int(res.expectation_config.meta["scwres_rule"])]
+            if _raised(res.exception_info):
+                raise RuntimeError(f"great-expectations could not evaluate {rule} on {name}: {res.exception_info}")
             details = res.result or {}
             lines = [int(row[LINE]) for row in details.get("unexpected_index_list") or [] if LINE in row]
             failures.append(Failure(rule, sorted(set(lines)), details.get("observed_value")))
