@@ -32,8 +32,6 @@ from .measures import MeasureResult, MetricValue, evaluate, metric_value
 from .register import Action, Register
 from .status import note_on, status
 
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-          "November", "December")
 _METRICS_CACHE: dict[tuple[str, str, str], pd.DataFrame | None] = {}
 
 
@@ -51,11 +49,6 @@ def metrics_for(la: str, period: str, params: dict[str, Any], raw_dir: Path | No
 def clear_cache() -> None:
     """Forget computed metrics (tests that rewrite a return call this)."""
     _METRICS_CACHE.clear()
-
-
-def long_date(day: dt.date) -> str:
-    """``28 February 2023``: plain English, independent of the machine's locale."""
-    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
 def snapshot(params: dict[str, Any], period: str) -> dt.date:
@@ -106,10 +99,7 @@ def progress(action: Action, params: dict[str, Any], as_of: dt.date, audience: s
     result = None
     if action.success_measure is not None:
         if now_period is None:
-            upcoming = next_period(params, as_of)
-            when = (f"the {upcoming} data (snapshot {long_date(snapshot(params, upcoming))})" if upcoming
-                    else "the next data return")
-            result = MeasureResult("not_measurable", (), f"no data since the plan was made; next: {when}")
+            result = MeasureResult("not_measurable", (), "no data since the plan was made")
         else:
             result = evaluate(action.success_measure, now, action.service, bands, audience)
     return Progress(action, as_of, status(action, as_of), note_on(action, as_of), now_period,

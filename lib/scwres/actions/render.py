@@ -12,8 +12,8 @@ import html
 from collections.abc import Sequence
 
 from .measures import OPERATOR_WORDS, Measure, MetricValue, format_value
-from .progress import Progress, long_date
-from .status import STATUS_WORDS
+from .progress import Progress
+from .status import STATUS_WORDS, long_date
 
 SERVICE_WORDS = {"adults": "Adults", "children": "Children", "all": "Both services"}
 THEME_WORDS = {

@@ -36,6 +36,13 @@ STATUS_WORDS: dict[str, str] = {
 }
 DUE_SOON_DAYS = 30
 STALE_DAYS = 90
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+          "November", "December")
+
+
+def long_date(day: dt.date) -> str:
+    """``28 February 2023``: plain English, independent of the machine's locale."""
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
 def status(action: Action, as_of: dt.date) -> str:
@@ -75,9 +82,9 @@ def stale_warnings(register: Register, as_of: dt.date) -> list[Problem]:
     for action in register.actions:
         if is_stale(action, as_of):
             note = note_on(action, as_of)
-            since = f"since {note[1].isoformat()}" if note else "at all"
+            since = f"since {long_date(note[1])}" if note else "at all"
             out.append(Problem("warning", register.file, action.line, "updated_on",
                                note[1].isoformat() if note else "",
-                               f"Action {action.id} has been overdue since {action.due.isoformat()} and has not "
+                               f"Action {action.id} has been overdue since {long_date(action.due)} and has not "
                                f"been updated {since}; add a progress note or a new due date.", register.sheet))
     return out
