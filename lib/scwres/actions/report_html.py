@@ -22,7 +22,7 @@ from typing import Any
 from .progress import Progress, plan_progress
 from .register import Register, read_register
 from .render import ACTION_HEADERS, SERVICE_WORDS, action_rows, esc, long_date, measure_cell, status_cell, table
-from .status import STATUS_ORDER, STATUS_WORDS
+from .status import STATUS_ORDER, STATUS_WORDS, stale_warnings
 
 HEADING = "<h2>Action plan progress</h2>"
 MAX_LISTED_ERRORS = 10
@@ -85,6 +85,11 @@ def action_plan_section(la: str, period: str, params: dict[str, Any], as_of: dt.
              "its due date and not complete; <strong>due soon</strong> means due within 30 days. A success "
              "measure is judged only on data collected after the plan was made.</p>")
     parts = [HEADING, intro, summary_table(items, day)]
+    shown = {p.action.line for p in items}
+    stale = [w for w in stale_warnings(register, day) if w.line in shown]
+    if stale:
+        parts.append("<p>Overdue actions with no progress note for more than 90 days:</p><ul>"
+                     + "".join(f"<li>{esc(w.message)}</li>" for w in stale) + "</ul>")
     for objective in register.objectives:
         group = [p for p in items if p.action.objective == objective]
         if not group:

@@ -135,6 +135,8 @@ def update_html(la: str, as_of: dt.date, params: dict[str, Any], raw_dir: Path |
     if upcoming:
         data_note += (f" The {upcoming} data (snapshot {long_date(snapshot(params, upcoming))}) will show whether "
                       "the success measures are being met.")
+    else:
+        data_note += " The next data return will show whether the measures still hold."
     measured = [p for p in now if p.action.success_measure is not None]
     measures_rows = [[esc(p.action.id), measure_words(p.action.success_measure), verdict_cell(p)]
                      for p in measured if p.action.success_measure is not None]
