@@ -21,7 +21,7 @@ from .problems import Problem
 from .schema import BROAD_CODES, DETAILED_CODES, ETHNICITY_CODES, SERVICES, TABLES, YES_NO, Bound
 
 # A whole count >= 0; "12.0" is allowed because Excel and some exports write whole numbers that way.
-COUNT_PATTERN = r"^[0-9]+(\.0*)?$"
+COUNT_PATTERN = r"^[0-9]+(?:\.0*)?$"
 CODE_COLUMNS: dict[str, tuple[str, ...]] = {
     "service": SERVICES, "ethnicity": ETHNICITY_CODES, "senior_manager": YES_NO, "regulated": YES_NO,
 }
