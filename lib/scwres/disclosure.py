@@ -195,20 +195,6 @@ def extra_counts(tables: dict[str, pd.DataFrame], params: dict[str, Any]) -> dic
     return out
 
 
-def _basis(vectors: np.ndarray) -> np.ndarray:
-    """Orthonormal basis (rows) of the span of ``vectors``' rows."""
-    if len(vectors) == 0:
-        return np.zeros((0, vectors.shape[1]))
-    _, s, vt = np.linalg.svd(vectors, full_matrices=False)
-    return vt[s > 1e-9 * max(1.0, s[0])]
-
-
-def recoverable(target: np.ndarray, basis: np.ndarray) -> bool:
-    """Is ``target`` a linear combination of the shown vectors (spanned by ``basis``)?"""
-    residual = target - basis.T @ (basis @ target)
-    return float(np.abs(residual).max(initial=0.0)) < 1e-7
-
-
 def _components(quantities: list[Atoms]) -> list[list[Atoms]]:
     """Quantities that share no atoms cannot reveal each other: solve each block on its own."""
     parent: dict = {}
@@ -246,14 +232,24 @@ def _suppress_block(block: list[Atoms], value_of: dict[Atoms, int], label: dict[
     while sensitive:
         shown = [i for i in range(len(block)) if i not in hidden]
         matrix = matrix_all[shown]
-        basis = _basis(matrix)
-        exposed = next((i for i in sensitive if recoverable(matrix_all[i], basis)), None)
-        if exposed is None:
+        if not shown:
             break
-        coef, *_ = np.linalg.lstsq(matrix.T, matrix_all[exposed], rcond=None)
-        used = [i for i, c in zip(shown, coef, strict=True) if abs(c) > 1e-7]
-        # Hide the smallest count that takes part in the recovery; zeros last (a hidden 0 puzzles readers).
-        hidden.add(min(used, key=lambda i: (value_of[block[i]] == 0, value_of[block[i]], label[block[i]])))
+        # One SVD per round: its row-space basis tells which hidden counts are exposed, and its
+        # pseudo-inverse gives, for each, a combination of shown counts that recovers it.
+        u, s, vt = np.linalg.svd(matrix, full_matrices=False)
+        keep = s > 1e-9 * max(1.0, s[0])
+        u, s, vt = u[:, keep], s[keep], vt[keep]
+        targets = matrix_all[sensitive]
+        residual = targets - (targets @ vt.T) @ vt
+        exposed = [i for i, r in zip(sensitive, np.abs(residual).max(axis=1), strict=True) if r < 1e-7]
+        if not exposed:
+            break
+        for i in exposed:
+            coef = u @ ((vt @ matrix_all[i]) / s)
+            used = [j for j, c in zip(shown, coef, strict=True) if abs(c) > 1e-7 and j not in hidden]
+            if used:
+                # Hide the smallest count taking part; zeros last (a hidden 0 puzzles readers).
+                hidden.add(min(used, key=lambda j: (value_of[block[j]] == 0, value_of[block[j]], label[block[j]])))
     return {block[i] for i in hidden}
 
 

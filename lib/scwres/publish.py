@@ -33,8 +33,22 @@ def export_html(notebook: Path) -> str:
     config.HTMLExporter.template_name = TEMPLATE_NAME
     exporter = HTMLExporter(config=config)
     node = nbformat.read(notebook, as_version=4)
+    node.metadata["title"] = report_title(node)
     body, _ = exporter.from_notebook_node(node)
     return body
+
+
+def report_title(node) -> str:
+    """The page <title>: the text of the first <h1> a cell displayed (the notebook's file name otherwise)."""
+    import html
+    import re
+
+    for cell in node.cells:
+        for output in cell.get("outputs", []):
+            found = re.search(r"<h1[^>]*>(.*?)</h1>", str(output.get("data", {}).get("text/html", "")), re.S)
+            if found:
+                return html.unescape(re.sub(r"<[^>]+>", "", found.group(1))).strip()
+    return "SC-WRES report"
 
 
 def write_atomic(path: Path, text: str) -> None:
@@ -44,6 +58,7 @@ def write_atomic(path: Path, text: str) -> None:
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
+        os.chmod(tmp, 0o644)  # mkstemp makes it private; a published page must be readable by the web server
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -1,0 +1,159 @@
+"""Everything one report needs, loaded once: params, metrics, disclosure plan, history.
+
+Why one object: every section needs the same facts (who the council is, what
+may be shown, what the national figure is), and loading them in one place
+keeps the notebook to one call per section.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from .. import paths
+from ..commentary import load_commentary, unknown_sections
+from ..disclosure import Plan, report_plan
+from ..load import load_return
+from ..metrics import read_metrics_csv
+from ..params import load_params, period_list
+from ..problems import ReturnError
+from ..workbook import calculate
+
+
+@dataclass(frozen=True)
+class NationalFigure:
+    """A published national figure (Skills for Care) to show beside a council's value."""
+
+    metric: str
+    value: float
+    kind: str
+    source: str
+    year: str
+    councils: str
+    url: str
+
+
+@dataclass
+class PeriodData:
+    """One period's metrics with its own disclosure plan (for the trend section)."""
+
+    period: str
+    metrics: pd.DataFrame
+    plan: Plan
+
+
+@dataclass
+class ReportContext:
+    """The facts behind one report for one council, period and audience."""
+
+    la: str
+    period: str
+    audience: str
+    params: dict[str, Any]
+    metrics: pd.DataFrame
+    plan: Plan
+    tables: dict[str, pd.DataFrame]
+    national: dict[str, NationalFigure] = field(default_factory=dict)
+    commentary: dict[str, str] = field(default_factory=dict)
+    commentary_unknown: list[str] = field(default_factory=list)
+    problems: list[dict[str, Any]] = field(default_factory=list)
+    history: list[PeriodData] = field(default_factory=list)
+
+    @property
+    def public(self) -> bool:
+        return self.audience != "internal"
+
+    @property
+    def group(self) -> str:
+        return str(self.params.get("group_label") or "minority ethnic")
+
+    @property
+    def spec(self) -> dict[str, Any]:
+        return self.params["periods"][self.period]
+
+    @property
+    def previous(self) -> str | None:
+        earlier = [p.period for p in self.history if p.period < self.period]
+        return earlier[-1] if earlier else None
+
+    def hidden(self, key: str) -> bool:
+        """May this count not be shown? Always False for the internal audience."""
+        return self.public and self.plan.hidden(key)
+
+    def row_hidden(self, metric: str, service: str, breakdown: str = "overall") -> bool:
+        return self.public and self.plan.row_hidden(metric, service, breakdown)
+
+    def row(self, metric: str, service: str, breakdown: str = "overall") -> pd.Series:
+        frame = self.metrics
+        hit = frame[(frame["metric"] == metric) & (frame["service"] == service) & (frame["breakdown"] == breakdown)]
+        return hit.iloc[0]
+
+    def has_row(self, metric: str, service: str, breakdown: str) -> bool:
+        frame = self.metrics
+        return bool(((frame["metric"] == metric) & (frame["service"] == service)
+                     & (frame["breakdown"] == breakdown)).any())
+
+
+def national_figures(path: Path | None = None) -> dict[str, NationalFigure]:
+    """The latest national figure per metric (all services), from the project's copy of the file."""
+    path = path or paths.NATIONAL_FIGURES
+    if not path.exists():
+        return {}
+    out: dict[str, NationalFigure] = {}
+    with path.open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            if row.get("service") != "all":
+                continue
+            figure = NationalFigure(row["metric"], float(row["value"]), row["kind"], row["source"],
+                                    row["report_year"], row["councils"], row["url"])
+            held = out.get(row["metric"])
+            if held is None or figure.year >= held.year:
+                out[row["metric"]] = figure
+    return out
+
+
+def read_problems(la: str, period: str) -> list[dict[str, Any]]:
+    """Validation problems written by notebook 1 (empty when there are none or no file)."""
+    path = paths.build_dir(la, period) / "problems.json"
+    if not path.exists():
+        return []
+    return list(json.loads(path.read_text(encoding="utf-8")))
+
+
+def period_data(la: str, period: str, params: dict[str, Any], metrics: pd.DataFrame | None = None
+                ) -> tuple[PeriodData, dict[str, pd.DataFrame]] | None:
+    """A period's metrics and disclosure plan, computed from its return (None when it cannot be read)."""
+    try:
+        tables = load_return(la, period, pay_bands=params["pay_bands"])
+        frame = metrics if metrics is not None else calculate(la, period, params)
+    except ReturnError:
+        return None
+    return PeriodData(period, frame, report_plan(frame, params, tables)), tables
+
+
+def load_context(la: str, period: str, audience: str = "public") -> ReportContext:
+    """Load params, this period's metrics.csv and every earlier period's metrics for the trend."""
+    params = load_params(la)
+    period = str(period)
+    metrics = read_metrics_csv(paths.build_dir(la, period) / "metrics.csv")
+    current = period_data(la, period, params, metrics)
+    if current is None:
+        raise ReturnError([])
+    now, tables = current
+    history = []
+    for earlier in period_list(params):
+        if earlier < period:
+            got = period_data(la, earlier, params)
+            if got is not None:
+                history.append(got[0])
+    history.append(now)
+    return ReportContext(
+        la=la, period=period, audience=audience, params=params, metrics=metrics, plan=now.plan, tables=tables,
+        national=national_figures(), commentary=load_commentary(la, period),
+        commentary_unknown=unknown_sections(la, period), problems=read_problems(la, period), history=history,
+    )

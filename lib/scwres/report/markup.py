@@ -1,0 +1,63 @@
+"""Small HTML builders for the report: tables, figures, counts that respect disclosure.
+
+Why here and not in a template: each chart must be a ``<figure>`` with real alt
+text and a caption, followed by a ``<table>`` with the same numbers, and each
+count must go through the disclosure plan. Building them in one place makes
+that true everywhere. Callers pass already-escaped HTML for cells; captions,
+alt text and headers are escaped here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from ..charts import data_uri
+from .wording import SUPPRESSED, count, esc
+
+
+def count_span(ctx: Any, key: str, value: Any) -> str:
+    """A published count, or ``[c]`` when the disclosure plan hides it; keyed for the disclosure test."""
+    shown = SUPPRESSED if ctx.hidden(key) else count(value)
+    return f'<span data-count="{esc(key)}">{shown}</span>'
+
+
+def figure(svg: str, alt: str, caption: str) -> str:
+    """A chart as a figure: an SVG image with alt text, and a caption (both escaped here)."""
+    return (f'<figure class="chart"><img src="{data_uri(svg)}" alt="{esc(alt)}">'
+            f"<figcaption>{esc(caption)}</figcaption></figure>")
+
+
+def table(caption: str, headers: Sequence[str], rows: Sequence[tuple[str, Sequence[str]]],
+          numeric: Sequence[int] = (), groups: Sequence[tuple[str, int]] | None = None) -> str:
+    """A captioned table in a scrolling wrapper (so a phone can pan it without the page overflowing).
+
+    ``rows``: (data-row key or "", cells as HTML); the first cell is the row header.
+    ``groups``: optional (label, number of rows) to split the body into labelled row groups.
+    """
+    num = ' class="num"'
+    head = "".join(f'<th scope="col"{num if i in numeric else ""}>{esc(h)}</th>' for i, h in enumerate(headers))
+
+    def line(key: str, cells: Sequence[str]) -> str:
+        attr = f' data-row="{esc(key)}"' if key else ""
+        body = f'<th scope="row">{cells[0]}</th>' + "".join(
+            f'<td class="num">{c}</td>' if i + 1 in numeric else f"<td>{c}</td>" for i, c in enumerate(cells[1:]))
+        return f"<tr{attr}>{body}</tr>"
+
+    if groups:
+        bodies, start = [], 0
+        for label, size in groups:
+            lines = "".join(line(k, c) for k, c in rows[start:start + size])
+            bodies.append(f'<tbody><tr><th scope="rowgroup" colspan="{len(headers)}" class="group">{esc(label)}'
+                          f"</th></tr>{lines}</tbody>")
+            start += size
+        body = "".join(bodies)
+    else:
+        body = "<tbody>" + "".join(line(k, c) for k, c in rows) + "</tbody>"
+    return (f'<div class="table-wrap" tabindex="0" role="region" aria-label="{esc(caption)}">'
+            f"<table><caption>{esc(caption)}</caption><thead><tr>{head}</tr></thead>{body}</table></div>")
+
+
+def derived(text: str) -> str:
+    """A cell derived from counts (rate, ratio, interval, words), marked for the disclosure test."""
+    return f'<span class="derived">{text}</span>'
