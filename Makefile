@@ -35,6 +35,10 @@ report: $(STAMP) ## build one council's report: make report LA=norfolk [PERIOD=2
 update: $(STAMP) ## write an action plan progress update: make update LA=norfolk AS_OF=2023-02-28
 	$(PY) -m scwres.run update --la "$(LA)" --as-of "$(AS_OF)"
 
+.PHONY: template
+template: $(STAMP) ## write a blank return workbook with drop-downs: build/templates/<LA>-return-template.xlsx
+	$(PY) -m scwres.template_xlsx --la "$(LA)"
+
 test: $(STAMP) ## run every test (unit, property, end-to-end, accessibility)
 	$(PY) -m pytest -n 2 --dist loadgroup
 
