@@ -43,7 +43,7 @@ def read_params_file(la: str, params_dir: Path | None = None) -> dict[str, Any]:
         )
     shown = params_display_name(la)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_ParamsLoader)  # noqa: S506 (a SafeLoader)
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
@@ -57,6 +57,19 @@ def read_params_file(la: str, params_dir: Path | None = None) -> dict[str, Any]:
         raise ReturnError([Problem("error", shown, None, None, None,
                                    "The params file must be a YAML mapping of keys such as name: and periods:.")])
     return data
+
+
+class _ParamsLoader(yaml.SafeLoader):
+    """SafeLoader that keeps an impossible date (2024-13-01) as text, so the check can name its key and line."""
+
+    def construct_yaml_timestamp(self, node: yaml.Node) -> object:
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError:
+            return self.construct_scalar(node)
+
+
+_ParamsLoader.add_constructor("tag:yaml.org,2002:timestamp", _ParamsLoader.construct_yaml_timestamp)
 
 
 def params_display_name(la: str) -> str:
