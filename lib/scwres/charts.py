@@ -120,7 +120,7 @@ def forest(points: list[dict], title: str, subtitle: str, adverse_below_one: boo
             color=ADVERSE_TEXT, fontsize=9, va="center", ha="center")
     if national:
         ax.axvline(national, color=TEXT_GREY, linestyle=":", linewidth=1.5)
-        ax.text(national, top + 0.45, f"national {national:g}", color=TEXT_GREY, fontsize=9, va="bottom",
+        ax.text(national, top + 0.45, f"national {national:.2f}", color=TEXT_GREY, fontsize=9, va="bottom",
                 ha="center")
     ax.set_ylim(-1.4, len(points) + 0.35)
     ax.set_xlabel("Relative likelihood (log scale); dots: estimate, lines: 95% interval")

@@ -307,7 +307,7 @@ def chart_title(ctx: ReportContext, metric: str) -> str:
     r = ctx.row(metric, "all")
     if ctx.row_hidden(metric, "all") or missing(r["value"]) or r["assessment"] == "insufficient_data":
         return f"{METRIC_TITLES[metric]}: too few cases for a firm finding"
-    group = capital(ctx.group)
+    group = ctx.group
     verdict = {"adverse": "a significant gap, unfavourable to", "favourable": "a significant gap, favourable to",
                "no_significant_difference": "no significant difference for"}[r["assessment"]]
     return f"{METRIC_TITLES[metric]}: {verdict} {group} staff"[:110]
