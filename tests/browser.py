@@ -80,7 +80,8 @@ def describe(violations: list[dict[str, Any]]) -> str:
     lines = []
     for v in violations:
         targets = [n.get("target") for n in v.get("nodes", [])[:3]]
-        lines.append(f"{v['id']} ({v.get('impact')}): {v.get('help')} - {len(v.get('nodes', []))} node(s), e.g. {targets}")
+        nodes = len(v.get("nodes", []))
+        lines.append(f"{v['id']} ({v.get('impact')}): {v.get('help')} - {nodes} node(s), e.g. {targets}")
     return "\n".join(lines)
 
 
@@ -102,7 +103,8 @@ def overflow(page: Any) -> dict[str, Any]:
         let p = el.parentElement, scrolled = false;
         while (p && p !== document.body) {
           const s = getComputedStyle(p);
-          if ((s.overflowX === 'auto' || s.overflowX === 'scroll') && p.clientWidth <= vw + 1) { scrolled = true; break; }
+          const scrolls = s.overflowX === 'auto' || s.overflowX === 'scroll';
+          if (scrolls && p.clientWidth <= vw + 1) { scrolled = true; break; }
           p = p.parentElement;
         }
         if (!scrolled) bad.push(el.tagName + (el.className ? '.' + el.className : ''));

@@ -15,7 +15,9 @@ tries. So:
 1. primary: hide every count from 1 to threshold-1 (zero is shown);
 2. secondary: while some primary count is recoverable from the shown counts,
    hide the smallest non-zero shown count that takes part in a recovery;
-3. a metric row (rate, value, interval, assessment, trend) is shown only when
+3. a secondary [c] that could be worked out from the shown counts anyway is
+   shown again (it protects nothing);
+4. a metric row (rate, value, interval, assessment, trend) is shown only when
    all four of its counts are shown, because any of them with the rest of the
    row gives back a hidden count.
 
@@ -250,6 +252,24 @@ def _suppress_block(block: list[Atoms], value_of: dict[Atoms, int], label: dict[
             if used:
                 # Hide the smallest count taking part; zeros last (a hidden 0 puzzles readers).
                 hidden.add(min(used, key=lambda j: (value_of[block[j]] == 0, value_of[block[j]], label[block[j]])))
+    return hidden_needlessly_removed(matrix_all, hidden, set(sensitive), block)
+
+
+def hidden_needlessly_removed(matrix_all: np.ndarray, hidden: set[int], sensitive: set[int],
+                              block: list[Atoms]) -> set[Atoms]:
+    """Show again any secondary [c] that readers could work out anyway: it protects nothing.
+
+    Showing a count that is already in the span of the shown ones does not change that span, so
+    this never exposes a sensitive count; it only stops the report from hiding numbers for nothing.
+    """
+    shown = [i for i in range(len(block)) if i not in hidden]
+    if shown:
+        _, s, vt = np.linalg.svd(matrix_all[shown], full_matrices=False)
+        vt = vt[s > 1e-9 * max(1.0, s[0])]
+        for i in sorted(hidden - sensitive):
+            target = matrix_all[i]
+            if np.abs(target - (target @ vt.T) @ vt).max(initial=0.0) < 1e-7:
+                hidden.discard(i)
     return {block[i] for i in hidden}
 
 

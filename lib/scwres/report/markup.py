@@ -58,6 +58,10 @@ def table(caption: str, headers: Sequence[str], rows: Sequence[tuple[str, Sequen
             f"<table><caption>{esc(caption)}</caption><thead><tr>{head}</tr></thead>{body}</table></div>")
 
 
-def derived(text: str) -> str:
-    """A cell derived from counts (rate, ratio, interval, words), marked for the disclosure test."""
-    return f'<span class="derived">{text}</span>'
+def derived(text: str, row: str = "") -> str:
+    """A figure derived from counts (rate, ratio, interval, words), marked for the disclosure test.
+
+    ``row``: the metrics row it comes from, when not the row of the table line it sits in.
+    """
+    attr = f' data-row="{esc(row)}"' if row else ""
+    return f'<span class="derived"{attr}>{text}</span>'

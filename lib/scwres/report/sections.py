@@ -122,7 +122,7 @@ def glance_section(ctx: ReportContext) -> str:
                  SERVICE_WORDS[service],
                  derived(SUPPRESSED if hide else percent(r["value"])),
                  derived(SUPPRESSED if hide else interval(r["ci_low"], r["ci_high"], percent)),
-                 f"Whole workforce: {whole}", DASH,
+                 f"Whole workforce: {derived(whole, f'm1|{service}|overall')}", DASH,
                  _m1_national(ctx) if service == "all" else DASH]
         rows.append((f"m1|{service}|{top}", cells))
     for metric in RL_METRICS:
@@ -210,7 +210,7 @@ def unknown_table(ctx: ReportContext) -> str:
             flag = "" if hide or share is None or share <= limit else " (above the council's threshold)"
             rows.append(("", [f"{esc(label)}: {SERVICE_WORDS[service]}", count_span(ctx, uk, unknown),
                               count_span(ctx, tk, total),
-                              derived(SUPPRESSED if hide else percent(share) + flag)]))
+                              derived(SUPPRESSED if hide else percent(share) + flag, f"share|{source}|{service}")]))
     return table("Records with ethnicity not known", ["Table and service", "Not known", "All records",
                                                        "Share not known"], rows, numeric=(1, 2, 3))
 
@@ -389,8 +389,8 @@ def m9_shares_table(ctx: ReportContext) -> str:
             SERVICE_WORDS[service],
             f"{count_span(ctx, row_key('m9', service, 'senior_share', 'events_me'), senior['events_me'])} "
             f"({derived(SUPPRESSED if senior_hide else percent(senior['value']))})",
-            derived(SUPPRESSED if work_hide else percent(work["value"])), derived(SUPPRESSED if senior_hide
-                                                                                  else gap),
+            derived(SUPPRESSED if work_hide else percent(work["value"]), f"m9|{service}|workforce_share"),
+            derived(SUPPRESSED if senior_hide or work_hide else gap),
             pop_text, derived(SUPPRESSED if senior_hide else pop_gap)]))
     return table(f"{capital(ctx.group)} share of senior managers, the workforce and the local population",
                  ["Service", f"{capital(ctx.group)} senior managers (share)", "Share of whole workforce",
@@ -519,8 +519,8 @@ def trend_section(ctx: ReportContext) -> str:
             ok = not hide and not missing(r["ci_low"])
             points.append((data.period, None if not ok or missing(r["value"]) else float(r["value"]),
                            float(r["ci_low"]) if ok else None, float(r["ci_high"]) if ok else None))
-            cells.append(derived(SUPPRESSED if hide else
-                                 f"{ratio(r['value'])} ({interval(r['ci_low'], r['ci_high'])})"))
+            cells.append(derived(SUPPRESSED if hide else f"{ratio(r['value'])} ({interval(r['ci_low'], r['ci_high'])})",
+                                 f"trend|{data.period}|{metric}"))
         series.append({"title": METRIC_SHORT[metric], "adverse_below_one": metric in ADVERSE_BELOW_ONE,
                        "points": points})
         rows.append(("", cells))
