@@ -1,0 +1,235 @@
+"""The national roll-up: funnel-limit maths, pooled figures, disclosure, escaping, accessibility.
+
+The councils are generated (``synthetic``) and their metrics computed in
+process with ``workbook.calculate``, so no kernel is started here.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+import numpy as np
+import pytest
+import yaml
+
+from scwres import funnel, national, paths
+from scwres.metrics import read_metrics_csv, write_metrics_csv
+from scwres.params import load_params
+from scwres.stats import Z95, relative_likelihood
+from scwres.synthetic import write_synthetic
+from scwres.workbook import calculate
+
+N_COUNCILS = 6
+PERIOD = "2024"
+EVIL = "Synthetic <script>alert(1)</script> & council"
+
+
+# --- funnel maths -------------------------------------------------------------------------------------------
+
+
+def test_centre_is_the_pooled_rl_of_the_summed_counts():
+    b = funnel.basis(120, 1000, 300, 4000)
+    assert b.centre == pytest.approx(relative_likelihood(120, 1000, 300, 4000).value)
+    assert b.share_me == pytest.approx(0.2)
+
+
+def test_null_se_is_the_katz_se_at_the_expected_counts():
+    b = funnel.basis(120, 1000, 300, 4000)
+    n1, n2 = 250, 900
+    expected = relative_likelihood(n1 * b.p_me, n1, n2 * b.p_white, n2)
+    assert funnel.null_se(b, n1, n2) == pytest.approx(expected.se, rel=1e-12)
+
+
+def test_effective_base_is_the_real_base_at_the_pooled_share_and_smaller_when_unbalanced():
+    b = funnel.basis(120, 1000, 300, 4000)
+    assert funnel.effective_base(b, 200, 800) == pytest.approx(1000)
+    assert funnel.effective_base(b, 20, 980) < 1000 / 2
+
+
+def test_position_agrees_with_the_drawn_limits():
+    b = funnel.basis(120, 1000, 300, 4000)
+    n1, n2 = 60, 700
+    n_eff = funnel.effective_base(b, n1, n2)
+    low95, high95 = funnel.limits(b, n_eff, Z95)
+    low998, high998 = funnel.limits(b, n_eff, funnel.Z998)
+    assert funnel.position(b, high95 * 0.999, n1, n2) == (funnel.WITHIN, "")
+    assert funnel.position(b, high95 * 1.001, n1, n2) == (funnel.BEYOND_95, "above")
+    assert funnel.position(b, low95 / 1.001, n1, n2) == (funnel.BEYOND_95, "below")
+    assert funnel.position(b, high998 * 1.001, n1, n2) == (funnel.BEYOND_998, "above")
+    assert funnel.position(b, low998 * 1.001, n1, n2) == (funnel.BEYOND_95, "below")
+
+
+def test_limits_cover_councils_drawn_under_the_null_at_their_nominal_rates():
+    """Seeded simulation: councils whose true RL is the pooled one fall outside 95% about 5% of the time."""
+    rng = np.random.default_rng(7)
+    b = funnel.basis(1500, 10_000, 3000, 30_000)  # p1 = 0.15, p2 = 0.10
+    outside95 = outside998 = placed = 0
+    for _ in range(4000):
+        n1, n2 = int(rng.integers(150, 3000)), int(rng.integers(600, 9000))
+        a, c = rng.binomial(n1, b.p_me), rng.binomial(n2, b.p_white)
+        if a == 0 or c == 0:
+            continue
+        where, _ = funnel.position(b, (a / n1) / (c / n2), n1, n2)
+        placed += 1
+        outside95 += where in (funnel.BEYOND_95, funnel.BEYOND_998)
+        outside998 += where == funnel.BEYOND_998
+    assert 0.035 < outside95 / placed < 0.065
+    assert outside998 / placed < 0.006
+
+
+def test_no_basis_when_a_pooled_rate_is_zero_or_one():
+    assert funnel.basis(0, 100, 5, 100) is None
+    assert funnel.basis(100, 100, 5, 100) is None
+    assert funnel.basis(5, 0, 5, 100) is None
+
+
+# --- the roll-up over generated councils -------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def tree(tmp_path_factory):
+    """Six generated councils with metrics.csv and a (stand-in) published report, paths pointed at them."""
+    root = tmp_path_factory.mktemp("national")
+    raw, params_dir = write_synthetic(root / "synthetic", N_COUNCILS, (PERIOD,), seed=11)
+    first = params_dir / "synthetic-001.yml"
+    data = yaml.safe_load(first.read_text(encoding="utf-8"))
+    data["name"] = EVIL
+    first.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    with pytest.MonkeyPatch.context() as mp:
+        for name, value in (("RAW_DIR", raw), ("PARAMS_DIR", params_dir), ("BUILD_DIR", root / "build"),
+                            ("REPORTS_DIR", root / "reports")):
+            mp.setattr(paths, name, value)
+        for i in range(1, N_COUNCILS):  # the last council has no build: it must be listed as left out
+            la = f"synthetic-{i:03d}"
+            frame = calculate(la, PERIOD, load_params(la), raw)
+            if i == 2:  # pretend its public report hides m3 for all staff
+                frame.loc[(frame["metric"] == "m3") & (frame["service"] == "all")
+                          & (frame["breakdown"] == "overall"), "suppressed"] = True
+            paths.build_dir(la, PERIOD).mkdir(parents=True)
+            write_metrics_csv(frame, paths.build_dir(la, PERIOD) / "metrics.csv")
+            paths.report_dir(la, PERIOD).mkdir(parents=True)
+            (paths.report_dir(la, PERIOD) / "report.html").write_text("<p>stand-in</p>", encoding="utf-8")
+        rollup = national.collect(PERIOD)
+        target = national.build_national(PERIOD)
+        yield {"root": root, "rollup": rollup, "html": target.read_text(encoding="utf-8"), "target": target,
+               "render": lambda: national.render(national.collect(PERIOD)), "params": params_dir}
+
+
+def test_pooled_rl_is_the_rl_of_the_summed_counts(tree):
+    frames = [read_metrics_csv(tree["root"] / "build" / f"synthetic-{i:03d}" / PERIOD / "metrics.csv")
+              for i in range(1, N_COUNCILS)]
+    sums = [0, 0, 0, 0]
+    for frame in frames:
+        row = frame[(frame["metric"] == "m8") & (frame["service"] == "children") & (frame["breakdown"] == "overall")]
+        for i, col in enumerate(("events_me", "base_me", "events_white", "base_white")):
+            sums[i] += int(row[col].iloc[0])
+    expected = relative_likelihood(*sums)
+    got = national.pooled(tree["rollup"].councils, "m8", "children")
+    assert got["value"] == pytest.approx(expected.value)
+    assert (got["ci_low"], got["ci_high"]) == pytest.approx((expected.ci_low, expected.ci_high))
+    assert f"{expected.value:.2f}" in tree["html"]
+
+
+def test_tallies_count_every_included_council_once(tree):
+    councils = tree["rollup"].councils
+    assert len(councils) == N_COUNCILS - 1
+    for metric in ("m2", "m3", "m9"):
+        a, n1, c, n2 = national.pooled_counts(councils, metric, "all")
+        counts = national.tally(national.council_points(councils, metric, funnel.basis(a, n1, c, n2)))
+        assert sum(counts.values()) == len(councils)
+    hidden = sum(bool(national.overall_row(c, "m3")["suppressed"]) for c in councils)
+    assert national.tally(national.council_points(councils, "m3", None))["hidden"] == hidden >= 1
+
+
+def test_a_hidden_council_is_c_in_the_table_and_not_drawn(tree):
+    html = tree["html"]
+    section = html[html.index('<h2 id="m3">'):html.index('<h2 id="m4">')]
+    row = re.search(r'<tr><th scope="row">Synthetic council 002</th>(.*?)</tr>', section).group(1)
+    assert row.count("[c]") == 6
+    councils = tree["rollup"].councils
+    a, n1, c, n2 = national.pooled_counts(councils, "m3", "all")
+    points = national.council_points(councils, "m3", funnel.basis(a, n1, c, n2))
+    not_drawn = [p["label"] for p in points if not p["n_eff"]]
+    assert "Synthetic council 002" in not_drawn
+    assert f"{len(not_drawn)} council(s) not drawn" in section
+
+
+def test_excluded_council_is_listed_with_a_reason(tree):
+    assert [name for name, _ in tree["rollup"].excluded] == [f"Synthetic council {N_COUNCILS:03d}"]
+    assert "Councils not included" in tree["html"]
+
+
+def test_no_event_counts_are_published(tree):
+    """Disclosure: pooled totals minus published councils must not reveal a hidden count."""
+    councils = tree["rollup"].councils
+    html = tree["html"]
+    text = re.sub(r"<[^>]+>", " ", html[html.index("<main"):])
+    for metric in ("m2", "m3", "m5", "m8"):
+        a, _, c, _ = national.pooled_counts(councils, metric, "all")
+        for value in (a, c):
+            if value >= 100:
+                assert not re.search(rf"(?<![\d.,])({value:,}|{value})(?![\d.,])", text), (metric, value)
+
+
+def test_page_is_self_contained_escaped_and_accessible_in_structure(tree):
+    html = tree["html"]
+    assert html.startswith("<!DOCTYPE html>\n<html lang=\"en\">")
+    assert html.count("<h1>") == 1 and html.count("<main") == 1
+    assert "<script" not in html.lower().replace("&lt;script", "")
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; council" in html
+    assert html.count("<table>") == html.count("<caption>") > 0
+    assert "Illustrative data" in html
+    assert 'src="http' not in html and "href=\"http" not in html
+    for alt in re.findall(r'<img src="data:image/svg\+xml;base64,[^"]+" alt="([^"]*)"', html):
+        assert 40 < len(alt) < 200 and "Funnel plot" in alt
+
+
+def test_same_inputs_give_byte_identical_html(tree):
+    with pytest.MonkeyPatch.context() as mp:
+        root = tree["root"]
+        for name, value in (("RAW_DIR", root / "synthetic" / "raw"), ("PARAMS_DIR", tree["params"]),
+                            ("BUILD_DIR", root / "build"), ("REPORTS_DIR", root / "reports")):
+            mp.setattr(paths, name, value)
+        assert tree["render"]() == tree["html"]
+
+
+def test_regional_report_keeps_only_that_region(tree):
+    with pytest.MonkeyPatch.context() as mp:
+        root = tree["root"]
+        for name, value in (("RAW_DIR", root / "synthetic" / "raw"), ("PARAMS_DIR", tree["params"]),
+                            ("BUILD_DIR", root / "build"), ("REPORTS_DIR", root / "reports")):
+            mp.setattr(paths, name, value)
+        region = tree["rollup"].councils[0].region
+        target = national.build_national(PERIOD, region)
+        assert target == root / "reports" / "regional" / national.region_slug(region) / PERIOD / "report.html"
+        rollup = national.collect(PERIOD, region)
+        assert rollup.councils and all(c.region == region for c in rollup.councils)
+        assert len(rollup.councils) < N_COUNCILS - 1 or len({c.region for c in tree["rollup"].councils}) == 1
+        with pytest.raises(ValueError):
+            national.build_national(PERIOD, "Atlantis")
+
+
+def test_region_slug():
+    assert national.region_slug("Yorkshire and The Humber") == "yorkshire-and-the-humber"
+
+
+@pytest.mark.browser
+def test_national_report_passes_axe(tree):
+    from browser import axe_violations, browser_session, describe, open_page, placeholder_alts
+
+    with browser_session() as browser:
+        page = open_page(browser, tree["target"])
+        violations = axe_violations(page)
+        assert placeholder_alts(page) == 0
+        page.close()
+    assert not violations, describe(violations)
+
+
+def test_funnel_svg_is_deterministic():
+    b = funnel.basis(120, 1000, 300, 4000)
+    points = [{"label": "A", "n_eff": 500.0, "rl": 1.1, "position": funnel.WITHIN},
+              {"label": "B", "n_eff": 1500.0, "rl": 3.0, "position": funnel.BEYOND_998}]
+    first, second = funnel.draw(points, b, "t", "s"), funnel.draw(points, b, "t", "s")
+    assert first == second and first.startswith("<svg") and "<dc:date>" not in first
+    assert math.isfinite(b.k)
