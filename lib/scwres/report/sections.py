@@ -366,6 +366,28 @@ def percent_figure(ctx: ReportContext, metric: str) -> str:
     return figure(svg, alt, caption)
 
 
+def percent_table(ctx: ReportContext, metric: str) -> str:
+    """The numbers behind the percentage chart: yes of respondents, percentage and Wilson interval."""
+    rows = []
+    for service in SERVICES:
+        r = ctx.row(metric, service)
+        hide = ctx.row_hidden(metric, service)
+        cells = [SERVICE_WORDS[service]]
+        for group in ("me", "white"):
+            span = wilson(int(r[f"events_{group}"]), int(r[f"base_{group}"]))
+            a = count_span(ctx, row_key(metric, service, "overall", f"events_{group}"), r[f"events_{group}"])
+            n = count_span(ctx, row_key(metric, service, "overall", f"base_{group}"), r[f"base_{group}"])
+            cells.append(f"{a} of {n}")
+            cells.append(derived(SUPPRESSED if hide else percent(r[f"rate_{group}"])))
+            cells.append(derived(SUPPRESSED if hide or span is None else interval(span[0], span[1], percent)))
+        rows.append((f"{metric}|{service}|overall", cells))
+    group = capital(ctx.group)
+    return table(f"{METRIC_TITLES[metric]}: percentage answering yes, {ctx.period}",
+                 ["Service", f"{group}: yes of respondents", f"{group}: %", f"{group}: 95% interval",
+                  "White: yes of respondents", "White: %", "White: 95% interval"], rows,
+                 numeric=(1, 2, 3, 4, 5, 6))
+
+
 def _survey_sentence(ctx: ReportContext, metric: str) -> str:
     if ctx.row_hidden(metric, "all"):
         return ""
@@ -405,8 +427,9 @@ def rl_metric_section(ctx: ReportContext, metric: str, extra: str = "") -> str:
         sentence += _survey_sentence(ctx, metric)
     parts = [f'<h3 id="{metric}">{esc(METRIC_TITLES[metric])}</h3>', f'<p class="headline">{sentence}</p>']
     if metric in PERCENT_METRICS:
-        parts.append(percent_figure(ctx, metric))
-    parts.append(rl_figure(ctx, metric))
+        parts += [percent_figure(ctx, metric), percent_table(ctx, metric)]
+    else:
+        parts.append(rl_figure(ctx, metric))
     parts.append(rl_table(ctx, metric))
     if metric == "m9":
         parts.append(f"<p>Senior managers are: {esc(ctx.params.get('senior_manager_definition', ''))}.</p>")
