@@ -48,6 +48,14 @@ EVENT_PHRASE = {
     "m8": "to leave the organisation",
     "m9": "to be senior managers",
 }
+EVENT_DONE = {
+    "m2": "appointed from shortlisting", "m3": "entering the formal disciplinary process",
+    "m4": "referred into fitness to practise", "m5": "accessing funded non-mandatory training",
+    "m6": "reporting harassment, bullying or abuse from the public",
+    "m7_colleagues": "reporting harassment, bullying or abuse from colleagues",
+    "m7_managers": "reporting harassment, bullying or abuse from managers", "m8": "leaving",
+    "m9": "senior managers",
+}
 EVENT_NOUN = {
     "m2": ("appointed", "shortlisted"), "m3": ("entered the disciplinary process", "staff"),
     "m4": ("referred", "registered professionals"), "m5": ("accessed CPD", "staff"),
@@ -142,10 +150,10 @@ def rl_headline(metric: str, row: Any, group: str, hidden: bool) -> str:
     words = assessment_words(row["assessment"], group)
     span = f"95% interval {interval(row['ci_low'], row['ci_high'])}"
     if missing(row["value"]):
-        return (f"No white {subject} were recorded {EVENT_PHRASE[metric].removeprefix('to ')}, so the relative "
+        return (f"No white {subject} were recorded as {EVENT_DONE[metric]}, so the relative "
                 f"likelihood cannot be calculated ({span}): {words}.")
     if row["value"] == 0:
-        return (f"No {esc(group)} {subject} were recorded {EVENT_PHRASE[metric].removeprefix('to ')} "
+        return (f"No {esc(group)} {subject} were recorded as {EVENT_DONE[metric]} "
                 f"(relative likelihood 0, {span}): {words}.")
     return (f"{who} were {rough_phrase(row['value'])} as white {subject} {EVENT_PHRASE[metric]} "
             f"(relative likelihood {ratio(row['value'])}, {span}): {words}.")
