@@ -13,6 +13,7 @@ from __future__ import annotations
 import base64
 import io
 import math
+import textwrap
 from pathlib import Path
 
 import matplotlib
@@ -35,7 +36,7 @@ except ImportError:  # pragma: no cover - afcharts is in requirements.txt
     _STYLE = {}
 
 RC = {
-    "svg.hashsalt": "scwres", "svg.fonttype": "none", "font.size": 10, "axes.titlesize": 11,
+    "svg.hashsalt": "scwres", "svg.fonttype": "none", "font.size": 10.5, "axes.titlesize": 11,
     "axes.titleweight": "bold", "axes.labelsize": 10, "axes.titlelocation": "left",
     "font.sans-serif": ["Arial", "Helvetica", "DejaVu Sans", "sans-serif"],
 }
@@ -45,7 +46,7 @@ def _figure(width: float, height: float, ncols: int = 1, nrows: int = 1):
     """A new figure in the house style (applied here, not at import, so importing has no side effects)."""
     plt.style.use(_STYLE)
     plt.rcParams.update(RC)
-    return plt.subplots(nrows, ncols, figsize=(width, height), squeeze=False)
+    return plt.subplots(nrows, ncols, figsize=(width, height), squeeze=False, layout="constrained")
 
 
 def to_svg(fig) -> str:
@@ -65,8 +66,8 @@ def data_uri(svg: str) -> str:
 
 def _titles(fig, ax, title: str, subtitle: str) -> None:
     """Active headline title and a subtitle that states the data, left-aligned above the plot."""
-    ax.set_title(subtitle, loc="left", fontsize=9.5, color=TEXT_GREY, fontweight="normal", pad=8)
-    fig.suptitle(title, x=0.01, ha="left", fontsize=11.5, fontweight="bold", color="#0B0C0C")
+    ax.set_title(textwrap.fill(subtitle, 62), loc="left", fontsize=10, color=TEXT_GREY, fontweight="normal", pad=8)
+    fig.suptitle(textwrap.fill(title, 52), x=0.01, ha="left", fontsize=12, fontweight="bold", color="#0B0C0C")
 
 
 def _log_ticks(ax, low: float, high: float) -> None:
@@ -87,7 +88,7 @@ def forest(points: list[dict], title: str, subtitle: str, adverse_below_one: boo
     ``points``: dicts with ``label``, ``service``, ``value``, ``low``, ``high``
     (None: not drawn - suppressed or too little data; the caption says so).
     """
-    fig, axes = _figure(7.2, 0.55 * max(len(points), 2) + 2.0)
+    fig, axes = _figure(5.6, 0.6 * max(len(points), 2) + 2.6)
     ax = axes[0][0]
     ax.grid(False)
     ax.grid(True, axis="x", color="0.85", linewidth=0.6)
@@ -123,7 +124,7 @@ def forest(points: list[dict], title: str, subtitle: str, adverse_below_one: boo
         ax.text(national, top + 0.45, f"national {national:.2f}", color=TEXT_GREY, fontsize=9, va="bottom",
                 ha="center")
     ax.set_ylim(-1.4, len(points) + 0.35)
-    ax.set_xlabel("Relative likelihood (log scale); dots: estimate, lines: 95% interval")
+    ax.set_xlabel("Relative likelihood (log scale)\ndots: estimate; lines: 95% interval")
     ax.tick_params(axis="y", length=0)
     _titles(fig, ax, title, subtitle)
     return to_svg(fig)
@@ -132,7 +133,7 @@ def forest(points: list[dict], title: str, subtitle: str, adverse_below_one: boo
 def band_shares(bands: list[str], shares: list[float | None], overall: float | None,
                 population: float | None, title: str, subtitle: str) -> str:
     """m1: minority ethnic share by pay band (low to high) with workforce and population lines."""
-    fig, axes = _figure(7.2, 4.2)
+    fig, axes = _figure(5.6, 4.4)
     ax = axes[0][0]
     xs = list(range(len(bands)))
     heights = [s * 100 if s is not None else 0 for s in shares]
@@ -149,7 +150,7 @@ def band_shares(bands: list[str], shares: list[float | None], overall: float | N
                                   label=f"Local population {population * 100:.1f}%"))
     if handles:
         ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(0, -0.2), ncol=2, fontsize=9, frameon=False)
-    ax.set_xticks(xs, [b.replace(" to ", " to\n").replace(" and ", "\nand ") for b in bands], fontsize=8.5)
+    ax.set_xticks(xs, [textwrap.fill(b, 10) for b in bands], fontsize=9)
     ax.set_ylabel("Share of staff in the band (%)")
     tops = heights + [v * 100 for v in (overall, population) if v is not None]
     ax.set_ylim(0, max(tops + [1]) * 1.2)
@@ -162,7 +163,7 @@ def percent_pairs(rows: list[dict], title: str, subtitle: str, group_label: str)
 
     ``rows``: dicts with ``label`` and, per group ``me``/``white``, a (value, low, high) or None.
     """
-    fig, axes = _figure(7.2, 0.8 * max(len(rows), 2) + 1.9)
+    fig, axes = _figure(5.6, 0.85 * max(len(rows), 2) + 2.6)
     ax = axes[0][0]
     ax.grid(False)
     ax.grid(True, axis="x", color="0.85", linewidth=0.6)
@@ -180,7 +181,7 @@ def percent_pairs(rows: list[dict], title: str, subtitle: str, group_label: str)
     ax.set_yticks(range(len(rows)), [r["label"] for r in reversed(rows)])
     ax.set_xlim(0, 100)
     ax.set_ylim(-0.7, len(rows) - 0.3)
-    ax.set_xlabel("Percentage of survey respondents; lines: 95% interval")
+    ax.set_xlabel("Percentage of survey respondents\nlines: 95% interval")
     handles = [plt.Line2D([], [], color=c, marker=m, linestyle="-", label=lbl) for c, m, _, lbl in styles.values()]
     ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(0, -0.2), ncol=2, fontsize=9, frameon=False)
     ax.tick_params(axis="y", length=0)
@@ -196,7 +197,7 @@ def trend_grid(series: list[dict], title: str, subtitle: str) -> str:
     """
     ncols = 3
     nrows = math.ceil(len(series) / ncols)
-    fig, axes = _figure(7.6, 2.25 * nrows + 0.9, ncols=ncols, nrows=nrows)
+    fig, axes = _figure(6.4, 2.1 * nrows + 1.0, ncols=ncols, nrows=nrows)
     for index, ax in enumerate(ax for row in axes for ax in row):
         if index >= len(series):
             ax.axis("off")
@@ -227,6 +228,5 @@ def trend_grid(series: list[dict], title: str, subtitle: str) -> str:
         ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
         ax.tick_params(labelsize=8)
         ax.set_title(item["title"], fontsize=9, loc="left", fontweight="bold")
-    fig.suptitle(f"{title}\n{subtitle}", x=0.01, ha="left", fontsize=10.5)
-    fig.tight_layout(rect=(0, 0, 1, 0.97))
+    fig.suptitle(textwrap.fill(title, 60) + "\n" + textwrap.fill(subtitle, 75), x=0.01, ha="left", fontsize=11)
     return to_svg(fig)

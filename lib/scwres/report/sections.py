@@ -41,6 +41,7 @@ from .wording import (
 )
 
 SERVICES = ("adults", "children", "all")
+CHART_SERVICE = {"adults": "Adults", "children": "Children", "all": "All staff"}
 THEMES = (
     ("leadership", "Leadership", ("m1", "m9"),
      "Whether {group} staff are represented at every level, up to senior management."),
@@ -293,7 +294,7 @@ def _points(ctx: ReportContext, metric: str) -> tuple[list[dict], list[str]]:
         r = ctx.row(metric, service)
         hide = ctx.row_hidden(metric, service)
         ok = not hide and not missing(r["ci_low"]) and not missing(r["ci_high"])
-        points.append({"label": SERVICE_WORDS[service], "service": service,
+        points.append({"label": CHART_SERVICE[service], "service": service,
                        "value": None if not ok or missing(r["value"]) else float(r["value"]),
                        "low": float(r["ci_low"]) if ok else None, "high": float(r["ci_high"]) if ok else None})
         if not ok:
@@ -342,7 +343,7 @@ def percent_figure(ctx: ReportContext, metric: str) -> str:
     for service in SERVICES:
         r = ctx.row(metric, service)
         hide = ctx.row_hidden(metric, service)
-        item: dict[str, Any] = {"label": SERVICE_WORDS[service]}
+        item: dict[str, Any] = {"label": CHART_SERVICE[service]}
         for group in ("me", "white"):
             span = wilson(int(r[f"events_{group}"]), int(r[f"base_{group}"]))
             item[group] = None if hide or span is None else (r[f"rate_{group}"], span[0], span[1])
