@@ -249,3 +249,21 @@ def test_all_problems_at_once(tmp_path: Path) -> None:
     good.write_csv_return(tmp_path, tables)
     found = {where(p) for p in validate_return(good.LA, good.PERIOD, good.params(), tmp_path)}
     assert {e for case in CELL_CASES[:12] for e in case.expected} <= found
+
+
+def test_xlsx_table_away_from_a1_keeps_its_row_numbers(tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    folder = tmp_path / good.LA / good.PERIOD
+    folder.mkdir(parents=True)
+    book = Workbook()
+    book.remove(book.active)
+    for name, rows in good.tables().items():
+        sheet = book.create_sheet(name)
+        for i, row in enumerate(rows):
+            for j, value in enumerate(row):
+                sheet.cell(row=i + 3, column=j + 2, value=int(value) if value.isdigit() else value)
+    book["recruitment"].cell(row=5, column=5, value=99)  # data line 3 (adults / black_african) -> row 5
+    book.save(folder / "return.xlsx")
+    [problem] = validate_return(good.LA, good.PERIOD, good.params(), tmp_path)
+    assert where(problem) == ("error", "recruitment", 5, "appointed")

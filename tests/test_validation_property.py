@@ -26,7 +26,7 @@ from scwres.workbook import calculate
 NASTY = ["", "-1", "1.5", "1e3", "NaN", "inf", " ", "0x10", "1,000", "٣", "12.0", "<script>alert(1)</script>",
          "adults", "children", "yes", "no", "not_stated", "white", "black", "low", "high", "999999999999", '"', "\t"]
 TABLES = list(good.GOOD)
-SETTINGS = settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow],
+SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow],
                     derandomize=True)
 
 
@@ -40,11 +40,10 @@ def cell_edit(draw: st.DrawFn) -> tuple[str, int, int, str]:
     return table, line, column, value
 
 
-def mutated_csv(edits: list[tuple[str, int, int, str]], byte_cut: tuple[str, int] | None) -> Path:
+def mutated_csv(root: Path, edits: list[tuple[str, int, int, str]], byte_cut: tuple[str, int] | None) -> Path:
     tables = good.tables()
     for table, line, column, value in edits:
         tables[table][line - 1][column] = value
-    root = Path(tempfile.mkdtemp(prefix="scwres-prop-"))
     folder = good.write_csv_return(root, tables)
     if byte_cut is not None:
         path = folder / f"{byte_cut[0]}.csv"
@@ -71,21 +70,23 @@ def assert_safe(root: Path) -> None:
 @given(edits=st.lists(cell_edit(), min_size=1, max_size=4),
        byte_cut=st.none() | st.tuples(st.sampled_from(TABLES), st.integers(0, 400)))
 def test_random_csv_mutations_are_reported_not_raised(edits, byte_cut) -> None:
-    assert_safe(mutated_csv(edits, byte_cut))
+    with tempfile.TemporaryDirectory(prefix="scwres-prop-") as tmp:
+        assert_safe(mutated_csv(Path(tmp), edits, byte_cut))
 
 
 CELL_VALUES = st.one_of(st.none(), st.integers(-5, 10**6), st.floats(allow_nan=True, allow_infinity=True),
                         st.booleans(), st.sampled_from(NASTY), st.dates(dt.date(1900, 1, 1), dt.date(2100, 1, 1)))
 
 
-@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow], derandomize=True)
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow], derandomize=True)
 @given(table=st.sampled_from(TABLES), line=st.integers(1, 7), column=st.integers(0, 5), value=CELL_VALUES)
 def test_random_xlsx_cells_are_reported_not_raised(table: str, line: int, column: int, value: object) -> None:
     from openpyxl import load_workbook
 
-    root = Path(tempfile.mkdtemp(prefix="scwres-prop-"))
-    path = good.write_xlsx_return(root, good.tables())
-    book = load_workbook(path)
-    book[table].cell(row=line, column=column + 1, value=value)
-    book.save(path)
-    assert_safe(root)
+    with tempfile.TemporaryDirectory(prefix="scwres-prop-") as tmp:
+        root = Path(tmp)
+        path = good.write_xlsx_return(root, good.tables())
+        book = load_workbook(path)
+        book[table].cell(row=line, column=column + 1, value=value)
+        book.save(path)
+        assert_safe(root)

@@ -44,13 +44,21 @@ class Rule:
     other: str | None = None
 
 
+INDEX_COLUMNS = (LINE, "table", "column")  # how a failing row is identified, where the frame has them
+
+
 @dataclass
 class Failure:
-    """A rule that did not hold: the lines (``__line__`` values) that break it."""
+    """A rule that did not hold: the failing rows, each as its ``__line__`` (and table and column
+    when the frame is a long one holding cells of several tables)."""
 
     rule: Rule
-    lines: list[int] = field(default_factory=list)
+    rows: list[dict[str, Any]] = field(default_factory=list)
     observed: Any = None
+
+    @property
+    def lines(self) -> list[int]:
+        return sorted({int(row[LINE]) for row in self.rows})
 
 
 def _quiet_import() -> Any:
@@ -123,8 +131,11 @@ def _expectation(gxe: Any, rule: Rule) -> Any:
 def run_rules(frames: dict[str, tuple[pd.DataFrame, list[Rule]]]) -> dict[str, list[Failure]]:
     """Run each frame's rules as one GX suite; return the failures per frame name.
 
-    Every frame must carry a ``__line__`` column: GX reports the failing rows
-    by it, so problems can name the line. A rule that GX cannot evaluate (an
+    Every frame must carry a ``__line__`` column (and, for long frames of
+    cells from several tables, ``table`` and ``column``): GX reports the
+    failing rows by them, so problems can name the line and column. Null
+    cells are skipped by the column rules, so one long frame can hold cells
+    that different rules check. A rule that GX cannot evaluate (an
     exception inside GX) is a bug here, not a fault in the return, so it
     raises instead of letting the return pass unchecked.
     """
@@ -143,9 +154,9 @@ def run_rules(frames: dict[str, tuple[pd.DataFrame, list[Rule]]]) -> dict[str, l
             expectations.append(expectation)
         suite = gx.ExpectationSuite(name=f"scwres_{name}", expectations=expectations)
         batch = batch_def.get_batch(batch_parameters={"dataframe": frame.reset_index(drop=True)})
-        result = batch.validate(
-            suite, result_format={"result_format": "COMPLETE", "unexpected_index_column_names": [LINE]}
-        )
+        index = [c for c in INDEX_COLUMNS if c in frame.columns]
+        result_format = {"result_format": "COMPLETE", "unexpected_index_column_names": index}
+        result = batch.validate(suite, result_format=result_format)
         # GX does not keep suite order in its results: match them back by the index in meta.
         failures = []
         for res in result.results:
@@ -155,7 +166,7 @@ def run_rules(frames: dict[str, tuple[pd.DataFrame, list[Rule]]]) -> dict[str, l
             if _raised(res.exception_info):
                 raise RuntimeError(f"great-expectations could not evaluate {rule} on {name}: {res.exception_info}")
             details = res.result or {}
-            lines = [int(row[LINE]) for row in details.get("unexpected_index_list") or [] if LINE in row]
-            failures.append(Failure(rule, sorted(set(lines)), details.get("observed_value")))
+            rows = [{k: row[k] for k in index if k in row} for row in details.get("unexpected_index_list") or []]
+            failures.append(Failure(rule, rows, details.get("observed_value")))
         out[name] = failures
     return out

@@ -137,7 +137,10 @@ def rows_to_frame(rows: list[list[str]], filename: str, sheet: str | None,
     width = max(len(r) for _, r in numbered)
     while width > 1 and all(len(r) < width or not r[width - 1].strip() for _, r in numbered):
         width -= 1  # trailing empty columns (a formatted but empty spreadsheet area, a trailing comma)
-    numbered = [(i, r[:width]) for i, r in numbered]
+    start = 0
+    while start < width - 1 and all(len(r) <= start or not r[start].strip() for _, r in numbered):
+        start += 1  # leading empty columns (a table that starts in column B of a sheet)
+    numbered = [(i, r[start:width]) for i, r in numbered]
     header_line, header = numbered[0]
     header = [h.strip() for h in header]
     if len(header) == 1 and any(d in header[0] for d in (";", "\t", "|")):
