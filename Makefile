@@ -18,6 +18,7 @@ help: ## list the targets
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-10s %s\n", $$1, $$2}'
 	@echo
 	@echo "Variables: LA=<council> PERIOD=<yyyy> AUDIENCE=public|internal"
+	@echo "           LAS=\"<council> ...\" PERIODS=\"<yyyy> ...\" JOBS=<n> FORCE=1 REGION=<region> N=<councils>"
 
 $(STAMP): requirements.txt constraints.txt pyproject.toml
 	@echo "Setting up the environment in $(VENV) (first run only; a few minutes)..."
@@ -47,6 +48,25 @@ update: $(STAMP) ## write an action plan progress update: make update LA=norfolk
 .PHONY: template
 template: $(STAMP) ## write a blank return workbook with drop-downs: build/templates/<LA>-return-template.xlsx
 	$(PY) -m scwres.template_xlsx --la "$(LA)"
+
+.PHONY: reports national bench synthetic
+LAS ?=
+PERIODS ?=
+JOBS ?=
+FORCE ?=
+REGION ?=
+N ?= 150
+reports: $(STAMP) ## build every council and period in parallel, only what changed: [LAS="norfolk leeds"] [PERIODS=2024] [JOBS=2] [FORCE=1]
+	$(PY) -m scwres.batch --las "$(LAS)" --periods "$(PERIODS)" $(if $(JOBS),--jobs $(JOBS)) $(if $(filter 1 yes true,$(FORCE)),--force)
+
+national: $(STAMP) ## national roll-up with funnel plots: make national PERIOD=2024 [REGION=London]
+	$(PY) -m scwres.national --period "$(PERIOD)" --region "$(REGION)" $(if $(JOBS),--jobs $(JOBS))
+
+bench: $(STAMP) ## time the batch against the naive way, a no-op rebuild, 10 vs N generated councils (slow)
+	$(PY) -m scwres.bench --scale $(N) $(if $(JOBS),--jobs $(JOBS))
+
+synthetic: $(STAMP) ## write N generated councils to build/synthetic (raw/, params/): make synthetic N=150
+	$(PY) -m scwres.synthetic --n $(N) --out build/synthetic
 
 test: $(STAMP) ## run every test (unit, property, end-to-end, accessibility)
 	$(PY) -m pytest -n 2 --dist loadgroup
