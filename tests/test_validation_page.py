@@ -5,6 +5,8 @@ from __future__ import annotations
 from html.parser import HTMLParser
 from pathlib import Path
 
+import pytest
+
 from bad_returns import good
 from scwres.problems import Problem
 from scwres.quality_page import publish, render
@@ -110,3 +112,18 @@ def test_year_on_year_warning(tmp_path: Path) -> None:
     params["periods"]["2023"] = dict(params["periods"]["2024"])
     found = [p for p in _warnings(tmp_path, good.tables(), params) if "since 2023" in p.message]
     assert {p.value for p in found} == {"82", "56", "138"}
+
+
+@pytest.mark.browser
+def test_page_has_no_axe_violations_at_phone_and_desktop_width(tmp_path: Path) -> None:
+    from browser import PHONE, axe_violations, browser_session, describe, open_page, overflow
+
+    path = tmp_path / "data-quality.html"
+    path.write_text(render(PROBLEMS, la="tiny", period="2024", council="Tiny", illustrative=True), encoding="utf-8")
+    with browser_session() as browser:
+        for viewport in (None, PHONE):
+            page = open_page(browser, path, viewport)
+            violations = axe_violations(page)
+            assert violations == [], describe(violations)
+            assert overflow(page)["unwrapped"] == []
+            page.close()
