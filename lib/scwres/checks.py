@@ -181,13 +181,13 @@ def count_problem(value: str) -> str | None:
     try:
         number = float(value)
     except ValueError:
-        return f"'{value}' is not a number; counts must be whole numbers such as 12."
+        return f"'{value}' is not a number; enter the count as digits, such as 12."
     if number != number or number in (float("inf"), float("-inf")):
-        return f"'{value}' is not a number; counts must be whole numbers such as 12."
+        return f"'{value}' is not a number; enter the count as digits, such as 12."
     if number < 0:
-        return f"'{value}' is negative; counts cannot be below 0."
+        return f"'{value}' is negative; enter the count of people, 0 or more."
     if not number.is_integer():
-        return f"'{value}' is not a whole number; counts of people cannot have decimals."
+        return f"'{value}' is not a whole number; enter a whole count of people, without decimals."
     return f"'{value}' is not written as a plain whole number; write it as digits only, such as {int(number)}."
 
 
