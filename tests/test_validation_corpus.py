@@ -267,3 +267,12 @@ def test_xlsx_table_away_from_a1_keeps_its_row_numbers(tmp_path: Path) -> None:
     book.save(folder / "return.xlsx")
     [problem] = validate_return(good.LA, good.PERIOD, good.params(), tmp_path)
     assert where(problem) == ("error", "recruitment", 5, "appointed")
+
+
+def test_a_column_named_twice_is_an_error_on_the_header(tmp_path: Path) -> None:
+    tables = good.tables()
+    rename_column("events", "ftp", "cpd")(tables)
+    good.write_csv_return(tmp_path, tables)
+    problems = validate_return(good.LA, good.PERIOD, good.params(), tmp_path)
+    assert [where(p) for p in problems] == [("error", "events", 1, "cpd")]
+    assert "appears twice" in problems[0].message

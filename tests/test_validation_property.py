@@ -24,7 +24,8 @@ from scwres.validate import raise_on_errors, validate_return
 from scwres.workbook import calculate
 
 NASTY = ["", "-1", "1.5", "1e3", "NaN", "inf", " ", "0x10", "1,000", "٣", "12.0", "<script>alert(1)</script>",
-         "adults", "children", "yes", "no", "not_stated", "white", "black", "low", "high", "999999999999", '"', "\t"]
+         "adults", "children", "yes", "no", "not_stated", "white", "black", "low", "high", "999999999999", '"', "\t",
+         "__line__", "service"]
 TABLES = list(good.GOOD)
 SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow],
                     derandomize=True)

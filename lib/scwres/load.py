@@ -148,6 +148,10 @@ def rows_to_frame(rows: list[list[str]], filename: str, sheet: str | None,
                                 "The columns are not separated by commas; save the file as 'CSV UTF-8 "
                                 "(comma delimited)'.", sheet))
         return None
+    if LINE in header:
+        problems.append(Problem("error", filename, header_line, LINE, LINE,
+                                f"'{LINE}' is not a column of any table; remove it.", sheet))
+        return None
     seen = [h for i, h in enumerate(header) if h and h in header[:i]]
     if seen:
         problems.append(Problem("error", filename, header_line, seen[0], seen[0],
