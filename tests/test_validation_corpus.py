@@ -276,3 +276,10 @@ def test_a_column_named_twice_is_an_error_on_the_header(tmp_path: Path) -> None:
     problems = validate_return(good.LA, good.PERIOD, good.params(), tmp_path)
     assert [where(p) for p in problems] == [("error", "events", 1, "cpd")]
     assert "appears twice" in problems[0].message
+
+
+def test_an_empty_period_folder_is_an_error(tmp_path: Path) -> None:
+    (tmp_path / good.LA / good.PERIOD).mkdir(parents=True)
+    [problem] = validate_return(good.LA, good.PERIOD, good.params(), tmp_path)
+    assert (problem.severity, problem.file) == ("error", f"{good.LA}/{good.PERIOD}")
+    assert "workforce.csv" in problem.message

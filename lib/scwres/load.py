@@ -75,7 +75,12 @@ def read_return(la: str, period: str, raw_dir: Path | None = None) -> RawReturn:
                                     f"There is no return for {la} {period}: expected CSV files or an .xlsx "
                                     f"workbook in {location}."))
     if not raw.source_files:
-        return raw  # nothing to read: the problem above says so; "missing table" would only repeat it
+        if not raw.problems:  # an empty period folder
+            raw.problems.append(Problem("error", f"{la}/{period}", None, None, None,
+                                        f"The folder for {la} {period} holds no return; add "
+                                        f"{', '.join(t.filename for t in TABLES.values() if t.required)} "
+                                        "(and population.csv if you have it), or one .xlsx workbook."))
+        return raw  # nothing to read: the problem says so; "missing table" would only repeat it
     for name, table in TABLES.items():
         if table.required and name not in raw.tables and name not in raw.unreadable:
             what = f"a sheet called {name}" if location.suffix == ".xlsx" else table.filename
