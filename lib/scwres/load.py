@@ -71,7 +71,7 @@ def read_return(la: str, period: str, raw_dir: Path | None = None) -> RawReturn:
     elif location.is_dir():
         _read_folder(raw, location)
     else:
-        raw.problems.append(Problem("error", str(location), None, None, None,
+        raw.problems.append(Problem("error", f"{la}/{period}", None, None, None,
                                     f"There is no return for {la} {period}: expected CSV files or an .xlsx "
                                     f"workbook in {location}."))
     if not raw.source_files:
