@@ -482,7 +482,9 @@ def m1_section(ctx: ReportContext, extra: str = "") -> str:
                 esc(lbl), count_span(ctx, row_key("m1", service, b, "events_me"), r["events_me"]),
                 count_span(ctx, row_key("m1", service, b, "events_white"), r["events_white"]),
                 derived(SUPPRESSED if hide else percent(r["value"])),
-                derived(SUPPRESSED if hide else interval(r["ci_low"], r["ci_high"], percent))]))
+                derived(SUPPRESSED if hide else interval(r["ci_low"], r["ci_high"], percent)),
+                derived(SUPPRESSED if hide else percent(r["rate_me"])),
+                derived(SUPPRESSED if hide else percent(r["rate_white"]))]))
         groups.append((SERVICE_WORDS[service], len(bands) + 1))
     national = [ctx.national[k] for k in sorted(ctx.national) if k.startswith("m1_band_")]
     nat = ""
@@ -493,8 +495,9 @@ def m1_section(ctx: ReportContext, extra: str = "") -> str:
                f"{esc(national[0].year)}): {group} share of staff by national pay band: {bits}. National bands "
                "differ from the council's, so compare with care.</p>")
     table_html = table(f"{capital(ctx.group)} and white staff in each pay band, {ctx.period}",
-                       ["Pay band", capital(ctx.group), "White", f"{capital(ctx.group)} share", "95% interval"],
-                       rows, numeric=(1, 2, 3, 4), groups=groups)
+                       ["Pay band", capital(ctx.group), "White", f"{capital(ctx.group)} share", "95% interval",
+                        f"Share of all {ctx.group} staff in this band", "Share of all white staff in this band"],
+                       rows, numeric=(1, 2, 3, 4, 5, 6), groups=groups)
     return "\n".join(p for p in [f'<h3 id="m1">{esc(METRIC_TITLES["m1"])}</h3>',
                                  f'<p class="headline">{headline}</p>', figure(svg, alt, caption), table_html, nat,
                                  _commentary(ctx, "m1"), extra] if p)
