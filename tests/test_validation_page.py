@@ -100,7 +100,7 @@ def test_small_base_warnings(tmp_path: Path) -> None:
     params = {**good.params(), "suppression_threshold": 13}
     [warning] = _warnings(tmp_path, good.tables(), params)
     assert (warning.file, warning.column, warning.value) == ("recruitment.csv", "shortlisted", "12")
-    assert warning.message.startswith("m2 for children: the white base is 12")
+    assert warning.message.startswith("Appointment from shortlisting (m2), children: only 12 white shortlisted")
 
 
 def test_year_on_year_warning(tmp_path: Path) -> None:

@@ -27,12 +27,19 @@ UNKNOWN_BASES: dict[str, tuple[tuple[str, ...], str]] = {
     "events": (("disciplinary", "ftp", "cpd", "leavers"), "recorded events"),
     "survey": (("respondents",), "survey respondents"),
 }
-# Where each metric's base comes from, so a small-base warning names the table to look at.
-METRIC_BASES: dict[str, tuple[str, str]] = {
-    "m1": ("workforce", "headcount"), "m2": ("recruitment", "shortlisted"), "m3": ("workforce", "headcount"),
-    "m4": ("workforce", "headcount"), "m5": ("workforce", "headcount"), "m6": ("survey", "respondents"),
-    "m7_colleagues": ("survey", "respondents"), "m7_managers": ("survey", "respondents"),
-    "m8": ("workforce", "headcount"), "m9": ("workforce", "headcount"),
+# Where each metric's base comes from (table, column, who the base is, what the metric is about),
+# so a small-base warning names the table to look at in words a reader knows.
+METRIC_BASES: dict[str, tuple[str, str, str, str]] = {
+    "m1": ("workforce", "headcount", "staff", "pay bands"),
+    "m2": ("recruitment", "shortlisted", "shortlisted candidates", "appointment from shortlisting"),
+    "m3": ("workforce", "headcount", "staff", "disciplinary"),
+    "m4": ("workforce", "headcount", "regulated staff", "fitness to practise"),
+    "m5": ("workforce", "headcount", "staff", "CPD"),
+    "m6": ("survey", "respondents", "survey respondents", "abuse from the public"),
+    "m7_colleagues": ("survey", "respondents", "survey respondents", "abuse from colleagues"),
+    "m7_managers": ("survey", "respondents", "survey respondents", "abuse from managers"),
+    "m8": ("workforce", "headcount", "staff", "leaving"),
+    "m9": ("workforce", "headcount", "staff", "senior managers"),
 }
 HEADCOUNT_TOLERANCE = 0.02
 YEAR_ON_YEAR_LIMIT = 0.25
@@ -109,15 +116,16 @@ def small_bases(raw: RawReturn, typed: dict[str, pd.DataFrame], params: dict[str
         return []
     out = []
     for row in metric_rows(typed, params):
-        if row["breakdown"] not in ("overall", "senior_share") or row["metric"] not in METRIC_BASES:
+        if row["breakdown"] != "overall" or row["metric"] not in METRIC_BASES:
             continue
-        table, column = METRIC_BASES[row["metric"]]
+        table, column, who, topic = METRIC_BASES[row["metric"]]
+        service = "all staff" if row["service"] == "all" else row["service"]
         for group, base in ((label, row["base_me"]), ("white", row["base_white"])):
             if base is not None and base == base and 0 < int(base) < threshold:
                 out.append(raw.problem(
                     table, None, column, str(int(base)),
-                    f"{row['metric']} for {row['service']}: the {group} base is {int(base)}, below the suppression "
-                    f"threshold ({threshold}), so the public report will not show this figure.",
+                    f"{topic.capitalize()} ({row['metric']}), {service}: only {int(base)} {group} {who}, below "
+                    f"the suppression threshold ({threshold}), so the public report will not show this figure.",
                     severity="warning"))
     return out
 
