@@ -36,7 +36,7 @@ except ImportError:  # pragma: no cover - afcharts is in requirements.txt
     _STYLE = {}
 
 RC = {
-    "svg.hashsalt": "scwres", "svg.fonttype": "none", "font.size": 10.5, "axes.titlesize": 11,
+    "svg.hashsalt": "scwres", "svg.fonttype": "none", "font.size": 12, "axes.titlesize": 11,
     "axes.titleweight": "bold", "axes.labelsize": 10, "axes.titlelocation": "left",
     "font.sans-serif": ["Arial", "Helvetica", "DejaVu Sans", "sans-serif"],
 }
@@ -66,8 +66,8 @@ def data_uri(svg: str) -> str:
 
 def _titles(fig, ax, title: str, subtitle: str) -> None:
     """Active headline title and a subtitle that states the data, left-aligned above the plot."""
-    ax.set_title(textwrap.fill(subtitle, 62), loc="left", fontsize=10, color=TEXT_GREY, fontweight="normal", pad=8)
-    fig.suptitle(textwrap.fill(title, 52), x=0.01, ha="left", fontsize=12, fontweight="bold", color="#0B0C0C")
+    ax.set_title(textwrap.fill(subtitle, 50), loc="left", fontsize=11, color=TEXT_GREY, fontweight="normal", pad=8)
+    fig.suptitle(textwrap.fill(title, 44), x=0.01, ha="left", fontsize=13, fontweight="bold", color="#0B0C0C")
 
 
 def _log_ticks(ax, low: float, high: float) -> None:
@@ -88,14 +88,14 @@ def forest(points: list[dict], title: str, subtitle: str, adverse_below_one: boo
     ``points``: dicts with ``label``, ``service``, ``value``, ``low``, ``high``
     (None: not drawn - suppressed or too little data; the caption says so).
     """
-    fig, axes = _figure(5.6, 0.6 * max(len(points), 2) + 2.6)
+    fig, axes = _figure(5.0, 0.65 * max(len(points), 2) + 2.8)
     ax = axes[0][0]
     ax.grid(False)
     ax.grid(True, axis="x", color="0.85", linewidth=0.6)
     shown = [p for p in points if p["low"] is not None and p["high"] is not None]
     for y, p in enumerate(reversed(points)):
         if p["low"] is None or p["high"] is None:
-            ax.text(0.02, y, "not shown", va="center", fontsize=9, color=TEXT_GREY,
+            ax.text(0.02, y, "not shown", va="center", fontsize=10.5, color=TEXT_GREY,
                     transform=ax.get_yaxis_transform())
             continue
         colour, marker = SERVICE_STYLE.get(p["service"], (CATEGORICAL[4], "o"))
@@ -113,15 +113,15 @@ def forest(points: list[dict], title: str, subtitle: str, adverse_below_one: boo
     _log_ticks(ax, low, high)
     ax.axvline(1, color=TEXT_GREY, linestyle="--", linewidth=1.2)
     top = len(points) - 0.35
-    ax.text(1, top, "equally likely", color=TEXT_GREY, va="bottom", ha="center", fontsize=9)
+    ax.text(1, top, "equally likely", color=TEXT_GREY, va="bottom", ha="center", fontsize=10.5)
     side = (low, 1) if adverse_below_one else (1, high)
     ax.axvspan(*side, color=ORANGE, alpha=0.07, linewidth=0)
     middle = math.sqrt(side[0] * side[1])
     ax.text(middle, -0.95, f"worse for the group ({'below' if adverse_below_one else 'above'} 1)",
-            color=ADVERSE_TEXT, fontsize=9, va="center", ha="center")
+            color=ADVERSE_TEXT, fontsize=10.5, va="center", ha="center")
     if national:
         ax.axvline(national, color=TEXT_GREY, linestyle=":", linewidth=1.5)
-        ax.text(national, top + 0.45, f"national {national:.2f}", color=TEXT_GREY, fontsize=9, va="bottom",
+        ax.text(national, top + 0.45, f"national {national:.2f}", color=TEXT_GREY, fontsize=10.5, va="bottom",
                 ha="center")
     ax.set_ylim(-1.4, len(points) + 0.35)
     ax.set_xlabel("Relative likelihood (log scale)\ndots: estimate; lines: 95% interval")
@@ -133,14 +133,14 @@ def forest(points: list[dict], title: str, subtitle: str, adverse_below_one: boo
 def band_shares(bands: list[str], shares: list[float | None], overall: float | None,
                 population: float | None, title: str, subtitle: str) -> str:
     """m1: minority ethnic share by pay band (low to high) with workforce and population lines."""
-    fig, axes = _figure(5.6, 4.4)
+    fig, axes = _figure(5.0, 4.6)
     ax = axes[0][0]
     xs = list(range(len(bands)))
     heights = [s * 100 if s is not None else 0 for s in shares]
     bars = ax.bar(xs, heights, color=DARK_BLUE, width=0.65)
     for x, s, bar in zip(xs, shares, bars, strict=True):
         label = f"{s * 100:.1f}%" if s is not None else "[c]"
-        ax.text(x, bar.get_height() + 0.6, label, ha="center", va="bottom", fontsize=9, color="#0B0C0C")
+        ax.text(x, bar.get_height() + 0.6, label, ha="center", va="bottom", fontsize=10.5, color="#0B0C0C")
     handles = []
     if overall is not None:
         handles.append(ax.axhline(overall * 100, color=ORANGE, linestyle="--", linewidth=1.8,
@@ -149,8 +149,8 @@ def band_shares(bands: list[str], shares: list[float | None], overall: float | N
         handles.append(ax.axhline(population * 100, color=TEXT_GREY, linestyle=":", linewidth=1.8,
                                   label=f"Local population {population * 100:.1f}%"))
     if handles:
-        ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(0, -0.2), ncol=2, fontsize=9, frameon=False)
-    ax.set_xticks(xs, [textwrap.fill(b, 10) for b in bands], fontsize=9)
+        ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(0, -0.2), ncol=1, fontsize=10.5, frameon=False)
+    ax.set_xticks(xs, [textwrap.fill(b, 9) for b in bands], fontsize=10)
     ax.set_ylabel("Share of staff in the band (%)")
     tops = heights + [v * 100 for v in (overall, population) if v is not None]
     ax.set_ylim(0, max(tops + [1]) * 1.2)
@@ -163,7 +163,7 @@ def percent_pairs(rows: list[dict], title: str, subtitle: str, group_label: str)
 
     ``rows``: dicts with ``label`` and, per group ``me``/``white``, a (value, low, high) or None.
     """
-    fig, axes = _figure(5.6, 0.85 * max(len(rows), 2) + 2.6)
+    fig, axes = _figure(5.0, 0.9 * max(len(rows), 2) + 2.8)
     ax = axes[0][0]
     ax.grid(False)
     ax.grid(True, axis="x", color="0.85", linewidth=0.6)
@@ -172,7 +172,7 @@ def percent_pairs(rows: list[dict], title: str, subtitle: str, group_label: str)
         for key, (colour, marker, offset, _) in styles.items():
             figure = row.get(key)
             if figure is None:
-                ax.text(0.5, y + offset, "not shown", va="center", fontsize=8.5, color=TEXT_GREY)
+                ax.text(0.5, y + offset, "not shown", va="center", fontsize=10, color=TEXT_GREY)
                 continue
             value, low, high = figure
             ax.plot([low * 100, high * 100], [y + offset] * 2, color=colour, linewidth=2.2)
@@ -183,7 +183,7 @@ def percent_pairs(rows: list[dict], title: str, subtitle: str, group_label: str)
     ax.set_ylim(-0.7, len(rows) - 0.3)
     ax.set_xlabel("Percentage of survey respondents\nlines: 95% interval")
     handles = [plt.Line2D([], [], color=c, marker=m, linestyle="-", label=lbl) for c, m, _, lbl in styles.values()]
-    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(0, -0.2), ncol=2, fontsize=9, frameon=False)
+    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(0, -0.2), ncol=1, fontsize=10.5, frameon=False)
     ax.tick_params(axis="y", length=0)
     _titles(fig, ax, title, subtitle)
     return to_svg(fig)
@@ -195,9 +195,9 @@ def trend_grid(series: list[dict], title: str, subtitle: str) -> str:
     ``series``: dicts with ``title``, ``adverse_below_one`` and ``points`` - a list of
     (period, value, low, high), value None when not shown.
     """
-    ncols = 3
+    ncols = 2
     nrows = math.ceil(len(series) / ncols)
-    fig, axes = _figure(6.4, 2.1 * nrows + 1.0, ncols=ncols, nrows=nrows)
+    fig, axes = _figure(5.0, 1.9 * nrows + 1.2, ncols=ncols, nrows=nrows)
     for index, ax in enumerate(ax for row in axes for ax in row):
         if index >= len(series):
             ax.axis("off")
@@ -220,13 +220,13 @@ def trend_grid(series: list[dict], title: str, subtitle: str) -> str:
             ax.plot([x, x], [lo, hi], color=DARK_BLUE, linewidth=2)
             if value > 0:
                 ax.plot([x], [value], marker="o", color=DARK_BLUE, markersize=6, markeredgecolor="white")
-        ax.set_xticks(range(len(periods)), periods, fontsize=8)
+        ax.set_xticks(range(len(periods)), periods, fontsize=10)
         ax.set_xlim(-0.6, len(periods) - 0.4)
         ticks = [t for t in (0.1, 0.25, 0.5, 1, 2, 4, 10) if low <= t <= high]
         ax.yaxis.set_major_locator(FixedLocator(ticks))
         ax.yaxis.set_minor_locator(NullLocator())
         ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
-        ax.tick_params(labelsize=8)
-        ax.set_title(item["title"], fontsize=9, loc="left", fontweight="bold")
-    fig.suptitle(textwrap.fill(title, 60) + "\n" + textwrap.fill(subtitle, 75), x=0.01, ha="left", fontsize=11)
+        ax.tick_params(labelsize=10)
+        ax.set_title(item["title"], fontsize=11, loc="left", fontweight="bold")
+    fig.suptitle(textwrap.fill(title, 48) + "\n" + textwrap.fill(subtitle, 60), x=0.01, ha="left", fontsize=11.5)
     return to_svg(fig)
