@@ -85,3 +85,17 @@ def test_charts_are_deterministic_and_carry_no_date():
 def test_band_chart_marks_suppressed_bands_instead_of_drawing_them():
     svg = charts.band_shares(["Low", "High"], [0.2, None], 0.15, 0.1, "Title", "Subtitle")
     assert "[c]" in svg and "Whole workforce 15.0%" in svg and "Local population 10.0%" in svg
+
+
+def test_public_validation_messages_do_not_leak_hidden_counts():
+    from types import SimpleNamespace
+
+    from scwres.disclosure import Plan
+    from scwres.report.sections import _mask
+
+    plan = Plan({"unknown": 5, "total": 40}, hidden_keys={"unknown"})
+    public = SimpleNamespace(public=True, plan=plan)
+    message = "12% of shortlisted in adults (5 of 40) have ethnicity not_stated, above the 10% set"
+    assert _mask(public, message) == "[c] of shortlisted in adults ([c] of 40) have ethnicity not_stated, above the [c] set"
+    assert _mask(public, "Headcount changed by +30% (400 to 520)") == "Headcount changed by +30% (400 to 520)"
+    assert _mask(SimpleNamespace(public=False, plan=plan), message) == message

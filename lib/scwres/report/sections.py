@@ -596,21 +596,28 @@ def subgroups_section(ctx: ReportContext) -> str:
 
 # 8. Data quality ---------------------------------------------------------------------------------------
 
-NUMBER = re.compile(r"\d[\d,]*")
+NUMBER = re.compile(r"(?<![\d.])\d[\d,]*(?![\d.%])")
+PERCENTAGE = re.compile(r"[+-]?\d+(?:\.\d+)?%")
 
 
 def _mask(ctx: ReportContext, text: str) -> str:
-    """In a public report, any number in a validation message that equals a hidden count becomes [c]."""
+    """In a public report, a number in a validation message that equals a hidden count becomes [c].
+
+    When anything is masked, every percentage in the message goes too, because a share next to a
+    shown total would give the hidden count back.
+    """
     if not ctx.public:
         return text
     hidden_values = {v for k, v in ctx.plan.values.items() if ctx.plan.hidden(k)}
-    return NUMBER.sub(lambda m: SUPPRESSED if int(m.group().replace(",", "")) in hidden_values else m.group(), text)
+    masked = NUMBER.sub(lambda m: SUPPRESSED if int(m.group().replace(",", "")) in hidden_values else m.group(),
+                        text)
+    return PERCENTAGE.sub(SUPPRESSED, masked) if masked != text else masked
 
 
 def data_quality_section(ctx: ReportContext) -> str:
     """Validation warnings in plain words, and a link to the full data quality page."""
     warnings = [p for p in ctx.problems if p.get("severity") == "warning"]
-    items = [f"<li><strong>{esc(_mask(ctx, str(p.get('where') or p.get('file') or '')))}</strong>: "
+    items = [f"<li><strong>{esc(str(p.get('where') or p.get('file') or ''))}</strong>: "
              f"{esc(_mask(ctx, str(p.get('message', ''))))}</li>" for p in warnings]
     items += [f"<li>The commentary file has a section called \"{esc(k)}\", which matches no measure, so it is not "
               "shown.</li>" for k in ctx.commentary_unknown]
