@@ -96,6 +96,7 @@ def test_public_validation_messages_do_not_leak_hidden_counts():
     plan = Plan({"unknown": 5, "total": 40}, hidden_keys={"unknown"})
     public = SimpleNamespace(public=True, plan=plan)
     message = "12% of shortlisted in adults (5 of 40) have ethnicity not_stated, above the 10% set"
-    assert _mask(public, message) == "[c] of shortlisted in adults ([c] of 40) have ethnicity not_stated, above the [c] set"
+    expected = "[c] of shortlisted in adults ([c] of 40) have ethnicity not_stated, above the [c] set"
+    assert _mask(public, message) == expected
     assert _mask(public, "Headcount changed by +30% (400 to 520)") == "Headcount changed by +30% (400 to 520)"
     assert _mask(SimpleNamespace(public=False, plan=plan), message) == message
