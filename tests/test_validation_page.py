@@ -99,8 +99,9 @@ def test_small_base_warnings(tmp_path: Path) -> None:
     # The smallest base is the 12 white children shortlisted (m2); minority ethnic children shortlisted are 13.
     params = {**good.params(), "suppression_threshold": 13}
     [warning] = _warnings(tmp_path, good.tables(), params)
-    assert (warning.file, warning.column, warning.value) == ("recruitment.csv", "shortlisted", "12")
-    assert warning.message.startswith("Appointment from shortlisting (m2), children: only 12 white shortlisted")
+    assert (warning.file, warning.column, warning.value) == ("recruitment.csv", "shortlisted", "< 13")
+    assert warning.message.startswith("Appointment from shortlisting (m2), children: fewer than 13 white shortlisted")
+    assert "12" not in warning.message  # the page sits beside the public report: no small counts
 
 
 def test_year_on_year_warning(tmp_path: Path) -> None:

@@ -4,7 +4,8 @@ Each warning is something the council may want to fix or explain (a service
 with no rows, too much unknown ethnicity, a headcount that disagrees with
 params or jumps from last year, bases too small to publish), so each sentence
 says what to check. They never stop the run; the report and the data quality
-page list them.
+page list them, so they never quote a count that disclosure control hides:
+small bases are "fewer than" the threshold, unknown ethnicity is a share.
 """
 
 from __future__ import annotations
@@ -85,11 +86,12 @@ def unknown_shares(raw: RawReturn, typed: dict[str, pd.DataFrame], limit: float)
             total = int(counts[mine].sum())
             unknown = int(counts[mine & (frame["ethnicity"] == "not_stated")].sum())
             if total and unknown / total > limit:
+                # The share only, not the counts: this page sits beside the public report.
                 out.append(raw.problem(
                     name, None, "ethnicity", f"{unknown / total:.0%}",
-                    f"{unknown / total:.0%} of {what} in {service} ({unknown} of {total}) have ethnicity not_stated, "
-                    f"above the {limit:.0%} set by unknown_share_warning; improve ethnicity recording so the "
-                    f"figures are reliable.", severity="warning"))
+                    f"{unknown / total:.0%} of {what} in {service} have ethnicity not_stated, above the "
+                    f"{limit:.0%} set by unknown_share_warning; improve ethnicity recording so the figures are "
+                    f"reliable.", severity="warning"))
     return out
 
 
@@ -122,10 +124,11 @@ def small_bases(raw: RawReturn, typed: dict[str, pd.DataFrame], params: dict[str
         service = "all staff" if row["service"] == "all" else row["service"]
         for group, base in ((label, row["base_me"]), ("white", row["base_white"])):
             if base is not None and base == base and 0 < int(base) < threshold:
+                # "fewer than", never the count: the page is linked from the public report.
                 out.append(raw.problem(
-                    table, None, column, str(int(base)),
-                    f"{topic.capitalize()} ({row['metric']}), {service}: only {int(base)} {group} {who}, below "
-                    f"the suppression threshold ({threshold}), so the public report will not show this figure.",
+                    table, None, column, f"< {threshold}",
+                    f"{topic.capitalize()} ({row['metric']}), {service}: fewer than {threshold} {group} {who} (the "
+                    f"suppression threshold), so the public report will not show this figure.",
                     severity="warning"))
     return out
 
