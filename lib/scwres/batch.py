@@ -34,6 +34,7 @@ from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from . import paths
 
@@ -194,7 +195,16 @@ def up_to_date(job: Job, key: str) -> bool:
 
 
 def _warm_up() -> None:
-    """Import the heavy pipeline modules once per worker, not once per report."""
+    """Import the heavy pipeline modules once per worker, not once per report.
+
+    The worker's own output (and that of its long-lived kernel) goes to
+    ``build/batch-workers.log`` so it cannot tear the progress bar apart;
+    each report's output goes to its own log (``_output_to``).
+    """
+    paths.BUILD_DIR.mkdir(parents=True, exist_ok=True)
+    with open(paths.BUILD_DIR / "batch-workers.log", "a", encoding="utf-8") as handle:
+        os.dup2(handle.fileno(), 1)
+        os.dup2(handle.fileno(), 2)
     import nbconvert  # noqa: F401
     import papermill  # noqa: F401
 
@@ -242,7 +252,63 @@ def _reason(job: Job, exc: BaseException) -> str:
     return "\n".join(lines)
 
 
-def build_one(job: Job, key: str) -> Result:
+_WORKER: dict[str, Any] = {}  # this worker process's warm kernel manager, under "km"
+
+
+def warm_kernel() -> Any:
+    """This worker's kernel, started on first use (and again after a failure dropped it).
+
+    Why: starting a kernel per notebook means importing pandas, matplotlib and
+    great-expectations again three times per report; most of a report's time
+    went there (see the README's profile). One kernel per worker keeps those
+    modules loaded while each report still starts from an empty namespace
+    (``reset_kernel``), and any failure gets a brand new kernel.
+    """
+    from jupyter_core.utils import run_sync
+
+    from .kernel_guard import GuardedKernelManager
+    from .run import kernel_name
+
+    km = _WORKER.get("km")
+    if km is not None and run_sync(km.is_alive)():
+        return km
+    km = GuardedKernelManager(kernel_name=kernel_name())
+    run_sync(km.start_kernel)(cwd=str(paths.NOTEBOOKS_DIR))
+    _WORKER["km"] = km
+    return km
+
+
+def reset_kernel(km: Any) -> None:
+    """Empty the kernel's namespace between reports (modules stay imported) and close spent clients."""
+    from jupyter_core.utils import run_sync
+
+    km.close_clients()
+    kc = km.client()
+    try:
+        kc.start_channels()
+        run_sync(kc.wait_for_ready)(timeout=60)
+        reply = run_sync(kc.execute_interactive)("get_ipython().run_line_magic('reset', '-f')", timeout=60,
+                                                 output_hook=lambda msg: None)
+        if reply["content"]["status"] != "ok":
+            raise RuntimeError("the kernel could not be reset")
+    finally:
+        km.close_clients()
+
+
+def drop_kernel() -> None:
+    """Shut this worker's kernel down, so the next report starts a fresh one."""
+    from jupyter_core.utils import run_sync
+
+    km = _WORKER.pop("km", None)
+    if km is not None:
+        km.close_clients()
+        try:
+            run_sync(km.shutdown_kernel)(now=True)
+        except Exception:  # already dead: nothing left to stop
+            pass
+
+
+def build_one(job: Job, key: str, reuse_kernel: bool = True) -> Result:
     """Build one report (in a worker); never raises, so one failure cannot stop the batch."""
     from . import run
 
@@ -252,8 +318,15 @@ def build_one(job: Job, key: str) -> Result:
     try:
         if stored is not None:
             stored.unlink(missing_ok=True)
+        km = warm_kernel() if reuse_kernel else None
         with _output_to(log):
-            run.build_report(job.la, job.period or None, job.audience)
+            try:
+                run.build_report(job.la, job.period or None, job.audience, km=km)
+                if km is not None:
+                    reset_kernel(km)
+            except BaseException:
+                drop_kernel()
+                raise
         if stored is not None:
             stored.write_text(key + "\n", encoding="utf-8")
         return Result(job, "built", time.perf_counter() - start, log=str(log))
@@ -285,7 +358,8 @@ def plan(jobs: list[Job], force: bool = False) -> tuple[list[tuple[Job, str]], l
     return todo, skipped
 
 
-def run_batch(jobs: list[Job], workers: int | None = None, force: bool = False, progress: bool = True) -> Summary:
+def run_batch(jobs: list[Job], workers: int | None = None, force: bool = False, progress: bool = True,
+              reuse_kernels: bool = True) -> Summary:
     """Build every job that needs it, in parallel worker processes; never raises for a failed job."""
     from tqdm import tqdm
 
@@ -298,7 +372,7 @@ def run_batch(jobs: list[Job], workers: int | None = None, force: bool = False, 
         with ProcessPoolExecutor(workers, mp_context=context, initializer=_warm_up) as pool, \
                 tqdm(total=len(todo), unit="report", desc="Building reports", disable=not progress,
                      file=sys.stderr, dynamic_ncols=True) as bar:
-            futures = {pool.submit(build_one, job, key): job for job, key in todo}
+            futures = {pool.submit(build_one, job, key, reuse_kernels): job for job, key in todo}
             for future in as_completed(futures):
                 job = futures[future]
                 try:
@@ -343,12 +417,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--audience", default="public", choices=("public", "internal"))
     parser.add_argument("--no-index", action="store_true", help="do not rewrite reports/index.html")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    parser.add_argument("--fresh-kernels", action="store_true",
+                        help="a new kernel for every notebook, as `make report` does (slower)")
     args = parser.parse_args(argv)
     jobs = discover(args.las.split() or None, args.periods.split() or None, args.audience)
     if not jobs:
         print(f"No council returns found in {paths.RAW_DIR}.", file=sys.stderr)
         return 1
-    summary = run_batch(jobs, args.jobs or None, args.force, progress=not args.quiet)
+    summary = run_batch(jobs, args.jobs or None, args.force, progress=not args.quiet,
+                        reuse_kernels=not args.fresh_kernels)
     print(format_summary(summary))
     if not args.no_index:
         index = write_index_page()

@@ -73,6 +73,18 @@ class GuardedKernelManager(AsyncKernelManager):
     start_window: tuple[float, float] | None = None
     start_attempts: int = 0
 
+    def client(self, **kwargs: Any) -> Any:
+        """A client, remembered so that a long-lived kernel's spent clients can be closed."""
+        kc = super().client(**kwargs)
+        self.__dict__.setdefault("_scwres_clients", []).append(kc)
+        return kc
+
+    def close_clients(self) -> None:
+        """Stop the channels of every client handed out so far (nbclient leaves them open on a kernel it
+        does not own)."""
+        for kc in self.__dict__.pop("_scwres_clients", []):
+            kc.stop_channels()
+
     async def start_kernel(self, **kw: Any) -> None:  # type: ignore[override]
         await asyncio.to_thread(self._acquire)
         acquired = time.monotonic()

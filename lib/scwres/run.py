@@ -37,8 +37,12 @@ def kernel_name() -> str:
     return KERNEL if KERNEL in KernelSpecManager().find_kernel_specs() else "python3"
 
 
-def run_notebook(name: str, build: Path, parameters: dict[str, Any]) -> Path:
-    """Execute one notebook into the build folder; a failing cell becomes RunFailed."""
+def run_notebook(name: str, build: Path, parameters: dict[str, Any], km: Any = None) -> Path:
+    """Execute one notebook into the build folder; a failing cell becomes RunFailed.
+
+    ``km``: an already started kernel manager to run in (the batch keeps one
+    warm kernel per worker); by default each notebook gets a fresh kernel.
+    """
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
@@ -47,7 +51,7 @@ def run_notebook(name: str, build: Path, parameters: dict[str, Any]) -> Path:
         papermill.execute_notebook(
             str(paths.NOTEBOOKS_DIR / f"{name}.ipynb"), str(output), parameters=parameters,
             kernel_name=kernel_name(), cwd=str(paths.NOTEBOOKS_DIR), progress_bar=False, log_output=False,
-            execution_timeout=600, kernel_manager_class="scwres.kernel_guard.GuardedKernelManager",
+            execution_timeout=600, kernel_manager_class="scwres.kernel_guard.GuardedKernelManager", km=km,
         )
     except PapermillExecutionError as exc:
         raise RunFailed(f"{name} failed: {exc.ename}: {exc.evalue}\n(see the executed notebook {output})") from None
@@ -67,7 +71,7 @@ def print_problems(build: Path) -> None:
             print(f"  {p['where']}: {p['message']}", file=sys.stderr)
 
 
-def build_report(la: str, period: str | None = None, audience: str = "public") -> Path:
+def build_report(la: str, period: str | None = None, audience: str = "public", km: Any = None) -> Path:
     """Run the whole pipeline for one council and period; return the published report path."""
     try:
         params = load_params(la)
@@ -86,7 +90,7 @@ def build_report(la: str, period: str | None = None, audience: str = "public") -
     parameters = {"la": la, "period": period, "audience": audience}
     try:
         for name in NOTEBOOKS:
-            run_notebook(name, build, parameters)
+            run_notebook(name, build, parameters, km)
     except RunFailed:
         print_problems(build)
         raise
