@@ -55,3 +55,29 @@ def test_is_listening_tells_a_bound_port_from_a_free_one():
         assert is_listening("127.0.0.1", port)
     assert not is_listening("127.0.0.1", port)
 
+
+
+def test_a_warm_kernel_forgets_variables_between_reports_but_keeps_modules():
+    from jupyter_core.utils import run_sync
+
+    from scwres import batch
+
+    def run(km, code: str) -> dict:
+        kc = km.client()
+        kc.start_channels()
+        run_sync(kc.wait_for_ready)(timeout=60)
+        reply = run_sync(kc.execute_interactive)(code, timeout=60, output_hook=lambda msg: None)
+        km.close_clients()
+        return reply["content"]
+
+    km = batch.warm_kernel()
+    try:
+        assert run(km, "import json; secret = 42")["status"] == "ok"
+        batch.reset_kernel(km)
+        assert batch.warm_kernel() is km  # still the same, warm kernel
+        assert run(km, "secret")["ename"] == "NameError"
+        assert run(km, "import sys; assert 'json' in sys.modules")["status"] == "ok"
+    finally:
+        batch.drop_kernel()
+    assert batch.warm_kernel() is not km
+    batch.drop_kernel()
