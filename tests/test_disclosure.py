@@ -217,8 +217,9 @@ def test_no_suppressed_count_in_bexleys_public_report_can_be_worked_out(built):
             for kind in ("unknown", "total"):
                 assert in_span(cells.count(f"{kind}|{source}|{service}"), basis), f"{row} shows {figure.get_text()!r}"
             continue
-        metric, service, breakdown = row.split("|")
-        for column in disclosure.COUNT_COLUMNS:
+        metric, service, breakdown, *group = row.split("|")
+        columns = [f"events_{group[0]}", f"base_{group[0]}"] if group else disclosure.COUNT_COLUMNS
+        for column in columns:
             vector = cells.count(f"{metric}|{service}|{breakdown}|{column}")
             assert in_span(vector, basis), f"{row} shows {figure.get_text()!r} but its {column} is not published"
 

@@ -276,7 +276,7 @@ def rl_table(ctx: ReportContext, metric: str) -> str:
         def pair(group: str, r=r, hide=hide, service=service) -> str:
             a = count_span(ctx, row_key(metric, service, "overall", f"events_{group}"), r[f"events_{group}"])
             n = count_span(ctx, row_key(metric, service, "overall", f"base_{group}"), r[f"base_{group}"])
-            rate = derived(SUPPRESSED if hide else percent(r[f"rate_{group}"]))
+            rate = rate_cell(ctx, r, metric, service, "overall", group)
             return f"{a} of {n} ({rate})"
 
         rows.append((f"{metric}|{service}|overall", [
@@ -286,6 +286,17 @@ def rl_table(ctx: ReportContext, metric: str) -> str:
             derived(SUPPRESSED if hide else ASSESSMENT_SHORT.get(r["assessment"], DASH)),
             derived(SUPPRESSED if hide else TREND_WORDS.get(r["trend"], DASH))]))
     return table(f"{METRIC_TITLES[metric]}: figures by service, {ctx.period}", headers, rows, numeric=(1, 2, 3))
+
+
+def group_hidden(ctx: ReportContext, metric: str, service: str, breakdown: str, group: str) -> bool:
+    """One group's rate rests only on its own two counts, so it is shown whenever both are."""
+    return ctx.hidden(row_key(metric, service, breakdown, f"events_{group}")) or ctx.hidden(
+        row_key(metric, service, breakdown, f"base_{group}"))
+
+
+def rate_cell(ctx: ReportContext, r: Any, metric: str, service: str, breakdown: str, group: str) -> str:
+    hide = group_hidden(ctx, metric, service, breakdown, group)
+    return derived(SUPPRESSED if hide else percent(r[f"rate_{group}"]), f"{metric}|{service}|{breakdown}|{group}")
 
 
 def _points(ctx: ReportContext, metric: str) -> tuple[list[dict], list[str]]:
@@ -342,13 +353,13 @@ def percent_figure(ctx: ReportContext, metric: str) -> str:
     rows, not_drawn = [], []
     for service in SERVICES:
         r = ctx.row(metric, service)
-        hide = ctx.row_hidden(metric, service)
         item: dict[str, Any] = {"label": CHART_SERVICE[service]}
-        for group in ("me", "white"):
+        for group, word in (("me", ctx.group), ("white", "white")):
             span = wilson(int(r[f"events_{group}"]), int(r[f"base_{group}"]))
-            item[group] = None if hide or span is None else (r[f"rate_{group}"], span[0], span[1])
-        if hide:
-            not_drawn.append(f"{SERVICE_WORDS[service]} (too few cases to publish)")
+            hidden = group_hidden(ctx, metric, service, "overall", group)
+            item[group] = None if hidden or span is None else (r[f"rate_{group}"], span[0], span[1])
+            if hidden:
+                not_drawn.append(f"{SERVICE_WORDS[service]}, {word} (too few cases to publish)")
         rows.append(item)
     r = ctx.row(metric, "all")
     if ctx.row_hidden(metric, "all"):
@@ -372,15 +383,16 @@ def percent_table(ctx: ReportContext, metric: str) -> str:
     rows = []
     for service in SERVICES:
         r = ctx.row(metric, service)
-        hide = ctx.row_hidden(metric, service)
         cells = [SERVICE_WORDS[service]]
         for group in ("me", "white"):
             span = wilson(int(r[f"events_{group}"]), int(r[f"base_{group}"]))
             a = count_span(ctx, row_key(metric, service, "overall", f"events_{group}"), r[f"events_{group}"])
             n = count_span(ctx, row_key(metric, service, "overall", f"base_{group}"), r[f"base_{group}"])
             cells.append(f"{a} of {n}")
-            cells.append(derived(SUPPRESSED if hide else percent(r[f"rate_{group}"])))
-            cells.append(derived(SUPPRESSED if hide or span is None else interval(span[0], span[1], percent)))
+            hidden = group_hidden(ctx, metric, service, "overall", group)
+            cells.append(rate_cell(ctx, r, metric, service, "overall", group))
+            cells.append(derived(SUPPRESSED if hidden or span is None else interval(span[0], span[1], percent),
+                                 f"{metric}|{service}|overall|{group}"))
         rows.append((f"{metric}|{service}|overall", cells))
     group = capital(ctx.group)
     return table(f"{METRIC_TITLES[metric]}: percentage answering yes, {ctx.period}",
@@ -483,8 +495,7 @@ def m1_section(ctx: ReportContext, extra: str = "") -> str:
                 count_span(ctx, row_key("m1", service, b, "events_white"), r["events_white"]),
                 derived(SUPPRESSED if hide else percent(r["value"])),
                 derived(SUPPRESSED if hide else interval(r["ci_low"], r["ci_high"], percent)),
-                derived(SUPPRESSED if hide else percent(r["rate_me"])),
-                derived(SUPPRESSED if hide else percent(r["rate_white"]))]))
+                rate_cell(ctx, r, "m1", service, b, "me"), rate_cell(ctx, r, "m1", service, b, "white")]))
         groups.append((SERVICE_WORDS[service], len(bands) + 1))
     national = [ctx.national[k] for k in sorted(ctx.national) if k.startswith("m1_band_")]
     nat = ""
@@ -580,7 +591,7 @@ def subgroups_section(ctx: ReportContext) -> str:
             a = count_span(ctx, row_key(metric, "all", b, "events_me"), r["events_me"])
             n = count_span(ctx, row_key(metric, "all", b, "base_me"), r["base_me"])
             rows.append((f"{metric}|all|{b}", [
-                esc(SUBGROUP_WORDS[sub]), f"{a} of {n} ({derived(SUPPRESSED if hide else percent(r['rate_me']))})",
+                esc(SUBGROUP_WORDS[sub]), f"{a} of {n} ({rate_cell(ctx, r, metric, 'all', b, 'me')})",
                 derived(SUPPRESSED if hide else ratio(r["value"])),
                 derived(SUPPRESSED if hide else interval(r["ci_low"], r["ci_high"])),
                 derived(SUPPRESSED if hide else ASSESSMENT_SHORT.get(r["assessment"], DASH))]))
