@@ -72,7 +72,7 @@ def _titles(fig, ax, title: str, subtitle: str) -> None:
 
 def _log_ticks(ax, low: float, high: float) -> None:
     """Readable ticks on a log axis: 0.25, 0.5, 1, 2, 4 ... within the range."""
-    candidates = [0.01, 0.02, 0.05, 0.1, 0.2, 0.25, 0.5, 0.75, 1, 1.5, 2, 3, 4, 5, 10, 20, 50, 100]
+    candidates = [0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 0.75, 1, 1.5, 2, 3, 4, 5, 10, 20, 50, 100]
     ticks = [t for t in candidates if low <= t <= high]
     if len(ticks) > 7:
         ticks = [t for t in ticks if t in (0.01, 0.1, 0.25, 0.5, 1, 2, 4, 10, 100)]
