@@ -327,6 +327,18 @@ def build_national(period: str, region: str | None = None) -> Path:
     return target
 
 
+def councils_in_region(region: str) -> list[str]:
+    """Slugs of the councils whose params name ``region`` (case ignored), so a regional run builds only those."""
+    out = []
+    for la in list_councils():
+        try:
+            if str(load_params(la).get("region", "")).lower() == region.lower():
+                out.append(la)
+        except Exception:  # a broken params file: collect() lists it as left out
+            continue
+    return out
+
+
 def latest_period() -> str | None:
     """The most recent period any council's raw data holds."""
     found = sorted(p.name for p in paths.RAW_DIR.glob("*/*") if p.is_dir() and re.fullmatch(r"[0-9]{4}", p.name))
@@ -347,15 +359,20 @@ def main(argv: list[str] | None = None) -> int:
         print(f"No council returns found in {paths.RAW_DIR}.", file=sys.stderr)
         return 1
     if not args.no_build:
-        summary = batch.run_batch(batch.discover(periods=[period]), args.jobs or None)
+        las = councils_in_region(args.region) if args.region else None
+        if las == []:
+            print(f"error: no council's params name the region '{args.region}'.", file=sys.stderr)
+            return 2
+        summary = batch.run_batch(batch.discover(las, [period]), args.jobs or None)
         print(batch.format_summary(summary))
-        print("Councils whose run failed are left out of the roll-up." if summary.failed else "", end="")
+        if summary.failed:
+            print("Councils whose run failed are left out of the roll-up.")
     try:
         target = build_national(period, args.region or None)
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    print(f"\nRoll-up written to {target}")
+    print(f"Roll-up written to {target}")
     if not args.no_build:
         batch.write_index_page()
     return 0
