@@ -220,7 +220,7 @@ def simulate_recruitment(council: Council, period: str, staff: pd.DataFrame,
         p = np.concatenate([_norm(np.array(council.white_weights)) * (1 - unknown) * (1 - me_share),
                             _norm(np.array(council.me_weights)) * (1 - unknown) * me_share, [unknown]])
         shortlisted = rng.multinomial(size, p)
-        for code, short in zip(pool, shortlisted):
+        for code, short in zip(pool, shortlisted, strict=True):
             rate = BASE_RATES["appointed"] * (me_rl if code in me_codes else 1.0)
             rows.append({"service": service, "ethnicity": code, "shortlisted": int(short),
                          "appointed": int(rng.binomial(short, min(rate, 0.95)))})
