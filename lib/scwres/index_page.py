@@ -29,9 +29,11 @@ SHORT_TITLES = {
     "m5": "Funded CPD", "m6": "Harassment from the public", "m7_colleagues": "Harassment from colleagues",
     "m7_managers": "Harassment from managers", "m8": "Leaving", "m9": "Senior management",
 }
+# The same short words as the reports (report.wording.ASSESSMENT_SHORT), written out here because importing
+# the report package pulls in matplotlib and would make a no-op batch several times slower.
 WORDS = {
-    "adverse": "Adverse", "favourable": "Favourable", "no_significant_difference": "No significant difference",
-    "insufficient_data": "Too little data",
+    "adverse": "Unfavourable (significant)", "favourable": "Favourable (significant)",
+    "no_significant_difference": "No significant difference", "insufficient_data": "Too little data",
 }
 SUPPRESSED = "[c]"
 
