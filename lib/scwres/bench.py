@@ -164,6 +164,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", choices=("ab", "c"), default=None, help="run only (a)+(b) or only (c)")
     parser.add_argument("--out", type=Path, default=paths.BUILD_DIR / "bench")
     args = parser.parse_args(argv)
+    args.out = args.out.resolve()  # runs change directory: every path they are given must be absolute
     shutil.rmtree(args.out, ignore_errors=True)
     args.out.mkdir(parents=True)
     project = snapshot(args.out)
