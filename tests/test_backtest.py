@@ -85,7 +85,7 @@ def test_pipeline_agrees_with_independent_calculation(built, la, period):
         assert float(row.ci_low) == pytest.approx(ci.low, rel=1e-6)
         assert float(row.ci_high) == pytest.approx(ci.high, rel=1e-6)
         checked += 1
-    assert checked >= 20
+    assert checked >= 15  # rows with a zero cell are left to the zero-cell unit tests
     bands = frame[(frame.metric == "m1") & (frame.breakdown != "overall")]
     for row in bands.itertuples():
         n = row.events_me + row.events_white
