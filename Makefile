@@ -69,7 +69,7 @@ synthetic: $(STAMP) ## write N generated councils to build/synthetic (raw/, para
 	$(PY) -m scwres.synthetic --n $(N) --out build/synthetic
 
 test: $(STAMP) ## run every test (unit, property, end-to-end, accessibility)
-	$(PY) -m pytest -n 2 --dist loadgroup
+	$(PY) -m pytest -n 2
 
 lab: $(STAMP) ## open JupyterLab on the notebooks
 	$(VENV)/bin/jupyter lab notebooks

@@ -1,13 +1,19 @@
 """Shared fixtures: one set of built reports for every end-to-end test.
 
-The pipeline is run once per test session, through the real command line
-(papermill and nbconvert), into a temporary tree, for every illustrative
-council and period. Tests that use it are grouped onto one xdist worker
-(``pytest.mark.xdist_group("pipeline")``) so the build happens once.
+The pipeline is run once per test session, through papermill and nbconvert,
+into a temporary tree, for every illustrative council and period, by the batch
+runner (``python -m scwres.batch``, two workers with warm kernels) as
+``make reports`` would. pytest-xdist's ``loadgroup`` does not group tests
+under pytest 9 (its node-id suffix is ignored), so the xdist workers share one
+build through a file lock in their common temporary folder instead: the first
+worker to need it builds, the other waits and reuses it. Single-report runs
+through ``python -m scwres.run`` (``make report``) are exercised by the
+validation, determinism and safety tests.
 """
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import subprocess
@@ -57,16 +63,28 @@ def run_cli(args: list[str], env: dict[str, str], check: bool = True) -> subproc
     return proc
 
 
+def run_batch(args: list[str], env: dict[str, str]) -> None:
+    """``python -m scwres.batch ...`` (the engine of ``make reports``); fail loudly with its output."""
+    proc = subprocess.run([sys.executable, "-m", "scwres.batch", "--quiet", "--no-index", "--jobs", "2", *args],
+                          env=env, cwd=ROOT, capture_output=True, text=True, timeout=1800)
+    if proc.returncode != 0:
+        raise AssertionError(f"scwres.batch {' '.join(args)} failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}")
+
+
 @pytest.fixture(scope="session")
-def built(tmp_path_factory) -> Built:
-    """Every illustrative council and period built once (public), plus two internal reports."""
-    tmp = tmp_path_factory.mktemp("pipeline")
+def built(tmp_path_factory, worker_id) -> Built:
+    """Every illustrative council and period built once (public), plus the INTERNAL ones."""
+    base = tmp_path_factory.getbasetemp()
+    shared = base.parent if worker_id != "master" else base  # xdist workers share the parent
+    tmp = shared / "pipeline"
     env = pipeline_env(tmp)
-    for la in COUNCILS:
-        for period in PERIODS:
-            run_cli(["report", "--la", la, "--period", period], env)
-    for la, period in INTERNAL:
-        run_cli(["report", "--la", la, "--period", period, "--audience", "internal"], env)
+    with open(shared / "pipeline.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (tmp / "built.ok").exists():
+            run_batch(["--las", " ".join(COUNCILS), "--periods", " ".join(PERIODS), "--force"], env)
+            for la, period in INTERNAL:
+                run_batch(["--las", la, "--periods", period, "--audience", "internal", "--force"], env)
+            (tmp / "built.ok").write_text("ok\n")
     return Built(tmp, tmp / "build", tmp / "reports", env)
 
 
