@@ -26,7 +26,8 @@ def csv_folder_to_workbook(folder, target) -> None:
         sheet = book.create_sheet(name)
         sheet.append(list(frame.columns))
         for record in frame.itertuples(index=False):
-            sheet.append([int(v) if c in TABLES[name].counts else v for c, v in zip(frame.columns, record)])
+            cells = zip(frame.columns, record, strict=True)
+            sheet.append([int(v) if c in TABLES[name].counts else v for c, v in cells])
     book.save(target)
 
 

@@ -8,10 +8,10 @@ import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from small_return import params, tables
 
 from scwres.metrics import COLUMNS, metrics_table, write_metrics_csv
 from scwres.stats import relative_likelihood, wilson
+from small_return import params, tables
 
 
 def row(frame: pd.DataFrame, service: str, metric: str, breakdown: str = "overall") -> pd.Series:
@@ -27,7 +27,7 @@ def frame() -> pd.DataFrame:
 
 def test_columns_and_sorting(frame):
     assert list(frame.columns) == COLUMNS
-    keys = list(zip(frame.service, frame.metric, frame.breakdown))
+    keys = list(zip(frame.service, frame.metric, frame.breakdown, strict=True))
     assert keys == sorted(keys)
     assert set(frame.metric) == {"m1", "m2", "m3", "m4", "m5", "m6", "m7_colleagues", "m7_managers", "m8", "m9"}
 
@@ -135,7 +135,7 @@ def test_all_equals_pooled_counts(cells):
     t = tables()
     codes = [("adults", "black_african"), ("adults", "white_british"), ("children", "mixed_other"),
              ("children", "white_british")]
-    rec = pd.DataFrame([(s, e, a + b, a) for (s, e), (a, b, _, _) in zip(codes, cells)],
+    rec = pd.DataFrame([(s, e, a + b, a) for (s, e), (a, b, _, _) in zip(codes, cells, strict=True)],
                        columns=["service", "ethnicity", "shortlisted", "appointed"])
     t["recruitment"] = rec
     frame = metrics_table("tiny", "2024", t, params())

@@ -7,14 +7,15 @@ the pipeline's contract. ``all`` is always computed from summed counts.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 import pandas as pd
 
 from .disclosure import flag_suppressed
-from .schema import SUBGROUPS
-from .schema import ethnic_group, subgroup as subgroup_of
+from .schema import SUBGROUPS, ethnic_group
+from .schema import subgroup as subgroup_of
 from .stats import RelativeLikelihood, assess, relative_likelihood, trend, wilson
 
 COLUMNS = [

@@ -58,17 +58,18 @@ def run_notebook(name: str, build: Path, parameters: dict[str, Any], km: Any = N
     return output
 
 
-def print_problems(build: Path) -> None:
-    """Print the validation problems written by the validate notebook, if any."""
+def print_problems(build: Path) -> int:
+    """Print the validation errors written by the validate notebook; return how many there were."""
     path = build / "problems.json"
     if not path.exists():
-        return
+        return 0
     problems = json.loads(path.read_text(encoding="utf-8"))
     errors = [p for p in problems if p["severity"] == "error"]
     if errors:
         print(f"The return has {len(errors)} error(s); nothing was published:", file=sys.stderr)
         for p in errors:
             print(f"  {p['where']}: {p['message']}", file=sys.stderr)
+    return len(errors)
 
 
 def build_report(la: str, period: str | None = None, audience: str = "public", km: Any = None) -> Path:
@@ -92,7 +93,9 @@ def build_report(la: str, period: str | None = None, audience: str = "public", k
         for name in NOTEBOOKS:
             run_notebook(name, build, parameters, km)
     except RunFailed:
-        print_problems(build)
+        if print_problems(build):  # the list above says it all; don't repeat it from the traceback
+            page = paths.report_dir(la, period) / "data-quality.html"
+            raise RunFailed(f"fix the errors above and run again (also listed in {_shown(page)}).") from None
         raise
     finally:
         quality_page.publish(la, period, read_problems(build), params)
@@ -100,6 +103,11 @@ def build_report(la: str, period: str | None = None, audience: str = "public", k
     target = paths.report_dir(la, period) / ("report.html" if audience == "public" else "report-internal.html")
     write_atomic(target, html)
     return target
+
+
+def _shown(path: Path) -> Path:
+    """A path as the user should see it: relative to the project when inside it."""
+    return path.relative_to(paths.ROOT) if path.is_relative_to(paths.ROOT) else path
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -120,7 +128,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "report":
             target = build_report(args.la, args.period or None, args.audience)
-            print(f"Report written to {target.relative_to(paths.ROOT) if target.is_relative_to(paths.ROOT) else target}")
+            print(f"Report written to {_shown(target)}")
     except (UnknownCouncilError, UnknownPeriodError, RunFailed) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2 if isinstance(exc, (UnknownCouncilError, UnknownPeriodError)) else 1
