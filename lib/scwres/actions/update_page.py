@@ -24,9 +24,9 @@ import re
 from pathlib import Path
 from typing import Any
 
-from .. import paths
+from .. import paths, standalone_page
 from ..params import load_params
-from ..publish import TEMPLATE_DIR, write_atomic
+from ..publish import write_atomic
 from .progress import Progress, next_period, periods_known, plan_progress, snapshot
 from .register import ActionPlanError, NoActionPlanError, Register, read_register
 from .render import (
@@ -45,10 +45,6 @@ from .render import (
 from .status import COMPLETE, DROPPED, OVERDUE, STATUS_ORDER, STATUS_WORDS, stale_warnings
 
 CYCLE_MONTHS = 3
-CSS_PATH = TEMPLATE_DIR / "scwres" / "scwres.css"
-EXTRA_CSS = (".meta { color: #3d3d3d; font-size: 0.9rem; }\n"
-             "ul.changes li { margin-bottom: 0.6rem; }\n"
-             ".lede { font-size: 1.1rem; }\n")
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
@@ -199,11 +195,8 @@ def update_html(la: str, as_of: dt.date, params: dict[str, Any], raw_dir: Path |
         f"{esc(name)}.</p>",
     ]
     title = f"{name}: race equality action plan progress update, {long_date(as_of)}"
-    css = CSS_PATH.read_text(encoding="utf-8") + EXTRA_CSS
-    return ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-            f"<title>{esc(title)}</title>\n<style>\n{css}</style>\n</head>\n<body>\n<main class=\"report\">\n"
-            + "\n".join(part for part in body if part) + "\n</main>\n</body>\n</html>\n")
+    # The page's own illustrative banner is in the body (it speaks of the plan, not only the figures).
+    return standalone_page.page(title, "\n".join(part for part in body if part))
 
 
 def write_update(la: str, as_of: dt.date | str, params_dir: Path | None = None, raw_dir: Path | None = None,
