@@ -126,18 +126,6 @@ def structure_from_params(params: dict[str, Any]) -> Structure:
                      params.get("leaver_base") == "snapshot_plus_leavers")
 
 
-def structure_from_frame(frame: pd.DataFrame) -> Structure:
-    """Best reconstruction when only the metrics table is at hand (metrics.py's flag)."""
-    m1 = frame[(frame["metric"] == "m1") & (frame["breakdown"] != "overall")]
-    bands = tuple(dict.fromkeys(m1["breakdown"]))
-    subs = tuple(s for s in SUBGROUPS_ALL if (frame["breakdown"] == f"subgroup:{s}").any())
-    key = ["service", "breakdown"]
-    m3 = frame[frame["metric"] == "m3"].set_index(key)["base_me"]
-    m8 = frame[frame["metric"] == "m8"].set_index(key)["base_me"]
-    plus = bool(len(m3) and len(m8) and (m8.reindex(m3.index) != m3).any())
-    return Structure(bands, subs, plus)
-
-
 @dataclass
 class Plan:
     """The outcome: for every catalogue key, whether a public report may show it."""
@@ -296,13 +284,16 @@ def report_plan(frame: pd.DataFrame, params: dict[str, Any], tables: dict[str, p
     return plan(entries, int(params.get("suppression_threshold", 10)))
 
 
-def flag_suppressed(frame: pd.DataFrame, threshold: int) -> pd.Series:
+def flag_suppressed(frame: pd.DataFrame, params: dict[str, Any],
+                    tables: dict[str, pd.DataFrame] | None = None) -> pd.Series:
     """Row flags for the metrics table: true when a public report must show the row's figures as [c].
 
-    Computed from the metrics table alone; the report adds unknown counts and
-    totals to the catalogue, which can only hide more, never less.
+    The same plan the report renders with (unknown counts and totals included
+    when the return's tables are given), so every consumer of metrics.csv - the
+    action plan notes, the index, the national roll-up - hides exactly what the
+    council's own public report hides.
     """
-    result = plan(catalogue(frame, structure_from_frame(frame)), threshold)
+    result = report_plan(frame, params, tables)
     flags = [result.row_hidden(r.metric, r.service, r.breakdown) if r.breakdown != "population_share" else False
              for r in frame.itertuples(index=False)]
     return pd.Series(flags, index=frame.index, dtype=bool)

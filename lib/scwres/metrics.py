@@ -198,7 +198,7 @@ def metrics_table(la: str, period: str, tables: dict[str, pd.DataFrame], params:
     frame = pd.DataFrame(rows).drop(columns="_rl")
     frame.insert(0, "la", la)
     frame.insert(1, "period", str(period))
-    frame["suppressed"] = flag_suppressed(frame, int(params.get("suppression_threshold", 10)))
+    frame["suppressed"] = flag_suppressed(frame, params, tables)
     frame = frame.sort_values(["service", "metric", "breakdown"], kind="stable").reset_index(drop=True)
     return frame[COLUMNS]
 
