@@ -308,16 +308,13 @@ def drop_kernel() -> None:
             pass
 
 
-def build_one(job: Job, key: str, reuse_kernel: bool = True) -> Result:
+def build_one(job: Job, reuse_kernel: bool = True) -> Result:
     """Build one report (in a worker); never raises, so one failure cannot stop the batch."""
     from . import run
 
     start = time.perf_counter()
-    stored = key_path(job) if job.period else None
     log = (paths.build_dir(job.la, job.period) if job.period else paths.BUILD_DIR / job.la) / "batch.log"
     try:
-        if stored is not None:
-            stored.unlink(missing_ok=True)
         km = warm_kernel() if reuse_kernel else None
         with _output_to(log):
             try:
@@ -327,8 +324,7 @@ def build_one(job: Job, key: str, reuse_kernel: bool = True) -> Result:
             except BaseException:
                 drop_kernel()
                 raise
-        if stored is not None:
-            stored.write_text(key + "\n", encoding="utf-8")
+        # run.build_report removed the stored key at its start and writes it again on success
         return Result(job, "built", time.perf_counter() - start, log=str(log))
     except Exception as exc:  # isolation: any failure is this job's alone
         return Result(job, "failed", time.perf_counter() - start, _reason(job, exc), str(log))
@@ -372,7 +368,7 @@ def run_batch(jobs: list[Job], workers: int | None = None, force: bool = False, 
         with ProcessPoolExecutor(workers, mp_context=context, initializer=_warm_up) as pool, \
                 tqdm(total=len(todo), unit="report", desc="Building reports", disable=not progress,
                      file=sys.stderr, dynamic_ncols=True) as bar:
-            futures = {pool.submit(build_one, job, key, reuse_kernels): job for job, key in todo}
+            futures = {pool.submit(build_one, job, reuse_kernels): job for job, _ in todo}
             for future in as_completed(futures):
                 job = futures[future]
                 try:

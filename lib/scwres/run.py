@@ -88,6 +88,11 @@ def build_report(la: str, period: str | None = None, audience: str = "public", k
     build.mkdir(parents=True, exist_ok=True)
     (build / "problems.json").unlink(missing_ok=True)
     (build / "metrics.csv").unlink(missing_ok=True)  # a failed run must not leave an older one looking current
+    from .batch import Job, inputs_key, key_path  # here, not at the top: batch imports this module
+
+    job = Job(la, period, audience)
+    key = inputs_key(job)  # taken before the run, so an input edited meanwhile forces the next rebuild
+    key_path(job).unlink(missing_ok=True)  # until this run succeeds, `make reports` must not call it up to date
     parameters = {"la": la, "period": period, "audience": audience}
     try:
         for name in NOTEBOOKS:
@@ -102,6 +107,7 @@ def build_report(la: str, period: str | None = None, audience: str = "public", k
     html = export_html(build / f"{NOTEBOOKS[-1]}.ipynb")
     target = paths.report_dir(la, period) / ("report.html" if audience == "public" else "report-internal.html")
     write_atomic(target, html)
+    key_path(job).write_text(key + "\n", encoding="utf-8")
     return target
 
 
