@@ -317,7 +317,9 @@ def _points(ctx: ReportContext, metric: str) -> tuple[list[dict], list[str]]:
 def chart_title(ctx: ReportContext, metric: str) -> str:
     """The active headline for a chart: the finding for all staff, in a few words."""
     r = ctx.row(metric, "all")
-    if ctx.row_hidden(metric, "all") or missing(r["value"]) or r["assessment"] == "insufficient_data":
+    if ctx.row_hidden(metric, "all"):  # hidden to protect individuals, not because the evidence is weak
+        return f"{METRIC_TITLES[metric]}: figures for all staff withheld to protect individuals"
+    if missing(r["value"]) or r["assessment"] == "insufficient_data":
         return f"{METRIC_TITLES[metric]}: too few cases for a firm finding"
     group = ctx.group
     verdict = {"adverse": "a significant gap, unfavourable to", "favourable": "a significant gap, favourable to",
