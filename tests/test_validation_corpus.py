@@ -283,3 +283,18 @@ def test_an_empty_period_folder_is_an_error(tmp_path: Path) -> None:
     [problem] = validate_return(good.LA, good.PERIOD, good.params(), tmp_path)
     assert (problem.severity, problem.file) == ("error", f"{good.LA}/{good.PERIOD}")
     assert "workforce.csv" in problem.message
+
+
+def test_a_bad_count_does_not_hide_bounds_on_other_keys(tmp_path: Path) -> None:
+    """Text in one workforce headcount makes only that key's sums unknown: a disciplinary count
+    above the headcount of another service and ethnicity is still reported in the same run."""
+    tables = good.tables()
+    tables["workforce"][2][5] = "2O"  # adults / black_african headcount: letter O, not zero
+    tables["events"][4][2] = "45"  # children / white_british disciplinary, headcount 30
+    tables["events"][2][2] = "99"  # adults / black_african disciplinary: its headcount is unknown
+    good.write_csv_return(tmp_path, tables)
+    found = {where(p) for p in validate_return(good.LA, good.PERIOD, good.params(), tmp_path)
+             if p.severity == "error"}
+    assert ("error", "workforce", 3, "headcount") in found
+    assert ("error", "events", 5, "disciplinary") in found
+    assert not any(w[1:] == ("events", 3, "disciplinary") for w in found)  # no blame on an unknown sum

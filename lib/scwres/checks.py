@@ -71,7 +71,12 @@ def check_return(raw: RawReturn, pay_bands: list[str] | None = None,
         for name in sorted({row["table"] for row in failure.rows}):
             lines = [int(row[LINE]) for row in failure.rows if row["table"] == name]
             found[name].extend(_duplicates(raw, name, raw.tables[name], lines))
-    failed_tables = {name for name in raw.tables if found[name] or _has_reading_error(raw, name)}
+    # Cross-table sums are skipped for a table whose rows reading dropped or whose key cells
+    # (service, ethnicity, flags) are wrong, since a row may then count under the wrong key; a
+    # bad count makes just the sums it is part of unknown (see _summed_bound), so one run
+    # still reports every bound it can check.
+    failed_tables = {name for name in raw.tables
+                     if _has_reading_error(raw, name) or any(p.column in SUM_KEYS for p in found[name])}
     for name in raw.tables:
         problems.extend(found[name])
     leaver_base = (params or {}).get("leaver_base", "snapshot")
@@ -83,6 +88,7 @@ def check_return(raw: RawReturn, pay_bands: list[str] | None = None,
     return problems
 
 
+SUM_KEYS = frozenset({"service", "ethnicity", "regulated", "senior_manager"})  # decide which sum a row is in
 CELLS, KEYS, BOUNDS = "__cells__", "__keys__", "__bounds__"  # names of the long frames (not table names)
 
 
@@ -235,8 +241,9 @@ def bound_frame(raw: RawReturn, failed: set[str], leaver_base: str) -> pd.DataFr
     """Every bounded count beside its upper bound, one row per cell (``value`` <= ``bound``).
 
     Bounds from another table are summed to the row's service and ethnicity;
-    they are only checked when that table passed its own checks, because a
-    sum over a broken table would blame the wrong file. Cells that are not
+    a sum that includes a cell which is not a valid count is unknown (null),
+    and a table from which reading dropped rows is not used at all, because a
+    sum over broken cells would blame the wrong file. Cells that are not
     valid counts, or rows whose key is not valid, get a null and are skipped
     (they are reported already).
     """
@@ -273,7 +280,9 @@ def _summed_bound(frame: pd.DataFrame, other: pd.DataFrame, bound: Bound) -> pd.
     picked = other
     for key, value in bound.where:
         picked = picked[picked[key] == value] if key in picked else picked.iloc[0:0]
-    sums = numbers(picked[bound.other_column]).groupby([picked["service"], picked["ethnicity"]]).sum()
+    counts = numbers(picked[bound.other_column])
+    keys = [picked["service"], picked["ethnicity"]]
+    sums = counts.groupby(keys).sum().mask(counts.isna().groupby(keys).any())  # a bad cell: sum unknown
     index = pd.MultiIndex.from_arrays([frame["service"], frame["ethnicity"]])
     return pd.Series(sums.reindex(index, fill_value=0.0).to_numpy(), index=frame.index)
 
