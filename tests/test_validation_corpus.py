@@ -298,3 +298,20 @@ def test_a_bad_count_does_not_hide_bounds_on_other_keys(tmp_path: Path) -> None:
     assert ("error", "workforce", 3, "headcount") in found
     assert ("error", "events", 5, "disciplinary") in found
     assert not any(w[1:] == ("events", 3, "disciplinary") for w in found)  # no blame on an unknown sum
+
+
+def test_mixed_codes_point_at_the_odd_row_and_advice_fits_the_table(tmp_path: Path) -> None:
+    tables = good.tables()
+    for row in tables["survey"][1:]:  # the survey uses the five broad groups...
+        row[1] = {"white_british": "white", "black_african": "black", "asian_indian": "asian"}[row[1]]
+    tables["survey"][6][1] = "asian_indian"  # ...except line 7
+    tables["recruitment"][1:] = [r for r in tables["recruitment"][1:] if r[1] != "asian_indian"]
+    for row in tables["events"][1:]:
+        row[1] = {"white_british": "white", "black_african": "black", "asian_indian": "asian"}[row[1]]
+    tables["events"][3][1] = "martian"  # line 4: unknown, in a table of broad groups
+    good.write_csv_return(tmp_path, tables)
+    problems = [p for p in validate_return(good.LA, good.PERIOD, good.params(), tmp_path) if p.severity == "error"]
+    mixed = [p for p in problems if "mixes" in p.message]
+    assert [(p.file, p.line, p.value) for p in mixed] == [("survey.csv", 7, "asian_indian")]
+    unknown = [p for p in problems if p.value == "martian"]
+    assert len(unknown) == 1 and unknown[0].line == 4 and "broad groups" in unknown[0].message

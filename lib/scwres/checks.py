@@ -63,7 +63,7 @@ def check_return(raw: RawReturn, pay_bands: list[str] | None = None,
             name, col, line = row["table"], row["column"], int(row[LINE])
             value = str(raw.tables[name].set_index(LINE).at[line, col])
             if failure.rule.kind == "in_set":
-                sentence = _unknown_code_sentence(col, value, allowed.get(col, ()))
+                sentence = _unknown_code_sentence(col, value, allowed.get(col, ()), _uses_broad(raw.tables[name]))
             else:
                 sentence = count_problem(value) or f"'{value}' is not a whole number of 0 or more."
             found[name].append(raw.problem(name, line, col, value, sentence))
@@ -88,6 +88,8 @@ def check_return(raw: RawReturn, pay_bands: list[str] | None = None,
     return problems
 
 
+BROAD_ONLY = frozenset(BROAD_CODES) - frozenset(DETAILED_CODES)  # white, mixed, asian, black, other
+DETAILED_ONLY = frozenset(DETAILED_CODES) - frozenset(BROAD_CODES)
 SUM_KEYS = frozenset({"service", "ethnicity", "regulated", "senior_manager"})  # decide which sum a row is in
 CELLS, KEYS, BOUNDS = "__cells__", "__keys__", "__bounds__"  # names of the long frames (not table names)
 
@@ -164,7 +166,15 @@ def _extra_column_sentence(name: str, col: str) -> str:
     return f"'{col}' is not a column of {name}; check the spelling or remove it (columns are {columns})."
 
 
-def _unknown_code_sentence(col: str, value: str, codes: tuple[str, ...]) -> str:
+def _uses_broad(frame: pd.DataFrame) -> bool:
+    """Whether a table's ethnicity codes are the five broad groups (so advice should name those)."""
+    if "ethnicity" not in frame:
+        return False
+    values = set(frame["ethnicity"])
+    return bool(values & BROAD_ONLY) and not values & DETAILED_ONLY
+
+
+def _unknown_code_sentence(col: str, value: str, codes: tuple[str, ...], broad: bool = False) -> str:
     if value == "":
         return f"{col} is empty; fill it in with one of {', '.join(codes)}."
     if value.strip().lower() in codes and value != value.strip().lower():
@@ -172,6 +182,9 @@ def _unknown_code_sentence(col: str, value: str, codes: tuple[str, ...]) -> str:
     if col == "pay_band":
         return f"'{value}' is not one of the council's pay bands ({', '.join(codes)}) in params; use one of them."
     if col == "ethnicity":
+        if broad:
+            return (f"'{value}' is not an ethnicity code; this table uses the broad groups white, mixed, asian, "
+                    "black, other (or not_stated).")
         return f"'{value}' is not an ethnicity code; use a code from data-return.md such as white_british."
     return f"'{value}' is not allowed in {col}; use one of {', '.join(codes)}."
 
@@ -216,14 +229,16 @@ def _mixed_codes(raw: RawReturn, name: str, frame: pd.DataFrame) -> list[Problem
     """A table may use detailed or broad ethnicity codes, not both."""
     if "ethnicity" not in frame:
         return []
-    broad_only = set(BROAD_CODES) - set(DETAILED_CODES)
-    detailed_only = set(DETAILED_CODES) - set(BROAD_CODES)
     values = set(frame["ethnicity"])
-    if values & broad_only and values & detailed_only:
-        first = frame[frame["ethnicity"].isin(broad_only)].iloc[0]
+    if values & BROAD_ONLY and values & DETAILED_ONLY:
+        broad = frame["ethnicity"].isin(BROAD_ONLY)
+        detailed = frame["ethnicity"].isin(DETAILED_ONLY)
+        # Point at the odd one out: the first row of whichever style fewer rows use.
+        odd, usual = (broad, "detailed census codes") if broad.sum() <= detailed.sum() else (detailed, "broad groups")
+        first = frame[odd].iloc[0]
         return [raw.problem(name, int(first[LINE]), "ethnicity", first["ethnicity"],
-                            "This table mixes the five broad ethnicity groups with detailed census codes; "
-                            "use one or the other.")]
+                            f"This table mixes the five broad ethnicity groups with detailed census codes; the "
+                            f"other rows use {usual}, so write this one the same way.")]
     return []
 
 

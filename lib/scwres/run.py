@@ -68,7 +68,8 @@ def print_problems(build: Path) -> int:
     if errors:
         print(f"The return has {len(errors)} error(s); nothing was published:", file=sys.stderr)
         for p in errors:
-            print(f"  {p['where']}: {p['message']}", file=sys.stderr)
+            column = f", column {p['column']}" if p.get("column") else ""
+            print(f"  {p['where']}{column}: {p['message']}", file=sys.stderr)
     return len(errors)
 
 
