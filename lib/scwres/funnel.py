@@ -157,7 +157,7 @@ def draw(points: list[dict], b: Basis, title: str, subtitle: str) -> str:
             axis.set_major_locator(FixedLocator(ticks))
             axis.set_minor_locator(NullLocator())
             axis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}" if v >= 10 else f"{v:g}"))
-        ax.set_xlabel("Effective base size (staff; log scale)")
+        ax.set_xlabel("Comparable size: people compared, adjusted for the group mix (log scale)")
         ax.set_ylabel("Relative likelihood (log scale)")
         ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=2, fontsize=8, frameon=False)
         ax.set_title(subtitle, loc="left", fontsize=9.5, color=grey, fontweight="normal", pad=8)

@@ -268,8 +268,8 @@ def metric_section(rollup: RollUp, metric: str, points: list[dict], basis: funne
                      _num(p["rl"]), _interval(p["ci_low"], p["ci_high"]),
                      esc(ASSESSMENT_SHORT.get(p["assessment"], p["assessment"])), esc(where)])
     parts.append(_table(f"{title}: every council, all staff",
-                        ["Council", "Staff in the base", "Effective base", "Relative likelihood", "95% interval",
-                         "Assessment", "Funnel position"], rows, {1, 2, 3, 4}))
+                        ["Council", "People compared (both groups)", "Comparable size (see methods)",
+                         "Relative likelihood", "95% interval", "Assessment", "Funnel position"], rows, {1, 2, 3, 4}))
     return "\n".join(parts)
 
 
