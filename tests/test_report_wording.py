@@ -100,3 +100,9 @@ def test_public_validation_messages_do_not_leak_hidden_counts():
     assert _mask(public, message) == expected
     assert _mask(public, "Headcount changed by +30% (400 to 520)") == "Headcount changed by +30% (400 to 520)"
     assert _mask(SimpleNamespace(public=False, plan=plan), message) == message
+
+
+def test_dollar_signs_in_labels_are_text_not_maths():
+    """Pay band labels and titles come from params: '$\\foo$' must be drawn as written, not crash mathtext."""
+    svg = charts.band_shares(["$\\foo$", "High"], [0.2, 0.3], 0.15, None, "Bands $x^2$", "Subtitle")
+    assert "$\\foo$" in svg or "\\foo" in svg

@@ -121,3 +121,9 @@ def test_swapping_groups_inverts_rl_and_interval(a, e1, c, e2):
     assert fwd.ci_high == pytest.approx(1 / rev.ci_low, rel=1e-9)
     if fwd.value and rev.value:
         assert fwd.value == pytest.approx(1 / rev.value, rel=1e-12)
+
+
+def test_trend_with_no_sampling_error_does_not_divide_by_zero():
+    exact = relative_likelihood(10, 10, 20, 20)  # everyone in both groups: RL 1, SE 0
+    assert exact.se == 0
+    assert trend("m3", exact, exact) == "no_significant_change"

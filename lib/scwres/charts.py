@@ -39,6 +39,7 @@ RC = {
     "svg.hashsalt": "scwres", "svg.fonttype": "none", "font.size": 12, "axes.titlesize": 11,
     "axes.titleweight": "bold", "axes.labelsize": 10, "axes.titlelocation": "left",
     "font.sans-serif": ["Arial", "Helvetica", "DejaVu Sans", "sans-serif"],
+    "text.parse_math": False,  # labels come from params and returns: '$' is a character, never maths
 }
 
 

@@ -99,6 +99,8 @@ def build_report(la: str, period: str | None = None, audience: str = "public", k
         for name in NOTEBOOKS:
             run_notebook(name, build, parameters, km)
     except RunFailed:
+        # figures from a run that did not publish must not look released (the index and national page read them)
+        (build / "metrics.csv").unlink(missing_ok=True)
         if print_problems(build):  # the list above says it all; don't repeat it from the traceback
             page = paths.report_dir(la, period) / "data-quality.html"
             raise RunFailed(f"fix the errors above and run again (also listed in {_shown(page)}).") from None

@@ -81,7 +81,11 @@ def trend(metric: str, now: RelativeLikelihood, before: RelativeLikelihood | Non
         return "no_previous_period"
     if now.insufficient or before.insufficient or now.se is None or before.se is None:
         return ""
-    stat = (now.log_rl - before.log_rl) / math.sqrt(now.se**2 + before.se**2)
+    spread = math.sqrt(now.se**2 + before.se**2)
+    if spread == 0:  # both periods exact (every member of both groups had the event): nothing to test
+        return "no_significant_change" if now.log_rl == before.log_rl else ("improved" if (
+            (now.log_rl > before.log_rl) == (metric in ADVERSE_BELOW_ONE)) else "worsened")
+    stat = (now.log_rl - before.log_rl) / spread
     if abs(stat) < z:
         return "no_significant_change"
     went_up = stat > 0
