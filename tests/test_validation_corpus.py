@@ -315,3 +315,15 @@ def test_mixed_codes_point_at_the_odd_row_and_advice_fits_the_table(tmp_path: Pa
     assert [(p.file, p.line, p.value) for p in mixed] == [("survey.csv", 7, "asian_indian")]
     unknown = [p for p in problems if p.value == "martian"]
     assert len(unknown) == 1 and unknown[0].line == 4 and "broad groups" in unknown[0].message
+
+
+def test_white_minorities_flag_needs_detailed_white_codes(tmp_path: Path) -> None:
+    tables = good.tables()
+    tables["survey"][1][1] = "white"  # line 2 of a table that is otherwise detailed... and broad 'white'
+    tables["survey"][1:] = [tables["survey"][1]] + [r for r in tables["survey"][2:] if r[1] != "white_british"]
+    good.write_csv_return(tmp_path, tables)
+    params = {**good.params(), "white_minorities_as_minority_ethnic": True}
+    found = [p for p in validate_return(good.LA, good.PERIOD, params, tmp_path) if "cannot be split" in p.message]
+    assert [(p.file, p.line, p.column, p.value) for p in found] == [("survey.csv", 2, "ethnicity", "white")]
+    assert not [p for p in validate_return(good.LA, good.PERIOD, good.params(), tmp_path)
+                if "cannot be split" in p.message]  # with the default mapping 'white' is fine

@@ -58,6 +58,7 @@ def check_return(raw: RawReturn, pay_bands: list[str] | None = None,
         for failure in failures.get(name, []):
             found[name].extend(explain_shape(raw, name, frame, failure))
         found[name].extend(_mixed_codes(raw, name, frame))
+        found[name].extend(_unsplittable_white(raw, name, frame, params))
     for failure in failures.get(CELLS, []):
         for row in failure.rows:
             name, col, line = row["table"], row["column"], int(row[LINE])
@@ -223,6 +224,21 @@ def _duplicates(raw: RawReturn, name: str, frame: pd.DataFrame, lines: list[int]
                                    f"The row for {key} repeats line {first}; keep one row per "
                                    f"{' / '.join(keys)} (add the counts together if both are right)."))
     return out
+
+
+def _unsplittable_white(raw: RawReturn, name: str, frame: pd.DataFrame,
+                        params: dict[str, Any] | None) -> list[Problem]:
+    """The broad code 'white' cannot be split when params count White minorities as minority ethnic."""
+    if not (params or {}).get("white_minorities_as_minority_ethnic") or "ethnicity" not in frame:
+        return []
+    rows = frame[frame["ethnicity"] == "white"]
+    if rows.empty:
+        return []
+    first = rows.iloc[0]
+    return [raw.problem(name, int(first[LINE]), "ethnicity", "white",
+                        "params count White minorities (Irish, Gypsy or Irish Traveller, Roma, other White) as "
+                        "minority ethnic, but the broad group 'white' cannot be split that way; use the detailed "
+                        "white_* codes in this table, or set white_minorities_as_minority_ethnic: false.")]
 
 
 def _mixed_codes(raw: RawReturn, name: str, frame: pd.DataFrame) -> list[Problem]:
