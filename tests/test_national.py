@@ -10,6 +10,7 @@ import math
 import re
 
 import numpy as np
+import pandas as pd
 import pytest
 import yaml
 
@@ -128,7 +129,11 @@ def test_pooled_rl_is_the_rl_of_the_summed_counts(tree):
     got = national.pooled(tree["rollup"].councils, "m8", "children")
     assert got["value"] == pytest.approx(expected.value)
     assert (got["ci_low"], got["ci_high"]) == pytest.approx((expected.ci_low, expected.ci_high))
-    assert f"{expected.value:.2f}" in tree["html"]
+    councils = tree["rollup"].councils
+    shown = [national.pooled(councils, m, s) for m in ("m2", "m5", "m8") for s in ("all", "adults", "children")]
+    shown = [p for p in shown if not p["hidden"] and p["value"] is not None]
+    assert shown, "every pooled figure hidden: the fixture's councils are too small to test display"
+    assert f"{shown[0]['value']:.2f}" in tree["html"]
 
 
 def test_tallies_count_every_included_council_once(tree):
@@ -233,3 +238,21 @@ def test_funnel_svg_is_deterministic():
     first, second = funnel.draw(points, b, "t", "s"), funnel.draw(points, b, "t", "s")
     assert first == second and first.startswith("<svg") and "<dc:date>" not in first
     assert math.isfinite(b.k)
+
+
+def _council(la: str, counts: tuple[int, int, int, int], suppressed: bool) -> national.Council:
+    frame = pd.DataFrame([{"metric": "m3", "service": "all", "breakdown": "overall", "events_me": counts[0],
+                           "base_me": counts[1], "events_white": counts[2], "base_white": counts[3],
+                           "suppressed": suppressed}])
+    return national.Council(la, la.title(), "Somewhere", True, frame)
+
+
+def test_pooled_figure_hides_what_a_lone_or_left_over_council_hides():
+    small = _council("small", (3, 40, 12, 90), suppressed=True)
+    big = _council("big", (60, 900, 200, 4000), suppressed=False)
+    other = _council("other", (40, 700, 150, 3000), suppressed=False)
+    assert national.pooled_hidden([small], "m3", "all")  # a region of one: the pooled figure is its figure
+    assert national.pooled_hidden([small, big, other], "m3", "all")  # total minus shown councils = small's 3
+    assert not national.pooled_hidden([big, other], "m3", "all")
+    twin = _council("twin", (8, 50, 9, 80), suppressed=True)
+    assert not national.pooled_hidden([small, twin, big], "m3", "all")  # left over 11, 90, 21, 170: all >= 10

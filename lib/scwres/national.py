@@ -34,6 +34,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import funnel, paths
+from .disclosure import is_small
 from .metrics import read_metrics_csv
 from .params import list_councils, load_params
 from .publish import write_atomic
@@ -42,6 +43,7 @@ from .standalone_page import esc, page
 from .stats import ADVERSE_BELOW_ONE, RL_METRICS, assess, relative_likelihood, wilson
 
 SUPPRESSED = "[c]"
+POOLED_THRESHOLD = 10  # metrics.md's default suppression threshold, applied to pooled and left-over counts
 ASSESSMENTS = ("adverse", "favourable", "no_significant_difference", "insufficient_data")
 POSITION_WORDS = {
     funnel.WITHIN: "Inside the 95% limits",
@@ -132,12 +134,23 @@ def pooled_counts(councils: list[Council], metric: str, service: str) -> tuple[i
     return totals[0], totals[1], totals[2], totals[3]
 
 
+def pooled_hidden(councils: list[Council], metric: str, service: str,
+                  threshold: int = POOLED_THRESHOLD) -> bool:
+    """Whether a pooled figure must be [c]: it rests on a small count, or taking away the councils
+    whose own report shows this row would leave the hidden councils' small counts (in a region of
+    one council, the pooled figure is that council's figure)."""
+    hidden = [c for c in councils if (row := overall_row(c, metric, service)) is not None and bool(row["suppressed"])]
+    return any(is_small(n, threshold) for n in pooled_counts(hidden, metric, service)) or any(
+        is_small(n, threshold) for n in pooled_counts(councils, metric, service))
+
+
 def pooled(councils: list[Council], metric: str, service: str) -> dict:
     """The pooled RL, its interval and assessment, by the same functions as a council's report."""
     a, n1, c, n2 = pooled_counts(councils, metric, service)
     rl = relative_likelihood(a, n1, c, n2)
     return {"metric": metric, "service": service, "value": rl.value, "ci_low": rl.ci_low, "ci_high": rl.ci_high,
-            "assessment": assess(metric, rl), "counts": (a, n1, c, n2)}
+            "assessment": assess(metric, rl), "counts": (a, n1, c, n2),
+            "hidden": pooled_hidden(councils, metric, service)}
 
 
 def pooled_share(councils: list[Council], service: str = "all") -> tuple[float | None, tuple[float, float] | None]:
@@ -206,10 +219,14 @@ def pooled_section(rollup: RollUp) -> str:
     for metric in RL_METRICS:
         for service in ("all", "adults", "children"):
             p = pooled(rollup.councils, metric, service)
-            rows.append([f"{esc(METRIC_TITLES[metric])}: {esc(SERVICE_WORDS[service])}", _num(p["value"]),
-                         _interval(p["ci_low"], p["ci_high"]), esc(ASSESSMENT_SHORT[p["assessment"]])])
+            label = f"{esc(METRIC_TITLES[metric])}: {esc(SERVICE_WORDS[service])}"
+            if p["hidden"]:
+                rows.append([label, SUPPRESSED, SUPPRESSED, SUPPRESSED])
+                continue
+            rows.append([label, _num(p["value"]), _interval(p["ci_low"], p["ci_high"]),
+                         esc(ASSESSMENT_SHORT[p["assessment"]])])
     share, interval = pooled_share(rollup.councils)
-    share_text = ("–" if share is None else
+    share_text = (SUPPRESSED if pooled_hidden(rollup.councils, "m1", "all") else "–" if share is None else
                   f"{share * 100:.1f}% (95% interval {interval[0] * 100:.1f}% to {interval[1] * 100:.1f}%)")
     return ("<h2 id=\"pooled\">Pooled figures</h2>"
             "<p>Each council's counts are added up and the relative likelihood (minority ethnic ÷ white) is "
