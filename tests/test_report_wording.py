@@ -106,3 +106,20 @@ def test_dollar_signs_in_labels_are_text_not_maths():
     """Pay band labels and titles come from params: '$\\foo$' must be drawn as written, not crash mathtext."""
     svg = charts.band_shares(["$\\foo$", "High"], [0.2, 0.3], 0.15, None, "Bands $x^2$", "Subtitle")
     assert "$\\foo$" in svg or "\\foo" in svg
+
+
+def test_unknown_share_is_masked_when_its_count_is_hidden():
+    """Bexley 2022: '13% of staff in adults' beside a shown total gave back a hidden unknown count."""
+    from types import SimpleNamespace
+
+    from scwres.disclosure import Plan, extra_key
+    from scwres.report.sections import _mask
+
+    hidden = extra_key("unknown", "workforce.headcount", "adults")
+    shown = extra_key("unknown", "workforce.headcount", "children")
+    public = SimpleNamespace(public=True, plan=Plan({hidden: 30, shown: 40}, hidden_keys={hidden}))
+    problem = {"file": "workforce.csv", "column": "ethnicity", "severity": "warning"}
+    adults = "13% of staff in adults have ethnicity not_stated, above the 10% set by unknown_share_warning."
+    children = "17% of staff in children have ethnicity not_stated, above the 10% set by unknown_share_warning."
+    assert _mask(public, adults, problem) == adults.replace("13%", "[c]").replace("10%", "[c]")
+    assert _mask(public, children, problem) == children

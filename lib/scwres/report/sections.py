@@ -613,14 +613,31 @@ NUMBER = re.compile(r"(?<![\d.])\d[\d,]*(?![\d.%])")
 PERCENTAGE = re.compile(r"[+-]?\d+(?:\.\d+)?%")
 
 
-def _mask(ctx: ReportContext, text: str) -> str:
+UNKNOWN_SOURCES = {"workforce.csv": "workforce.headcount", "recruitment.csv": "recruitment.shortlisted",
+                   "survey.csv": "survey.respondents"}
+
+
+def _unknown_share_hidden(ctx: ReportContext, problem: dict, message: str) -> bool:
+    """An unknown-ethnicity share whose count the report hides: share x shown total would give it back."""
+    name = f"{problem['sheet']}.csv" if problem.get("sheet") else str(problem.get("file"))
+    source = UNKNOWN_SOURCES.get(name)
+    if problem.get("column") != "ethnicity" or source is None:
+        return False
+    services = [s for s in ("adults", "children") if f" in {s} " in message] or ["all"]
+    return any(ctx.plan.hidden(extra_key("unknown", source, s)) for s in services)
+
+
+def _mask(ctx: ReportContext, text: str, problem: dict | None = None) -> str:
     """In a public report, a number in a validation message that equals a hidden count becomes [c].
 
     When anything is masked, every percentage in the message goes too, because a share next to a
-    shown total would give the hidden count back.
+    shown total would give the hidden count back; so does the share in an unknown-ethnicity warning
+    whose count is hidden.
     """
     if not ctx.public:
         return text
+    if problem is not None and _unknown_share_hidden(ctx, problem, text):
+        return PERCENTAGE.sub(SUPPRESSED, text)
     hidden_values = {v for k, v in ctx.plan.values.items() if ctx.plan.hidden(k)}
     masked = NUMBER.sub(lambda m: SUPPRESSED if int(m.group().replace(",", "")) in hidden_values else m.group(),
                         text)
@@ -631,15 +648,18 @@ def data_quality_section(ctx: ReportContext) -> str:
     """Validation warnings in plain words, and a link to the full data quality page."""
     warnings = [p for p in ctx.problems if p.get("severity") == "warning"]
     items = [f"<li><strong>{esc(str(p.get('where') or p.get('file') or ''))}</strong>: "
-             f"{esc(_mask(ctx, str(p.get('message', ''))))}</li>" for p in warnings]
+             f"{esc(_mask(ctx, str(p.get('message', '')), p))}</li>" for p in warnings]
     items += [f"<li>The commentary file has a section called \"{esc(k)}\", which matches no measure, so it is not "
               "shown.</li>" for k in ctx.commentary_unknown]
     listing = (f"<p>The checks found {len(items)} thing{'s' if len(items) != 1 else ''} to be aware of:</p>"
                f"<ul>{''.join(items)}</ul>") if items else "<p>The return passed every check with no warnings.</p>"
     body = (f"<p>Every return is checked before any figure is calculated: missing or extra columns, unknown codes, "
             "counts that do not add up, and figures that look unusual. Errors stop the report; warnings are listed "
-            f"here.</p>{listing}<p><a href=\"data-quality.html\">Read the full data quality report for this "
-            "return</a>.</p>")
+            f"here.</p>{listing}" + (
+                "<p>The council's data team also has a full data quality report for this return. It quotes the "
+                "return's own figures, so it is not published.</p>" if ctx.public else
+                "<p><a href=\"data-quality.html\">Read the full data quality report for this return</a> (for the "
+                "council's data team: it is not subject to disclosure control).</p>"))
     return _section("data-quality", "Data quality", body)
 
 
