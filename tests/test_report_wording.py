@@ -123,3 +123,23 @@ def test_unknown_share_is_masked_when_its_count_is_hidden():
     children = "17% of staff in children have ethnicity not_stated, above the 10% set by unknown_share_warning."
     assert _mask(public, adults, problem) == adults.replace("13%", "[c]").replace("10%", "[c]")
     assert _mask(public, children, problem) == children
+
+
+def test_trend_is_hidden_when_the_previous_periods_row_was():
+    """metrics.md: a trend derived from a suppressed count is [c] too, whichever period it was in."""
+    import pandas as pd
+
+    from scwres.disclosure import Plan, row_key
+    from scwres.report.context import PeriodData, ReportContext
+
+    key = row_key("m7_colleagues", "adults", "overall", "events_me")
+    shown, hidden = Plan({key: 40}), Plan({key: 4}, hidden_keys={key})
+    empty = pd.DataFrame()
+
+    def ctx(audience: str) -> ReportContext:
+        return ReportContext("x", "2024", audience, {}, empty, shown, {},
+                             history=[PeriodData("2023", empty, hidden), PeriodData("2024", empty, shown)])
+
+    assert ctx("public").trend_hidden("m7_colleagues", "adults")
+    assert not ctx("public").trend_hidden("m7_colleagues", "children")
+    assert not ctx("internal").trend_hidden("m7_colleagues", "adults")

@@ -88,6 +88,13 @@ class ReportContext:
     def row_hidden(self, metric: str, service: str, breakdown: str = "overall") -> bool:
         return self.public and self.plan.row_hidden(metric, service, breakdown)
 
+    def trend_hidden(self, metric: str, service: str, breakdown: str = "overall") -> bool:
+        """The trend rests on this period's and the previous period's counts: hidden if either row is."""
+        if self.row_hidden(metric, service, breakdown):
+            return True
+        before = [p for p in self.history if p.period < self.period]
+        return self.public and bool(before) and before[-1].plan.row_hidden(metric, service, breakdown)
+
     def row(self, metric: str, service: str, breakdown: str = "overall") -> pd.Series:
         frame = self.metrics
         hit = frame[(frame["metric"] == metric) & (frame["service"] == service) & (frame["breakdown"] == breakdown)]

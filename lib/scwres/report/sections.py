@@ -134,7 +134,7 @@ def glance_section(ctx: ReportContext) -> str:
                      derived(SUPPRESSED if hide else ratio(r["value"])),
                      derived(SUPPRESSED if hide else interval(r["ci_low"], r["ci_high"])),
                      derived(SUPPRESSED if hide else ASSESSMENT_SHORT.get(r["assessment"], DASH)),
-                     derived(SUPPRESSED if hide else TREND_WORDS.get(r["trend"], DASH)),
+                     derived(SUPPRESSED if ctx.trend_hidden(metric, service) else TREND_WORDS.get(r["trend"], DASH)),
                      national_text(ctx, metric) if service == "all" else DASH]
             rows.append((f"{metric}|{service}|overall", cells))
     intro = (f"<p>Each measure compares {esc(ctx.group)} staff with white staff. For most measures the value is a "
@@ -284,7 +284,7 @@ def rl_table(ctx: ReportContext, metric: str) -> str:
             derived(SUPPRESSED if hide else ratio(r["value"])),
             derived(SUPPRESSED if hide else interval(r["ci_low"], r["ci_high"])),
             derived(SUPPRESSED if hide else ASSESSMENT_SHORT.get(r["assessment"], DASH)),
-            derived(SUPPRESSED if hide else TREND_WORDS.get(r["trend"], DASH))]))
+            derived(SUPPRESSED if ctx.trend_hidden(metric, service) else TREND_WORDS.get(r["trend"], DASH))]))
     return table(f"{METRIC_TITLES[metric]}: figures by service, {ctx.period}", headers, rows, numeric=(1, 2, 3))
 
 
