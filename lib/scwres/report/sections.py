@@ -613,14 +613,13 @@ NUMBER = re.compile(r"(?<![\d.])\d[\d,]*(?![\d.%])")
 PERCENTAGE = re.compile(r"[+-]?\d+(?:\.\d+)?%")
 
 
-UNKNOWN_SOURCES = {"workforce.csv": "workforce.headcount", "recruitment.csv": "recruitment.shortlisted",
-                   "survey.csv": "survey.respondents"}
+WARNING_SOURCES = {f"{source.split('.')[0]}.csv": source for source, _ in UNKNOWN_SOURCES}  # file -> count
 
 
 def _unknown_share_hidden(ctx: ReportContext, problem: dict, message: str) -> bool:
     """An unknown-ethnicity share whose count the report hides: share x shown total would give it back."""
     name = f"{problem['sheet']}.csv" if problem.get("sheet") else str(problem.get("file"))
-    source = UNKNOWN_SOURCES.get(name)
+    source = WARNING_SOURCES.get(name)
     if problem.get("column") != "ethnicity" or source is None:
         return False
     services = [s for s in ("adults", "children") if f" in {s} " in message] or ["all"]
