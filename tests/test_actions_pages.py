@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from browser import axe_violations, browser_session, describe, open_page
 from scwres.actions.register import COLUMNS
 from scwres.actions.report_html import action_plan_section, metric_actions_html
 from scwres.actions.update_page import add_months, update_html, write_update
@@ -192,34 +193,13 @@ def test_cli_lists_plan_errors_and_publishes_nothing(scratch_tree, tmp_path):
     assert not (tmp_path / "norfolk").exists()
 
 
-CHROMIUM = Path("/usr/bin/chromium")
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
-
-
-def axe_violations(html_path: Path) -> list[dict]:
-    """axe-core in headless Debian chromium; a tiny local helper (no shared one exists yet)."""
-    from axe_playwright_python.sync_playwright import Axe
-    from playwright.sync_api import sync_playwright
-
-    args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-            "--disable-sync", "--no-first-run"]
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=args)
-        try:
-            tab = browser.new_page()
-            tab.goto(html_path.as_uri())
-            results = Axe().run(tab, options={"runOnly": {"type": "tag", "values": AXE_TAGS}})
-        finally:
-            browser.close()
-    return results.response["violations"]
-
-
 @pytest.mark.browser
 def test_update_page_has_no_axe_violations(tmp_path):
-    if not CHROMIUM.exists():
-        if os.environ.get("SCWRES_REQUIRE_BROWSER") == "1":
-            pytest.fail("SCWRES_REQUIRE_BROWSER=1 but /usr/bin/chromium is missing (apt-get install chromium)")
-        pytest.skip("Debian's chromium is not installed at /usr/bin/chromium (apt-get install chromium)")
     path = write_update("norfolk", "2023-02-28", reports_root=tmp_path)
-    violations = axe_violations(path)
-    assert violations == [], [(v["id"], v["help"], [n["target"] for n in v["nodes"]][:3]) for v in violations]
+    with browser_session() as browser:  # skips (or, in CI, fails) without Debian's chromium
+        page = open_page(browser, path)
+        try:
+            violations = axe_violations(page)
+        finally:
+            page.close()
+    assert violations == [], describe(violations)

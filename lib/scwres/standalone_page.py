@@ -19,7 +19,8 @@ ILLUSTRATIVE_BANNER = ('<p class="banner" role="note">Illustrative data: these f
 
 
 def esc(value: object) -> str:
-    """Escape any text for HTML, quotes included."""
+    """Escape any text for HTML, quotes included: the one gate for strings from returns, params,
+    commentary and action plans (the report, the action plan pages and these pages all use it)."""
     return html.escape("" if value is None else str(value), quote=True)
 
 

@@ -8,9 +8,9 @@ never forget to escape once. Tables follow the report's rules: a caption,
 
 from __future__ import annotations
 
-import html
 from collections.abc import Sequence
 
+from ..standalone_page import esc  # noqa: F401  (the one escape for outside strings; re-exported)
 from .measures import OPERATOR_WORDS, Measure, MetricValue, format_value
 from .progress import Progress
 from .status import STATUS_WORDS, long_date
@@ -21,11 +21,6 @@ THEME_WORDS = {
     "Progression and development", "recruitment_retention": "Recruitment and retention",
     "performance_fairness": "Performance and fairness", "community": "Community impact",
 }
-
-
-def esc(value: object) -> str:
-    """Escape text for HTML, quotes included."""
-    return html.escape("" if value is None else str(value), quote=True)
 
 
 def table(caption: str, headers: Sequence[str], rows: Sequence[Sequence[str]], numeric: Sequence[int] = ()) -> str:

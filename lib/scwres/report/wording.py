@@ -8,9 +8,10 @@ that came from outside the code goes through ``esc``.
 
 from __future__ import annotations
 
-import html
 import math
 from typing import Any
+
+from ..standalone_page import esc  # noqa: F401  (the one escape for outside strings; re-exported)
 
 SUPPRESSED = "[c]"
 DASH = "–"
@@ -83,11 +84,6 @@ SUBGROUP_WORDS = {"asian": "Asian", "black": "Black", "mixed": "Mixed or multipl
 ROUGH = ((0.25, "about a quarter as likely"), (1 / 3, "about a third as likely"), (0.5, "about half as likely"),
          (2 / 3, "about two-thirds as likely"), (0.75, "about three-quarters as likely"),
          (2.0, "about twice as likely"), (3.0, "about three times as likely"), (4.0, "about four times as likely"))
-
-
-def esc(value: Any) -> str:
-    """Escape any text for HTML, quotes too: the one gate for outside strings."""
-    return html.escape("" if value is None else str(value), quote=True)
 
 
 def missing(value: Any) -> bool:
