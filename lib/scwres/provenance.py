@@ -41,15 +41,23 @@ def sha256(path: Path) -> str:
 
 
 def input_files(la: str, period: str) -> list[InputFile]:
-    """Every file the report depends on, named relative to its folder so names do not vary by machine."""
+    """Every file the report depends on, named relative to its folder so names do not vary by machine.
+
+    That includes the returns of earlier periods: the trend section and the trend of each metric are
+    computed from them, so the same report needs the same files for every period up to this one.
+    """
     found: list[tuple[str, Path]] = []
-    raw = paths.return_dir(la, period)
-    if raw.is_dir():
-        found += [(f"data/raw/{la}/{period}/{p.name}", p) for p in sorted(raw.iterdir()) if p.is_file()]
-    book = raw.with_suffix(".xlsx")
-    if book.exists():
-        found.append((f"data/raw/{la}/{book.name}", book))
-    plan = raw.parent / "action_plan.csv"
+    council = paths.return_dir(la, period).parent
+    periods = sorted({p.stem for p in council.glob("[0-9][0-9][0-9][0-9]*")
+                      if p.stem.isdigit() and len(p.stem) == 4 and p.stem <= str(period)})
+    for each in periods:
+        raw = paths.return_dir(la, each)
+        if raw.is_dir():
+            found += [(f"data/raw/{la}/{each}/{p.name}", p) for p in sorted(raw.iterdir()) if p.is_file()]
+        book = raw.with_suffix(".xlsx")
+        if book.exists():
+            found.append((f"data/raw/{la}/{book.name}", book))
+    plan = council / "action_plan.csv"
     if plan.exists():
         found.append((f"data/raw/{la}/{plan.name}", plan))
     found.append((f"params/{la}.yml", paths.params_file(la)))
