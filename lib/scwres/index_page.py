@@ -135,7 +135,7 @@ def render(entries: list[Entry], updates: dict[str, list[str]], rollups: list[tu
             links = [f"<a href=\"{href(e.la, e.period, 'report.html')}\">{esc(e.name)} {esc(e.period)} report</a>"]
             if e.data_quality:
                 links.append(f"<a href=\"{href(e.la, e.period, 'data-quality.html')}\">{esc(e.name)} "
-                             f"{esc(e.period)} data quality</a>")
+                             f"{esc(e.period)} data quality (data team only)</a>")
             cells = "".join(f"<td>{esc(e.assessments.get(m, '')) or 'Not available'}</td>" for m in RL_METRICS)
             rows.append(f"<tr><th scope=\"row\">{esc(e.name)}</th><td>{esc(e.period)}</td>"
                         f"<td>{'<br>'.join(links)}</td>{cells}</tr>")
