@@ -186,7 +186,7 @@ def _unknown_code_sentence(col: str, value: str, codes: tuple[str, ...], broad: 
         if broad:
             return (f"'{value}' is not an ethnicity code; this table uses the broad groups white, mixed, asian, "
                     "black, other (or not_stated).")
-        return f"'{value}' is not an ethnicity code; use a code from data-return.md such as white_british."
+        return f"'{value}' is not an ethnicity code; use a code from docs/data-return.md such as white_british."
     return f"'{value}' is not allowed in {col}; use one of {', '.join(codes)}."
 
 

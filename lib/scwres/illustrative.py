@@ -266,7 +266,7 @@ def period_params(council: Council, period: str, headcount: int) -> dict[str, An
 
 
 def council_params(council: Council, headcounts: dict[str, int]) -> dict[str, Any]:
-    """The params file in the exact shape of data-return.md."""
+    """The params file in the exact shape of docs/params.md."""
     params: dict[str, Any] = {
         "name": council.name, "ons_code": council.ons_code, "region": council.region,
         "people": {

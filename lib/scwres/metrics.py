@@ -1,4 +1,4 @@
-"""The nine SC-WRES metrics, computed exactly as metrics.md defines them.
+"""The nine SC-WRES metrics, computed exactly as docs/methods.md defines them.
 
 Input: the typed tables of one return and the council's params. Output: the
 metrics table (one row per service, metric and breakdown) whose columns are

@@ -43,7 +43,7 @@ from .standalone_page import esc, page
 from .stats import ADVERSE_BELOW_ONE, RL_METRICS, assess, relative_likelihood, wilson
 
 SUPPRESSED = "[c]"
-POOLED_THRESHOLD = 10  # metrics.md's default suppression threshold, applied to pooled and left-over counts
+POOLED_THRESHOLD = 10  # the default suppression threshold (docs/params.md), applied to pooled and left-over counts
 ASSESSMENTS = ("adverse", "favourable", "no_significant_difference", "insufficient_data")
 POSITION_WORDS = {
     funnel.WITHIN: "Inside the 95% limits",

@@ -121,13 +121,13 @@ def check_params(data: dict[str, Any], filename: str) -> list[Problem]:
 
     for key, required in PARAMS_KEYS.items():
         if required and key not in data:
-            bad(key, None, f"The key '{key}' is missing; add it (see data-return.md for the shape).")
+            bad(key, None, f"The key '{key}' is missing; add it (see docs/params.md for the shape).")
     for key in data:
         if key not in PARAMS_KEYS:
             bad(key, key, f"'{key}' is not a params key; check the spelling or remove it.")
     for key in ("name", "ons_code", "region", "senior_manager_definition", "group_label"):
         if key in data and (not isinstance(data[key], str) or not data[key].strip()):
-            bad(key, data[key], f"{key} must be text, such as the examples in data-return.md.")
+            bad(key, data[key], f"{key} must be text, such as the examples in docs/params.md.")
     bands = data.get("pay_bands")
     if "pay_bands" in data and (not isinstance(bands, list) or not bands or len(set(map(str, bands))) != len(bands)):
         bad("pay_bands", bands, "pay_bands must be a list of distinct pay band codes, lowest first.")

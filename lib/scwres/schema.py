@@ -1,7 +1,7 @@
 """The shape of a return: tables, columns, keys, codes and upper bounds.
 
 This is the single source that loading, validation, the blank-template writer
-and the metrics all read, so the contract in ``data-return.md`` lives in one
+and the metrics all read, so the contract in ``docs/data-return.md`` lives in one
 place and the parts cannot drift apart.
 """
 
@@ -61,7 +61,7 @@ def code_label(code: str) -> str:
 
 
 def ethnic_group(code: str, white_minorities_as_me: bool = False) -> str:
-    """Map a code to ``white``, ``minority_ethnic`` or ``unknown`` (metrics.md, Groups)."""
+    """Map a code to ``white``, ``minority_ethnic`` or ``unknown`` (docs/methods.md, Groups)."""
     _, group, broad = {**BROAD_CODES, **DETAILED_CODES}[code]
     if white_minorities_as_me and broad == "white_minorities":
         return "minority_ethnic"

@@ -1,4 +1,4 @@
-"""The statistics of metrics.md: Wilson intervals, Katz log intervals for
+"""The statistics of docs/methods.md: Wilson intervals, Katz log intervals for
 relative likelihoods, the assessment rule and the trend test.
 
 Written out rather than called from scipy/statsmodels so that the constant
@@ -13,9 +13,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-Z95 = 1.959964  # metrics.md: CI = exp(ln RL ± 1.959964 × SE)
+Z95 = 1.959964  # docs/methods.md: CI = exp(ln RL ± 1.959964 × SE)
 
-# Which side of 1 is adverse for each RL metric (metrics.md table).
+# Which side of 1 is adverse for each RL metric (docs/methods.md table).
 ADVERSE_BELOW_ONE = frozenset({"m2", "m5", "m9"})
 RL_METRICS = ("m2", "m3", "m4", "m5", "m6", "m7_colleagues", "m7_managers", "m8", "m9")
 
@@ -64,7 +64,7 @@ def relative_likelihood(a: int, n1: int, c: int, n2: int, z: float = Z95) -> Rel
 
 
 def assess(metric: str, rl: RelativeLikelihood) -> str:
-    """adverse / favourable / no_significant_difference / insufficient_data (metrics.md)."""
+    """adverse / favourable / no_significant_difference / insufficient_data (docs/methods.md)."""
     if rl.insufficient or rl.ci_low is None or rl.ci_high is None:
         return "insufficient_data"
     if rl.ci_low > 1:

@@ -1,4 +1,4 @@
-"""The published report: one function per section, in the order report.md gives.
+"""The published report: one function per section, in the order docs/report.md gives.
 
 The report notebook calls ``load_context`` once and then one section function
 per cell, so the notebook stays thin and every rule lives here:

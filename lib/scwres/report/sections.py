@@ -1,4 +1,4 @@
-"""The report's sections, in the order report.md gives, each one HTML string.
+"""The report's sections, in the order docs/report.md gives, each one HTML string.
 
 Each function takes the ``ReportContext`` and returns HTML for one notebook
 cell, so the notebook stays one call per section. Every figure goes through

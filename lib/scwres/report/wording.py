@@ -2,7 +2,7 @@
 
 Readers are boards, staff networks and the public, not statisticians: every
 figure gets a sentence, ratios are phrased as "0.52 times as likely (48% less
-likely)" and never "times more likely" below 2 (metrics.md), and every string
+likely)" and never "times more likely" below 2 (docs/methods.md), and every string
 that came from outside the code goes through ``esc``.
 """
 
