@@ -1,4 +1,4 @@
-"""Every council at once: ``python -m scwres.batch`` (``make reports``).
+"""Every council at once: ``python -m scwres reports`` (``make reports``).
 
 Builds the report for every council and period in the raw-data folder (or a
 chosen set) in parallel worker processes, one per core by default. Each run
@@ -404,8 +404,8 @@ def write_index_page() -> Path | None:
     return write_index()
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="scwres.batch", description="Build every council's report in parallel.")
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Options of ``python -m scwres reports`` (``make reports``)."""
     parser.add_argument("--las", default="", help='councils, space separated, e.g. "norfolk leeds" (default: all)')
     parser.add_argument("--periods", default="", help="periods, space separated (default: every period)")
     parser.add_argument("--jobs", type=int, default=0, help="worker processes (default: one per core)")
@@ -415,7 +415,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
     parser.add_argument("--fresh-kernels", action="store_true",
                         help="a new kernel for every notebook, as `make report` does (slower)")
-    args = parser.parse_args(argv)
+
+
+def command(args: argparse.Namespace) -> int:
+    """Build what changed, print the summary, rewrite the index; 1 when any report failed."""
     jobs = discover(args.las.split() or None, args.periods.split() or None, args.audience)
     if not jobs:
         print(f"No council returns found in {paths.RAW_DIR}.", file=sys.stderr)
@@ -428,6 +431,13 @@ def main(argv: list[str] | None = None) -> int:
         if index is not None:
             print(f"Index written to {index}")
     return 1 if summary.failed else 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m scwres.batch ...``: kept as an alias of ``python -m scwres reports``."""
+    from .cli import main as cli_main
+
+    return cli_main(["reports", *(sys.argv[1:] if argv is None else argv)])
 
 
 if __name__ == "__main__":

@@ -156,14 +156,17 @@ def report(results: dict) -> str:
     return "\n".join(lines)
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="scwres.bench", description=__doc__.splitlines()[0])
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Options of ``python -m scwres bench`` (``make bench``)."""
     parser.add_argument("--jobs", type=int, default=0, help="batch workers (default: one per core)")
     parser.add_argument("--small", type=int, default=10, help="councils in the small scale run (default 10)")
     parser.add_argument("--scale", type=int, default=150, help="councils in the large scale run (default 150)")
     parser.add_argument("--only", choices=("ab", "c"), default=None, help="run only (a)+(b) or only (c)")
     parser.add_argument("--out", type=Path, default=paths.BUILD_DIR / "bench")
-    args = parser.parse_args(argv)
+
+
+def command(args: argparse.Namespace) -> int:
+    """Run the measurements, print the ratios; 1 when a target is missed."""
     args.out = args.out.resolve()  # runs change directory: every path they are given must be absolute
     shutil.rmtree(args.out, ignore_errors=True)
     args.out.mkdir(parents=True)
@@ -176,6 +179,13 @@ def main(argv: list[str] | None = None) -> int:
     (args.out / "results.json").write_text(json.dumps(results, indent=1), encoding="utf-8")
     print(report(results))
     return 0 if all(results[k] <= TARGETS[k] for k in TARGETS if k in results) else 1
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m scwres.bench ...``: kept as an alias of ``python -m scwres bench``."""
+    from .cli import main as cli_main
+
+    return cli_main(["bench", *(sys.argv[1:] if argv is None else argv)])
 
 
 if __name__ == "__main__":

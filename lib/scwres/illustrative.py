@@ -5,7 +5,7 @@ published facts (see README) but every count is simulated: staff are drawn one
 by one with probabilities that differ by ethnic group roughly as the national
 SC-WRES figures do, then counted into the return's tables. Every period is
 marked ``illustrative: true`` so every report page says so. Run
-``python -m scwres.illustrative`` to re-create ``data/raw`` and ``params``
+``python -m scwres data`` (``make data``) to re-create ``data/raw`` and ``params``
 byte for byte.
 """
 
@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import hashlib
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -304,14 +305,25 @@ def generate(raw_dir: Path, params_dir: Path, councils: tuple[Council, ...] = CO
         (params_dir / f"{council.slug}.yml").write_text(text, encoding="utf-8")
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Options of ``python -m scwres data`` (``make data``)."""
     parser.add_argument("--raw-dir", type=Path, default=paths.RAW_DIR)
     parser.add_argument("--params-dir", type=Path, default=paths.PARAMS_DIR)
-    args = parser.parse_args()
+
+
+def command(args: argparse.Namespace) -> int:
+    """Re-create every illustrative return and params file."""
     generate(args.raw_dir, args.params_dir)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m scwres.illustrative ...``: kept as an alias of ``python -m scwres data``."""
+    from .cli import main as cli_main
+
+    return cli_main(["data", *(sys.argv[1:] if argv is None else argv)])
 
 
 if __name__ == "__main__":
-    main()
+    raise SystemExit(main())
 

@@ -1,4 +1,4 @@
-"""The national (or regional) roll-up: ``python -m scwres.national --period 2024``.
+"""The national (or regional) roll-up: ``python -m scwres national --period 2024``.
 
 Skills for Care publishes a national picture and regional groups compare
 their councils, so this report pools every council's return for one period:
@@ -362,15 +362,18 @@ def latest_period() -> str | None:
     return found[-1] if found else None
 
 
-def main(argv: list[str] | None = None) -> int:
-    from . import batch
-
-    parser = argparse.ArgumentParser(prog="scwres.national", description="National or regional roll-up report.")
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Options of ``python -m scwres national`` (``make national``)."""
     parser.add_argument("--period", default="", help="period (default: the latest in the raw data)")
     parser.add_argument("--region", default="", help="a region as written in params, e.g. London")
     parser.add_argument("--jobs", type=int, default=0)
     parser.add_argument("--no-build", action="store_true", help="use the builds on disk; do not run the batch first")
-    args = parser.parse_args(argv)
+
+
+def command(args: argparse.Namespace) -> int:
+    """Bring the period's reports up to date (unless --no-build), then write the roll-up."""
+    from . import batch
+
     period = args.period or latest_period()
     if not period:
         print(f"No council returns found in {paths.RAW_DIR}.", file=sys.stderr)
@@ -393,6 +396,13 @@ def main(argv: list[str] | None = None) -> int:
     if not args.no_build:
         batch.write_index_page()
     return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m scwres.national ...``: kept as an alias of ``python -m scwres national``."""
+    from .cli import main as cli_main
+
+    return cli_main(["national", *(sys.argv[1:] if argv is None else argv)])
 
 
 if __name__ == "__main__":

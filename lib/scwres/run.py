@@ -1,4 +1,4 @@
-"""Command line front door: ``python -m scwres.run report --la norfolk``.
+"""One report, start to finish: ``python -m scwres report --la norfolk`` (``make report``).
 
 Runs the three notebooks in order with papermill (validate, calculate,
 report), keeps the executed notebooks under ``build/<la>/<period>/`` and
@@ -119,25 +119,18 @@ def _shown(path: Path) -> Path:
     return path.relative_to(paths.ROOT) if path.is_relative_to(paths.ROOT) else path
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="scwres", description="SC-WRES reporting workbook")
-    sub = parser.add_subparsers(dest="command", required=True)
-    report = sub.add_parser("report", help="build one council's report")
-    report.add_argument("--la", required=True)
-    report.add_argument("--period", default=None)
-    report.add_argument("--audience", default="public")
-    update = sub.add_parser("update", help="write one council's action plan progress update")
-    update.add_argument("--la", required=True)
-    update.add_argument("--as-of", required=True, help="date of the update, yyyy-mm-dd")
-    args = parser.parse_args(argv)
-    if args.command == "update":
-        from .actions.update_page import update_command
+def add_report_arguments(parser: argparse.ArgumentParser) -> None:
+    """Options of ``python -m scwres report`` (``make report``)."""
+    parser.add_argument("--la", required=True, help="council slug, e.g. norfolk (a file params/<la>.yml)")
+    parser.add_argument("--period", default=None, help="data collection year (default: the latest in params)")
+    parser.add_argument("--audience", default="public", help="public (small counts as [c], default) or internal")
 
-        return update_command(args.la, args.as_of)
+
+def report_command(args: argparse.Namespace) -> int:
+    """Build one report; a problem a person can fix is one plain line on stderr and a non-zero exit."""
     try:
-        if args.command == "report":
-            target = build_report(args.la, args.period or None, args.audience)
-            print(f"Report written to {_shown(target)}")
+        target = build_report(args.la, args.period or None, args.audience)
+        print(f"Report written to {_shown(target)}")
     except (UnknownCouncilError, UnknownPeriodError, RunFailed) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2 if isinstance(exc, (UnknownCouncilError, UnknownPeriodError)) else 1
@@ -145,6 +138,26 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     return 0
+
+
+def add_update_arguments(parser: argparse.ArgumentParser) -> None:
+    """Options of ``python -m scwres update`` (``make update``)."""
+    parser.add_argument("--la", required=True, help="council slug, e.g. norfolk")
+    parser.add_argument("--as-of", required=True, help="date of the update, yyyy-mm-dd")
+
+
+def update_command(args: argparse.Namespace) -> int:
+    """Write one council's action plan progress update."""
+    from .actions.update_page import update_command as write
+
+    return write(args.la, args.as_of)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m scwres.run report|update ...``: kept as an alias of ``python -m scwres``."""
+    from .cli import main as cli_main
+
+    return cli_main(argv)
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""Generated councils for scale tests: ``python -m scwres.synthetic --n 150``.
+"""Generated councils for scale tests: ``python -m scwres synthetic --n 150``.
 
 The benchmark and the batch tests need many councils, and real returns never
 go into the project, so this writes N generated ones (``Synthetic council
@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import shutil
+import sys
 from pathlib import Path
 
 from . import paths
@@ -39,18 +40,28 @@ def write_synthetic(out: Path, n: int, periods: tuple[str, ...] = PERIODS, seed:
     return raw, params
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Options of ``python -m scwres synthetic`` (``make synthetic``)."""
     parser.add_argument("--n", type=int, default=150, help="how many councils (default 150)")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="folder for raw/ and params/")
     parser.add_argument("--periods", default=" ".join(PERIODS), help="periods, space separated")
     parser.add_argument("--seed", type=int, default=0)
-    args = parser.parse_args(argv)
+
+
+def command(args: argparse.Namespace) -> int:
+    """Write the councils and say how to use them."""
     periods = tuple(sorted(args.periods.split()))
     raw, params = write_synthetic(args.out, args.n, periods, args.seed)
     print(f"Wrote {args.n} synthetic councils ({', '.join(periods)}) to {raw} and {params}.")
     print(f"Use them with: SCWRES_RAW_DIR={raw} SCWRES_PARAMS_DIR={params}")
     return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m scwres.synthetic ...``: kept as an alias of ``python -m scwres synthetic``."""
+    from .cli import main as cli_main
+
+    return cli_main(["synthetic", *(sys.argv[1:] if argv is None else argv)])
 
 
 if __name__ == "__main__":

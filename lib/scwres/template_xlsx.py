@@ -88,11 +88,14 @@ def write_template(la: str, out: Path | None = None, params_dir: Path | None = N
     return target
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="scwres.template_xlsx", description="write a blank return workbook")
-    parser.add_argument("--la", required=True)
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Options of ``python -m scwres template`` (``make template``)."""
+    parser.add_argument("--la", required=True, help="council slug, e.g. norfolk (its pay bands fill the lists)")
     parser.add_argument("--out", default=None, help="file to write (default build/templates/<la>-return-template.xlsx)")
-    args = parser.parse_args(argv)
+
+
+def command(args: argparse.Namespace) -> int:
+    """Write the workbook, or say plainly why not."""
     try:
         target = write_template(args.la, Path(args.out) if args.out else None)
     except (UnknownCouncilError, ReturnError) as exc:
@@ -100,6 +103,13 @@ def main(argv: list[str] | None = None) -> int:
         return 1 if isinstance(exc, ReturnError) else 2
     print(f"Blank return written to {target}")
     return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m scwres.template_xlsx ...``: kept as an alias of ``python -m scwres template``."""
+    from .cli import main as cli_main
+
+    return cli_main(["template", *(sys.argv[1:] if argv is None else argv)])
 
 
 if __name__ == "__main__":

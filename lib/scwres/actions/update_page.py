@@ -210,7 +210,7 @@ def write_update(la: str, as_of: dt.date | str, params_dir: Path | None = None, 
 
 
 def update_command(la: str, as_of: str) -> int:
-    """``python -m scwres.run update``: write the page, or say plainly what is wrong; returns the exit code."""
+    """``python -m scwres update``: write the page, or say plainly what is wrong; returns the exit code."""
     import sys
 
     from ..problems import ReturnError, UnknownCouncilError
