@@ -30,7 +30,7 @@ $(STAMP): requirements.txt constraints.txt pyproject.toml
 	@touch $@
 
 report: $(STAMP) ## build one council's report: make report LA=norfolk [PERIOD=2024] [AUDIENCE=internal]
-	$(PY) -m scwres.run report --la "$(LA)" --period "$(PERIOD)" --audience "$(AUDIENCE)"
+	$(PY) -m scwres report --la "$(LA)" --period "$(PERIOD)" --audience "$(AUDIENCE)"
 
 .PHONY: pdf
 CHROMIUM ?= chromium
@@ -43,11 +43,11 @@ pdf: report ## print the report to PDF with Chromium: make pdf LA=norfolk [PERIO
 
 .PHONY: update
 update: $(STAMP) ## write an action plan progress update: make update LA=norfolk AS_OF=2023-02-28
-	$(PY) -m scwres.run update --la "$(LA)" --as-of "$(AS_OF)"
+	$(PY) -m scwres update --la "$(LA)" --as-of "$(AS_OF)"
 
 .PHONY: template
 template: $(STAMP) ## write a blank return workbook with drop-downs: build/templates/<LA>-return-template.xlsx
-	$(PY) -m scwres.template_xlsx --la "$(LA)"
+	$(PY) -m scwres template --la "$(LA)"
 
 .PHONY: reports national bench synthetic
 LAS ?=
@@ -57,16 +57,16 @@ FORCE ?=
 REGION ?=
 N ?= 150
 reports: $(STAMP) ## build every council and period in parallel, only what changed: [LAS="norfolk leeds"] [PERIODS=2024] [JOBS=2] [FORCE=1]
-	$(PY) -m scwres.batch --las "$(LAS)" --periods "$(PERIODS)" $(if $(JOBS),--jobs $(JOBS)) $(if $(filter 1 yes true,$(FORCE)),--force)
+	$(PY) -m scwres reports --las "$(LAS)" --periods "$(PERIODS)" $(if $(JOBS),--jobs $(JOBS)) $(if $(filter 1 yes true,$(FORCE)),--force)
 
 national: $(STAMP) ## national roll-up with funnel plots: make national PERIOD=2024 [REGION=London]
-	$(PY) -m scwres.national --period "$(PERIOD)" --region "$(REGION)" $(if $(JOBS),--jobs $(JOBS))
+	$(PY) -m scwres national --period "$(PERIOD)" --region "$(REGION)" $(if $(JOBS),--jobs $(JOBS))
 
 bench: $(STAMP) ## time the batch against the naive way, a no-op rebuild, 10 vs N generated councils (slow)
-	$(PY) -m scwres.bench --scale $(N) $(if $(JOBS),--jobs $(JOBS))
+	$(PY) -m scwres bench --scale $(N) $(if $(JOBS),--jobs $(JOBS))
 
 synthetic: $(STAMP) ## write N generated councils to build/synthetic (raw/, params/): make synthetic N=150
-	$(PY) -m scwres.synthetic --n $(N) --out build/synthetic
+	$(PY) -m scwres synthetic --n $(N) --out build/synthetic
 
 test: $(STAMP) ## run every test (unit, property, end-to-end, accessibility)
 	$(PY) -m pytest -n 2
@@ -75,7 +75,7 @@ lab: $(STAMP) ## open JupyterLab on the notebooks
 	$(VENV)/bin/jupyter lab notebooks
 
 data: $(STAMP) ## re-create the illustrative returns and params from the seeded generator
-	$(PY) -m scwres.illustrative
+	$(PY) -m scwres data
 
 lint: $(STAMP) ## ruff on the code and tests
 	$(VENV)/bin/ruff check lib tests
