@@ -35,12 +35,18 @@ try:  # the Analysis Function style from afcharts, when installed
 except ImportError:  # pragma: no cover - afcharts is in requirements.txt
     _STYLE = {}
 
+
+
+WIDTH = 4.0  # inches: drawn for a phone. At 390 px wide every label is >= 12 px (tests/test_accessibility.py).
+SMALLEST = 11  # points: the smallest text any chart draws
 RC = {
-    "svg.hashsalt": "scwres", "svg.fonttype": "none", "font.size": 12, "axes.titlesize": 11,
-    "axes.titleweight": "bold", "axes.labelsize": 10, "axes.titlelocation": "left",
+    "svg.hashsalt": "scwres", "svg.fonttype": "none", "font.size": 12, "axes.titlesize": 12,
+    "axes.titleweight": "bold", "axes.labelsize": SMALLEST, "axes.titlelocation": "left",
+    "xtick.labelsize": SMALLEST, "ytick.labelsize": SMALLEST, "legend.fontsize": SMALLEST,
     "font.sans-serif": ["Arial", "Helvetica", "DejaVu Sans", "sans-serif"],
     "text.parse_math": False,  # labels come from params and returns: '$' is a character, never maths
 }
+LABEL_BOX = {"facecolor": "white", "edgecolor": "none", "pad": 1.0}  # a label stays readable over a line
 
 
 def _figure(width: float, height: float, ncols: int = 1, nrows: int = 1):
@@ -67,37 +73,59 @@ def data_uri(svg: str) -> str:
 
 def _titles(fig, ax, title: str, subtitle: str) -> None:
     """Active headline title and a subtitle that states the data, left-aligned above the plot."""
-    ax.set_title(textwrap.fill(subtitle, 50), loc="left", fontsize=11, color=TEXT_GREY, fontweight="normal", pad=8)
-    fig.suptitle(textwrap.fill(title, 44), x=0.01, ha="left", fontsize=13, fontweight="bold", color="#0B0C0C")
+    ax.set_title(textwrap.fill(subtitle, 44), loc="left", fontsize=SMALLEST, color=TEXT_GREY, fontweight="normal",
+                 pad=8)
+    fig.suptitle(textwrap.fill(title, 38), x=0.01, ha="left", fontsize=12.5, fontweight="bold", color="#0B0C0C")
 
 
-def _log_ticks(ax, low: float, high: float) -> None:
-    """Readable ticks on a log axis: 0.25, 0.5, 1, 2, 4 ... within the range."""
-    candidates = [0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 0.75, 1, 1.5, 2, 3, 4, 5, 10, 20, 50, 100]
+def _log_ticks(ax, low: float, high: float, axis: str = "x", most: int = 6) -> None:
+    """Readable ticks on a log axis (0.25, 0.5, 1, 2, 4 ...) far enough apart that labels never touch."""
+    candidates = [0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2, 4, 10, 20, 50, 100]
     ticks = [t for t in candidates if low <= t <= high]
-    if len(ticks) > 7:
-        ticks = [t for t in ticks if t in (0.01, 0.1, 0.25, 0.5, 1, 2, 4, 10, 100)]
-    ax.xaxis.set_major_locator(FixedLocator(ticks))
-    ax.xaxis.set_minor_locator(NullLocator())
-    ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _: f"{x:g}"))
+    gap = (math.log(high) - math.log(low)) / most
+    kept: list[float] = []
+    for t in sorted(ticks, key=lambda t: (t != 1, abs(math.log(t)))):  # keep 1 first, then outwards
+        if all(abs(math.log(t) - math.log(k)) >= gap for k in kept):
+            kept.append(t)
+    target = ax.xaxis if axis == "x" else ax.yaxis
+    target.set_major_locator(FixedLocator(sorted(kept)))
+    target.set_minor_locator(NullLocator())
+    target.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+
+
+def _legend(fig, handles: list) -> None:
+    """A key under the plot, outside it, so the layout leaves room and it never covers a mark or label."""
+    fig.legend(handles=handles, loc="outside lower left", ncol=1, frameon=False)
+
+
+def drawable(points: list[dict]) -> bool:
+    """Has a forest chart anything to draw? (An empty chart becomes a sentence in the report.)"""
+    return any(p["low"] is not None and p["high"] is not None for p in points)
 
 
 def forest(points: list[dict], title: str, subtitle: str, adverse_below_one: bool,
            national: float | None = None) -> str:
-    """Dot-and-interval chart of relative likelihoods on a log axis, a dashed line at 1.
+    """Dot-and-interval chart of relative likelihoods on a log axis, a dashed line at 1 (SVG text)."""
+    return to_svg(draw_forest(points, title, subtitle, adverse_below_one, national))
 
-    ``points``: dicts with ``label``, ``service``, ``value``, ``low``, ``high``
-    (None: not drawn - suppressed or too little data; the caption says so).
+
+def draw_forest(points: list[dict], title: str, subtitle: str, adverse_below_one: bool,
+                national: float | None = None):
+    """The forest chart as a figure. ``points``: dicts with ``label``, ``service``, ``value``, ``low``,
+    ``high`` (None: not drawn - suppressed or too little data; the caption says so).
+
+    Reference lines are named in a legend under the plot, never by text beside the line, so a
+    national figure near 1 cannot put its label on top of "equally likely".
     """
-    fig, axes = _figure(5.0, 0.65 * max(len(points), 2) + 2.8)
+    fig, axes = _figure(WIDTH, 0.6 * max(len(points), 2) + 3.4)
     ax = axes[0][0]
     ax.grid(False)
     ax.grid(True, axis="x", color="0.85", linewidth=0.6)
     shown = [p for p in points if p["low"] is not None and p["high"] is not None]
     for y, p in enumerate(reversed(points)):
         if p["low"] is None or p["high"] is None:
-            ax.text(0.02, y, "not shown", va="center", fontsize=10.5, color=TEXT_GREY,
-                    transform=ax.get_yaxis_transform())
+            ax.text(0.02, y, "not shown", va="center", fontsize=SMALLEST, color=TEXT_GREY,
+                    transform=ax.get_yaxis_transform(), bbox=LABEL_BOX)
             continue
         colour, marker = SERVICE_STYLE.get(p["service"], (CATEGORICAL[4], "o"))
         ax.plot([p["low"], p["high"]], [y, y], color=colour, linewidth=2.2, solid_capstyle="butt")
@@ -111,69 +139,83 @@ def forest(points: list[dict], title: str, subtitle: str, adverse_below_one: boo
     low, high = max(min(values) / 1.4, 0.01), min(max(values) * 1.4, 100)
     low, high = min(low, 1 / 1.6), max(high, 1.6)
     ax.set_xlim(low, high)
-    _log_ticks(ax, low, high)
-    ax.axvline(1, color=TEXT_GREY, linestyle="--", linewidth=1.2)
-    top = len(points) - 0.35
-    ax.text(1, top, "equally likely", color=TEXT_GREY, va="bottom", ha="center", fontsize=10.5)
+    _log_ticks(ax, low, high, most=5)
+    handles = [ax.axvline(1, color=TEXT_GREY, linestyle="--", linewidth=1.2, label="1: equally likely")]
     side = (low, 1) if adverse_below_one else (1, high)
-    ax.axvspan(*side, color=ORANGE, alpha=0.07, linewidth=0)
-    middle = math.sqrt(side[0] * side[1])
-    ax.text(middle, -0.95, f"worse for the group ({'below' if adverse_below_one else 'above'} 1)",
-            color=ADVERSE_TEXT, fontsize=10.5, va="center", ha="center")
+    handles.append(ax.axvspan(*side, color=ORANGE, alpha=0.12, linewidth=0,
+                              label=f"shaded: worse for the group ({'below' if adverse_below_one else 'above'} 1)"))
     if national:
-        ax.axvline(national, color=TEXT_GREY, linestyle=":", linewidth=1.5)
-        ax.text(national, top + 0.45, f"national {national:.2f}", color=TEXT_GREY, fontsize=10.5, va="bottom",
-                ha="center")
-    ax.set_ylim(-1.4, len(points) + 0.35)
+        handles.append(ax.axvline(national, color=TEXT_GREY, linestyle=":", linewidth=1.5,
+                                  label=f"national figure {national:.2f}"))
+    ax.set_ylim(-0.6, len(points) - 0.4)
     ax.set_xlabel("Relative likelihood (log scale)\ndots: estimate; lines: 95% interval")
+    _legend(fig, handles)
     ax.tick_params(axis="y", length=0)
     _titles(fig, ax, title, subtitle)
-    return to_svg(fig)
+    return fig
 
 
 def band_shares(bands: list[str], shares: list[float | None], overall: float | None,
                 population: float | None, title: str, subtitle: str) -> str:
-    """m1: minority ethnic share by pay band (low to high) with workforce and population lines."""
-    fig, axes = _figure(5.0, 4.6)
+    """m1: minority ethnic share by pay band (low to high) with workforce and population lines (SVG text)."""
+    return to_svg(draw_band_shares(bands, shares, overall, population, title, subtitle))
+
+
+def draw_band_shares(bands: list[str], shares: list[float | None], overall: float | None,
+                     population: float | None, title: str, subtitle: str):
+    """Horizontal bars, lowest band at the top, each labelled at its end: any number of bands fits a
+    phone and no two labels can meet (each sits on its own row)."""
+    fig, axes = _figure(WIDTH, 0.42 * len(bands) + 3.0)
     ax = axes[0][0]
-    xs = list(range(len(bands)))
-    heights = [s * 100 if s is not None else 0 for s in shares]
-    bars = ax.bar(xs, heights, color=DARK_BLUE, width=0.65)
-    for x, s, bar in zip(xs, shares, bars, strict=True):
+    ax.grid(False)
+    ys = list(range(len(bands)))
+    widths = [s * 100 if s is not None else 0 for s in shares]
+    ax.barh(ys, widths, color=DARK_BLUE, height=0.62)
+    refs = [v * 100 for v in (overall, population) if v is not None]
+    right = max(widths + refs + [1]) * 1.3
+    for y, s, w in zip(ys, shares, widths, strict=True):
         label = f"{s * 100:.1f}%" if s is not None else "[c]"
-        ax.text(x, bar.get_height() + 0.6, label, ha="center", va="bottom", fontsize=10.5, color="#0B0C0C")
+        ax.text(w + right * 0.015, y, label, ha="left", va="center", fontsize=SMALLEST, color="#0B0C0C",
+                bbox=LABEL_BOX)
     handles = []
     if overall is not None:
-        handles.append(ax.axhline(overall * 100, color=ORANGE, linestyle="--", linewidth=1.8,
+        handles.append(ax.axvline(overall * 100, color=ORANGE, linestyle="--", linewidth=1.8,
                                   label=f"Whole workforce {overall * 100:.1f}%"))
     if population is not None:
-        handles.append(ax.axhline(population * 100, color=TEXT_GREY, linestyle=":", linewidth=1.8,
+        handles.append(ax.axvline(population * 100, color=TEXT_GREY, linestyle=":", linewidth=1.8,
                                   label=f"Local population {population * 100:.1f}%"))
     if handles:
-        ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(0, -0.2), ncol=1, fontsize=10.5, frameon=False)
-    ax.set_xticks(xs, [textwrap.fill(b, 9) for b in bands], fontsize=10)
-    ax.set_ylabel("Share of staff in the band (%)")
-    tops = heights + [v * 100 for v in (overall, population) if v is not None]
-    ax.set_ylim(0, max(tops + [1]) * 1.2)
+        _legend(fig, handles)
+    ax.set_yticks(ys, [textwrap.fill(b, 16) for b in bands])
+    ax.set_ylim(len(bands) - 0.4, -0.6)  # lowest band at the top
+    ax.set_xlim(0, right)
+    ax.set_xlabel("Share of staff in the band (%)")
+    ax.tick_params(axis="y", length=0)
     _titles(fig, ax, title, subtitle)
-    return to_svg(fig)
+    return fig
 
 
 def percent_pairs(rows: list[dict], title: str, subtitle: str, group_label: str) -> str:
-    """m6/m7: white and minority ethnic percentages side by side, with Wilson intervals.
+    """m6/m7: white and minority ethnic percentages side by side, with Wilson intervals (SVG text)."""
+    return to_svg(draw_percent_pairs(rows, title, subtitle, group_label))
 
-    ``rows``: dicts with ``label`` and, per group ``me``/``white``, a (value, low, high) or None.
-    """
-    fig, axes = _figure(5.0, 0.9 * max(len(rows), 2) + 2.8)
+
+def pairs_drawable(rows: list[dict]) -> bool:
+    return any(row.get(key) is not None for row in rows for key in ("me", "white"))
+
+
+def draw_percent_pairs(rows: list[dict], title: str, subtitle: str, group_label: str):
+    """``rows``: dicts with ``label`` and, per group ``me``/``white``, a (value, low, high) or None."""
+    fig, axes = _figure(WIDTH, 0.9 * max(len(rows), 2) + 3.0)
     ax = axes[0][0]
     ax.grid(False)
     ax.grid(True, axis="x", color="0.85", linewidth=0.6)
-    styles = {"white": (DARK_BLUE, "o", 0.15, "White"), "me": (ORANGE, "s", -0.15, group_label)}
+    styles = {"white": (DARK_BLUE, "o", 0.18, "White"), "me": (ORANGE, "s", -0.18, group_label)}
     for y, row in enumerate(reversed(rows)):
         for key, (colour, marker, offset, _) in styles.items():
             figure = row.get(key)
             if figure is None:
-                ax.text(0.5, y + offset, "not shown", va="center", fontsize=10, color=TEXT_GREY)
+                ax.text(1, y + offset, "not shown", va="center", fontsize=SMALLEST, color=TEXT_GREY, bbox=LABEL_BOX)
                 continue
             value, low, high = figure
             ax.plot([low * 100, high * 100], [y + offset] * 2, color=colour, linewidth=2.2)
@@ -184,50 +226,58 @@ def percent_pairs(rows: list[dict], title: str, subtitle: str, group_label: str)
     ax.set_ylim(-0.7, len(rows) - 0.3)
     ax.set_xlabel("Percentage of survey respondents\nlines: 95% interval")
     handles = [plt.Line2D([], [], color=c, marker=m, linestyle="-", label=lbl) for c, m, _, lbl in styles.values()]
-    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(0, -0.2), ncol=1, fontsize=10.5, frameon=False)
+    _legend(fig, handles)
     ax.tick_params(axis="y", length=0)
     _titles(fig, ax, title, subtitle)
-    return to_svg(fig)
+    return fig
+
+
+def trend_drawable(item: dict) -> bool:
+    """Has a trend panel at least one period to draw?"""
+    return any(v is not None and lo is not None and hi is not None for _, v, lo, hi in item["points"])
 
 
 def trend_grid(series: list[dict], title: str, subtitle: str) -> str:
-    """Small multiples, one per metric: the RL for all staff in each period, with intervals.
+    """Small multiples, one per metric: the RL for all staff in each period (SVG text)."""
+    return to_svg(draw_trend_grid(series, title, subtitle))
 
-    ``series``: dicts with ``title``, ``adverse_below_one`` and ``points`` - a list of
-    (period, value, low, high), value None when not shown.
+
+def draw_trend_grid(series: list[dict], title: str, subtitle: str):
+    """``series``: dicts with ``title``, ``adverse_below_one`` and ``points`` - a list of
+    (period, value, low, high), value None when not shown. Two panels per row (one when there are
+    many periods), so each panel's text stays as large as the other charts' on a phone.
     """
-    ncols = 2
+    periods = max(len(item["points"]) for item in series)
+    ncols = 2 if periods <= 4 and len(series) > 1 else 1
     nrows = math.ceil(len(series) / ncols)
-    fig, axes = _figure(5.0, 1.9 * nrows + 1.2, ncols=ncols, nrows=nrows)
+    fig, axes = _figure(WIDTH, 2.0 * nrows + 1.3, ncols=ncols, nrows=nrows)
     for index, ax in enumerate(ax for row in axes for ax in row):
         if index >= len(series):
             ax.axis("off")
             continue
         item = series[index]
-        periods = [p[0] for p in item["points"]]
+        labels = [p[0] for p in item["points"]]
         ax.grid(False)
         ax.set_yscale("log")
         values = [v for p in item["points"] for v in p[1:] if v is not None and v > 0] + [1.0]
         low, high = max(min(values) / 1.3, 0.05), min(max(values) * 1.3, 20)
         low, high = min(low, 0.6), max(high, 1.7)
         ax.set_ylim(low, high)
-        ax.axhspan(*((low, 1) if item["adverse_below_one"] else (1, high)), color=ORANGE, alpha=0.07, linewidth=0)
+        ax.axhspan(*((low, 1) if item["adverse_below_one"] else (1, high)), color=ORANGE, alpha=0.12, linewidth=0)
         ax.axhline(1, color=TEXT_GREY, linestyle="--", linewidth=1)
         for x, (_, value, lo, hi) in enumerate(item["points"]):
             if value is None or lo is None or hi is None:
-                ax.text(x, 1, "not\nshown", ha="center", va="center", fontsize=7.5, color=TEXT_GREY,
-                        backgroundcolor="white")
+                mark = (item.get("marks") or {}).get(x, "[c]")  # "[c]" withheld; "–" too little data
+                ax.text(x, 1, mark, ha="center", va="center", fontsize=SMALLEST, color=TEXT_GREY, bbox=LABEL_BOX)
                 continue
             ax.plot([x, x], [lo, hi], color=DARK_BLUE, linewidth=2)
             if value > 0:
                 ax.plot([x], [value], marker="o", color=DARK_BLUE, markersize=6, markeredgecolor="white")
-        ax.set_xticks(range(len(periods)), periods, fontsize=10)
-        ax.set_xlim(-0.6, len(periods) - 0.4)
-        ticks = [t for t in (0.1, 0.25, 0.5, 1, 2, 4, 10) if low <= t <= high]
-        ax.yaxis.set_major_locator(FixedLocator(ticks))
-        ax.yaxis.set_minor_locator(NullLocator())
-        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
-        ax.tick_params(labelsize=10)
-        ax.set_title(item["title"], fontsize=11, loc="left", fontweight="bold")
-    fig.suptitle(textwrap.fill(title, 48) + "\n" + textwrap.fill(subtitle, 60), x=0.01, ha="left", fontsize=11.5)
-    return to_svg(fig)
+        ax.set_xticks(range(len(labels)), labels)
+        ax.set_xlim(-0.6, len(labels) - 0.4)
+        _log_ticks(ax, low, high, axis="y", most=4)
+        ax.set_title(textwrap.fill(item["title"], 17 if ncols == 2 else 36), fontsize=SMALLEST, loc="left",
+                     fontweight="bold")
+    fig.suptitle(textwrap.fill(title, 38) + "\n" + textwrap.fill(subtitle, 44), x=0.01, ha="left",
+                 fontsize=SMALLEST)
+    return fig

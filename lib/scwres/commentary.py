@@ -16,6 +16,7 @@ from pathlib import Path
 from markdown_it import MarkdownIt
 
 from . import paths
+from .problems import Problem
 
 SECTION = re.compile(r"^##[ \t]+([A-Za-z0-9_]+)[ \t]*$", re.MULTILINE)
 KNOWN_SECTIONS = ("overview", "m1", "m2", "m3", "m4", "m5", "m6", "m7", "m7_colleagues", "m7_managers", "m8", "m9")
@@ -58,3 +59,22 @@ def unknown_sections(la: str, period: str, commentary_dir: Path | None = None) -
     if not path.exists():
         return []
     return [key for key in split_sections(path.read_text(encoding="utf-8")) if key not in KNOWN_SECTIONS]
+
+
+def commentary_problems(la: str, period: str, commentary_dir: Path | None = None) -> list[Problem]:
+    """A warning, with file and line, for each section that matches no measure (it is not shown).
+
+    For the analyst: it goes to the data-quality page and the console, never into the report.
+    """
+    path = commentary_file(la, period, commentary_dir)
+    if not path.exists():
+        return []
+    shown = f"params/commentary/{la}/{period}.md" if commentary_dir is None else str(path)
+    out = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        found = SECTION.match(line)
+        if found and found.group(1) not in KNOWN_SECTIONS:
+            out.append(Problem("warning", shown, number, None, found.group(1),
+                               f'The commentary section "## {found.group(1)}" matches no measure, so it is not '
+                               f"shown in the report; use one of {', '.join(KNOWN_SECTIONS)}.", None))
+    return out

@@ -24,8 +24,12 @@ PAGE = "data-quality.html"
 
 
 def render(problems: list[Problem] | None, *, la: str, period: str, council: str | None = None,
-           illustrative: bool = False) -> str:
-    """The page as HTML; ``problems`` None means validation never ran (the run stopped earlier)."""
+           illustrative: bool = False, others: list[Problem] | None = None) -> str:
+    """The page as HTML; ``problems`` None means validation never ran (the run stopped earlier).
+
+    ``others``: problems in the files around the return (commentary, action plan), which never stop
+    a report and are never quoted in it, so they are listed here for the analyst.
+    """
     from jinja2 import Environment, FileSystemLoader, select_autoescape
 
     env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(["j2", "html"]),
@@ -36,22 +40,40 @@ def render(problems: list[Problem] | None, *, la: str, period: str, council: str
         return f"{p.file} sheet {p.sheet}" if p.sheet else p.file
 
     groups = [(name, list(group)) for name, group in groupby(items, key=place)]
+    other_groups = [(name, list(group)) for name, group in groupby(others or [], key=place)]
     return env.get_template("data-quality.html.j2").render(
         css=CSS.read_text(encoding="utf-8"), la=la, period=period, council=council or la,
-        illustrative=illustrative, problems=problems, groups=groups,
+        illustrative=illustrative, problems=problems, groups=groups, other_groups=other_groups,
+        n_other=len(others or []),
         n_errors=sum(p.severity == "error" for p in items), n_warnings=sum(p.severity == "warning" for p in items),
     )
 
 
 def publish(la: str, period: str, problems: list[Problem] | None, params: dict[str, Any] | None = None,
-            reports_root: Path | None = None) -> Path:
+            reports_root: Path | None = None, others: list[Problem] | None = None) -> Path:
     """Write the page atomically next to the report and return its path."""
     spec = (params or {}).get("periods", {}).get(str(period), {})
     html = render(problems, la=la, period=str(period), council=(params or {}).get("name"),
-                  illustrative=bool(isinstance(spec, dict) and spec.get("illustrative") is True))
+                  illustrative=bool(isinstance(spec, dict) and spec.get("illustrative") is True), others=others)
     target = paths.report_dir(la, str(period), reports_root) / PAGE
     write_atomic(target, html)
     return target
+
+
+def analyst_problems(la: str, period: str, params: dict[str, Any]) -> list[Problem]:
+    """Problems in the commentary file and the action plan: for this page and the console only."""
+    from .actions.report_html import analyst_problems as plan_problems
+    from .commentary import commentary_problems
+
+    return commentary_problems(la, str(period)) + plan_problems(la, params)
+
+
+def summary_line(problems: list[Problem], page: Path) -> str:
+    """The console's last line: "2 errors, 3 warnings: see reports/x/2024/data-quality.html"."""
+    n_errors = sum(p.severity == "error" for p in problems)
+    n_warnings = sum(p.severity != "error" for p in problems)
+    return (f"{n_errors} error{'s' if n_errors != 1 else ''}, {n_warnings} warning{'s' if n_warnings != 1 else ''}: "
+            f"see {page}")
 
 
 def guess_period(la: str, period: str | None, raw_dir: Path | None = None) -> str | None:

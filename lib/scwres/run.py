@@ -73,14 +73,20 @@ def print_problems(build: Path) -> int:
     return len(errors)
 
 
-def build_report(la: str, period: str | None = None, audience: str = "public", km: Any = None) -> Path:
-    """Run the whole pipeline for one council and period; return the published report path."""
+def build_report(la: str, period: str | None = None, audience: str = "public", km: Any = None,
+                 record: dict[str, Any] | None = None) -> Path:
+    """Run the whole pipeline for one council and period; return the published report path.
+
+    ``record``, when given, receives ``page`` (the data-quality page) and ``problems`` (everything it
+    lists: the return's, the commentary's and the action plan's), pass or fail, for the console summary.
+    """
+    record = {} if record is None else record
     try:
         params = load_params(la)
     except ReturnError as exc:  # broken params: the data quality page still says what to fix
         guessed = quality_page.guess_period(la, period)
         if guessed:
-            quality_page.publish(la, guessed, exc.problems)
+            record.update(page=quality_page.publish(la, guessed, exc.problems), problems=list(exc.problems))
         raise
     period = resolve_period(params, period)
     if audience not in AUDIENCES:
@@ -106,7 +112,10 @@ def build_report(la: str, period: str | None = None, audience: str = "public", k
             raise RunFailed(f"fix the errors above and run again (also listed in {_shown(page)}).") from None
         raise
     finally:
-        quality_page.publish(la, period, read_problems(build), params)
+        found = read_problems(build)
+        others = quality_page.analyst_problems(la, period, params)
+        record.update(page=quality_page.publish(la, period, found, params, others=others),
+                      problems=[*(found or []), *others])
     html = export_html(build / f"{NOTEBOOKS[-1]}.ipynb")
     target = paths.report_dir(la, period) / ("report.html" if audience == "public" else "report-internal.html")
     write_atomic(target, html)
@@ -127,17 +136,27 @@ def add_report_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def report_command(args: argparse.Namespace) -> int:
-    """Build one report; a problem a person can fix is one plain line on stderr and a non-zero exit."""
+    """Build one report; a problem a person can fix is one plain line on stderr and a non-zero exit.
+
+    Every run that got as far as writing the data-quality page ends with one line pointing to it:
+    "N errors, M warnings: see <path>" (the return's problems plus the commentary's and action plan's).
+    """
+    record: dict[str, Any] = {}
     try:
-        target = build_report(args.la, args.period or None, args.audience)
+        target = build_report(args.la, args.period or None, args.audience, record=record)
         print(f"Report written to {_shown(target)}")
     except (UnknownCouncilError, UnknownPeriodError, RunFailed) as exc:
         print(f"error: {exc}", file=sys.stderr)
-        return 2 if isinstance(exc, (UnknownCouncilError, UnknownPeriodError)) else 1
+        code = 2 if isinstance(exc, (UnknownCouncilError, UnknownPeriodError)) else 1
     except ReturnError as exc:
         print(f"error: {exc}", file=sys.stderr)
-        return 1
-    return 0
+        code = 1
+    else:
+        code = 0
+    if "page" in record:  # every run that got as far as the data-quality page ends by pointing to it
+        print(quality_page.summary_line(record["problems"], _shown(record["page"])),
+              file=sys.stderr if code else sys.stdout)
+    return code
 
 
 def add_update_arguments(parser: argparse.ArgumentParser) -> None:

@@ -180,7 +180,7 @@ def evaluate(measure: Measure, metrics: pd.DataFrame | None, service: str, pay_b
     values = tuple(metric_value(metrics, c.metric, service, pay_bands, c.breakdown, audience)
                    for c in measure.comparisons)
     if any(v.suppressed for v in values):
-        return MeasureResult(NOT_MEASURABLE, values, "too few cases to publish")
+        return MeasureResult(NOT_MEASURABLE, values, "withheld so that no one can be identified")
     if any(v.value is None for v in values):
         return MeasureResult(NOT_MEASURABLE, values, "too little data to calculate the metric")
     met = all(c.holds(v.value) for c, v in zip(measure.comparisons, values, strict=True)

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from ..report.markup import scroll_hint
+from ..report.wording import METRIC_SHORT
 from ..standalone_page import esc  # noqa: F401  (the one escape for outside strings; re-exported)
 from .measures import OPERATOR_WORDS, Measure, MetricValue, format_value
 from .progress import Progress
@@ -33,15 +35,23 @@ def table(caption: str, headers: Sequence[str], rows: Sequence[Sequence[str]], n
         cells += [f'<td{num if i in numeric else ""}>{cell}</td>' for i, cell in enumerate(row[1:], 1)]
         body.append(f"<tr>{''.join(cells)}</tr>")
     return (f'<div class="table-wrap" role="region" aria-label="{esc(caption)}" tabindex="0">'
-            f"<table><caption>{esc(caption)}</caption><thead><tr>{head}</tr></thead>"
+            f"{scroll_hint(len(headers))}<table><caption>{esc(caption)}</caption><thead><tr>{head}</tr></thead>"
             f"<tbody>{''.join(body)}</tbody></table></div>")
 
 
+def metric_name(metric: str, breakdown: str | None = None) -> str:
+    """A measure's short name for readers (``Appointment``), never its code; m1 names its pay band."""
+    name = METRIC_SHORT.get(metric, metric)
+    if metric == "m1":
+        return f"{name}: share of {'the top band' if breakdown is None else 'band ' + breakdown}"
+    return name
+
+
 def measure_words(measure: Measure) -> str:
-    """``m2 at least 0.80 and m8 at most 1.25`` (escaped)."""
+    """``Appointment at least 0.80 and Leaving at most 1.25`` (escaped)."""
     parts = []
     for c in measure.comparisons:
-        name = c.metric if c.breakdown is None else f"{c.metric} ({c.breakdown})"
+        name = metric_name(c.metric, c.breakdown)
         target = f"{c.target * 100:.1f}%" if c.metric == "m1" else f"{c.target:.2f}"
         parts.append(f"{name} {OPERATOR_WORDS[c.op]} {target}")
     return esc(" and ".join(parts))
@@ -68,7 +78,7 @@ def values_cell(p: Progress) -> str:
     for i, metric in enumerate(p.action.metrics):
         before = p.before[i] if i < len(p.before) else None
         now = p.now[i] if i < len(p.now) else None
-        text = f"{metric}: {format_value(metric, before)} in {p.action.plan_period}"
+        text = f"{metric_name(metric)}: {format_value(metric, before)} in {p.action.plan_period}"
         if p.now_period:
             text += f", {format_value(metric, now)} in {p.now_period}"
         items.append(esc(text))
@@ -90,7 +100,7 @@ def verdict_cell(p: Progress) -> str:
     if p.measure.state == "not_measurable" and p.measure.reason:
         verdict += f" ({esc(p.measure.reason)})"
     elif p.measure.values:
-        shown = ", ".join(f"{v.metric} {format_value(v.metric, v)}" for v in p.measure.values)
+        shown = ", ".join(f"{metric_name(v.metric)} {format_value(v.metric, v)}" for v in p.measure.values)
         verdict += f" ({esc(shown)} in {esc(p.now_period)})"
     return f"<strong>{verdict}</strong>"
 

@@ -19,13 +19,13 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
+from ..problems import Problem
 from .progress import Progress, plan_progress
 from .register import Register, read_register
 from .render import ACTION_HEADERS, SERVICE_WORDS, action_rows, esc, long_date, measure_cell, status_cell, table
 from .status import STATUS_ORDER, STATUS_WORDS, stale_warnings
 
-HEADING = "<h2>Action plan progress</h2>"
-MAX_LISTED_ERRORS = 10
+HEADING = '<h2 id="action-plan">Action plan progress</h2>'  # the report's contents list links here
 
 
 def report_as_of(period: str, params: dict[str, Any], as_of: dt.date | None = None) -> dt.date:
@@ -42,20 +42,23 @@ def _load(la: str, period: str, params: dict[str, Any], as_of: dt.date | None, a
     return register, items, day
 
 
-def errors_note(register: Register) -> str:
-    """A paragraph and list naming where the register's errors are, so the analyst can fix them."""
-    errors = register.errors
-    items = "".join(f"<li>{esc(p.where())}, column {esc(p.column or '-')}: {esc(p.message)}</li>"
-                    for p in errors[:MAX_LISTED_ERRORS])
-    more = (f"<li>... and {len(errors) - MAX_LISTED_ERRORS} more</li>" if len(errors) > MAX_LISTED_ERRORS else "")
-    return (f"<p>The action plan register ({esc(register.file)}) has {len(errors)} "
-            f"error{'s' if len(errors) != 1 else ''}, so its progress is not shown. The figures in this report "
-            f"are not affected. Fix these and run the report again:</p><ul>{items}{more}</ul>")
+def errors_note(register: Register, audience: str = "public") -> str:
+    """A reader's sentence: the plan could not be read. Where the errors are (file, line, column) is for
+    the analyst, on the data-quality page and the console (``analyst_problems``), never on this page."""
+    where = (" The council's data team has the list of what to correct on the data quality page."
+             if audience == "internal" else "")
+    return ("<p>The action plan could not be read, so its progress is not shown in this report. The figures in "
+            f"this report are not affected.{where}</p>")
 
 
 def no_plan_note(la: str, params: dict[str, Any]) -> str:
-    return (f"<p>No action plan is recorded for {esc(params.get('name', la))}. To show progress here, add "
-            f"an action plan register ({esc('data/raw/' + la + '/action_plan.csv')}).</p>")
+    return f"<p>No action plan has been recorded for {esc(params.get('name', la))} with this report.</p>"
+
+
+def analyst_problems(la: str, params: dict[str, Any], raw_dir: Path | None = None) -> list[Problem]:
+    """The register's errors, with file, line and column, for the data-quality page and the console."""
+    register = read_register(la, params, raw_dir)
+    return list(register.problems) if register.exists else []
 
 
 def summary_table(items: list[Progress], day: dt.date) -> str:
@@ -72,7 +75,7 @@ def action_plan_section(la: str, period: str, params: dict[str, Any], as_of: dt.
     if not register.exists:
         return HEADING + no_plan_note(la, params)
     if register.errors:
-        return HEADING + errors_note(register)
+        return HEADING + errors_note(register, audience)
     if not items:
         return HEADING + (f"<p>No actions in the action plan respond to the {esc(period)} data or earlier "
                           "yet.</p>")
@@ -106,8 +109,8 @@ def metric_actions_html(la: str, metric: str, period: str, params: dict[str, Any
     if not register.exists:
         return ""
     if register.errors:
-        return ("<p>The action plan register has errors, so the actions on this metric are not shown; see "
-                "Action plan progress.</p>")
+        return ("<p>The action plan could not be read, so the actions on this measure are not shown; see "
+                '<a href="#action-plan">Action plan progress</a>.</p>')
     targeting = [p for p in items if metric in p.action.metrics]
     if not targeting:
         return ""

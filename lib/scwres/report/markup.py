@@ -55,7 +55,24 @@ def table(caption: str, headers: Sequence[str], rows: Sequence[tuple[str, Sequen
     else:
         body = "<tbody>" + "".join(line(k, c) for k, c in rows) + "</tbody>"
     return (f'<div class="table-wrap" tabindex="0" role="region" aria-label="{esc(caption)}">'
-            f"<table><caption>{esc(caption)}</caption><thead><tr>{head}</tr></thead>{body}</table></div>")
+            f"{scroll_hint(len(headers))}<table><caption>{esc(caption)}</caption><thead><tr>{head}</tr></thead>"
+            f"{body}</table></div>")
+
+
+WIDE = 5  # columns: a table this wide scrolls sideways on a phone, so it says so there
+
+
+def scroll_hint(columns: int) -> str:
+    """A line above a wide table, shown on narrow screens only (CSS), saying the table scrolls.
+
+    It sits in the scrolling region, before the table, held at the left (CSS ``sticky``), so it never
+    scrolls out of view itself.
+    """
+    if columns < WIDE:
+        return ""
+    return ('<p class="scroll-hint">Wide table: scroll it sideways to see every column (the first column stays '
+            "in view).</p>")
+
 
 
 def derived(text: str, row: str = "") -> str:

@@ -9,7 +9,7 @@ through ``esc``.
 from __future__ import annotations
 
 import datetime as dt
-import re
+import math
 from collections.abc import Callable
 from typing import Any
 
@@ -23,6 +23,7 @@ from .context import ReportContext
 from .markup import count_span, derived, figure, table
 from .wording import (
     ASSESSMENT_SHORT,
+    C_KEY,
     DASH,
     EVENT_NOUN,
     METRIC_SHORT,
@@ -31,6 +32,7 @@ from .wording import (
     SUBGROUP_WORDS,
     SUPPRESSED,
     TREND_WORDS,
+    WITHHELD,
     capital,
     esc,
     interval,
@@ -38,6 +40,7 @@ from .wording import (
     percent,
     ratio,
     rl_headline,
+    share_relation,
 )
 
 SERVICES = ("adults", "children", "all")
@@ -55,6 +58,14 @@ THEMES = (
      "What staff told the survey about harassment, bullying or abuse."),
 )
 PERCENT_METRICS = ("m6", "m7_colleagues", "m7_managers")
+# Every <h2> of the report, in order, for the contents list (the action plan section is written by
+# scwres.actions.report_html with the same anchor).
+# Short labels keep the list to a few lines on a phone.
+CONTENTS = (("at-a-glance", "At a glance"), ("about", "About this report"),
+            *((f"theme-{anchor}", short) for (anchor, *_), short in
+              zip(THEMES, ("Leadership", "Progression", "Recruitment", "Fairness", "Staff voice"), strict=True)),
+            ("trend", "Trend"), ("subgroups", "Ethnic sub-groups"), ("action-plan", "Action plan"),
+            ("data-quality", "Data quality"), ("methods", "Methods"))
 UNKNOWN_SOURCES = (("workforce.headcount", "Staff (workforce)"), ("recruitment.shortlisted", "Shortlisted applicants"),
                    ("survey.respondents", "Survey respondents"))
 
@@ -84,12 +95,31 @@ def banners(ctx: ReportContext) -> str:
 
 
 def title_section(ctx: ReportContext) -> str:
-    """Title, snapshot date and the illustrative / internal banners."""
+    """Skip link, title, snapshot date, the illustrative / internal banners and the contents list."""
     spec = ctx.spec
-    return (f"<header><h1>{esc(ctx.params['name'])}: Social Care Workforce Race Equality Standard report "
+    return (f'<header><a class="skip-link" href="#at-a-glance">Skip to the summary</a>'
+            f"<h1>{esc(ctx.params['name'])}: Social Care Workforce Race Equality Standard report "
             f"{esc(ctx.period)}</h1>\n<p class=\"lede\">Staff numbers at {long_date(spec['snapshot_date'])}. "
             f"Recruitment, disciplinary, training, leavers and survey figures for the 12 months from "
-            f"{long_date(spec['window_start'])} to {long_date(spec['window_end'])}.</p>\n{banners(ctx)}</header>")
+            f"{long_date(spec['window_start'])} to {long_date(spec['window_end'])}.</p>\n{banners(ctx)}</header>\n"
+            f"{contents_nav()}")
+
+
+def measure_order() -> list[str]:
+    """Every measure once, in the order the findings show them (m2 is under progression first)."""
+    seen: list[str] = []
+    for _, _, metrics, _ in THEMES:
+        seen += [m for m in metrics if m not in seen]
+    return seen
+
+
+def contents_nav() -> str:
+    """A link to every section (every <h2>) and every measure, so one tap reaches any of them."""
+    sections = "".join(f'<li><a href="#{anchor}">{esc(title)}</a></li>' for anchor, title in CONTENTS)
+    measures = "".join(f'<li><a href="#{m}">{esc(METRIC_SHORT[m])}</a></li>' for m in measure_order())
+    return ('<nav class="contents" aria-label="Contents"><p class="contents-title">Contents</p>'
+            f'<ol class="inline">{sections}</ol><p class="contents-title">Findings for each measure</p>'
+            f'<ul class="inline">{measures}</ul></nav>')
 
 
 # 2. At a glance ----------------------------------------------------------------------------------------
@@ -107,8 +137,89 @@ def _top_band(ctx: ReportContext) -> str:
     return str(ctx.params["pay_bands"][-1])
 
 
+def change_cell(ctx: ReportContext, r: Any, metric: str, service: str, breakdown: str = "overall") -> str:
+    """The change since the previous period: "No earlier period" wherever there is none, even on a row
+    whose figures are hidden (nothing is derived from counts then), else [c] when either period hides it."""
+    if ctx.previous is None or r["trend"] == "no_previous_period":
+        return TREND_WORDS["no_previous_period"]
+    if ctx.trend_hidden(metric, service, breakdown):
+        return derived(SUPPRESSED)
+    return derived(TREND_WORDS.get(r["trend"], DASH))
+
+
+def measure_link(metric: str, text: str | None = None) -> str:
+    """A link to a measure's findings; the text is the measure's short name (never its code)."""
+    return f'<a href="#{metric}">{esc(text or METRIC_SHORT[metric])}</a>'
+
+
+def _names(metrics: list[str]) -> str:
+    links = [measure_link(m, METRIC_SHORT[m] if METRIC_SHORT[m].isupper() else METRIC_SHORT[m].lower())
+             for m in metrics]
+    return links[0] if len(links) == 1 else ", ".join(links[:-1]) + " and " + links[-1]
+
+
+def _m1_finding(ctx: ReportContext) -> str:
+    """The top pay band's share against the whole workforce, in words that follow the band's interval."""
+    top = _top_band(ctx)
+    if ctx.row_hidden("m1", "all", top) or ctx.row_hidden("m1", "all", "overall"):
+        return ""
+    band, overall = ctx.row("m1", "all", top), ctx.row("m1", "all", "overall")
+    if missing(band["value"]) or missing(overall["value"]):
+        return ""
+    relation = share_relation(band["ci_low"], band["ci_high"], overall["value"])
+    words = {"lower": "lower than", "higher": "higher than", "similar": "not significantly different from"}[relation]
+    return (f"{measure_link('m1', 'Pay bands')}: {esc(ctx.group)} staff are "
+            f"{derived(percent(band['value']), f'm1|all|{top}')} of the highest pay band, "
+            f"{words} their {derived(percent(overall['value']), 'm1|all|overall')} share of the whole workforce.")
+
+
+def key_findings(ctx: ReportContext) -> list[str]:
+    """Three to five findings in words for all staff: the first thing a board member reads."""
+    group = esc(ctx.group)
+    shown = [m for m in RL_METRICS if not ctx.row_hidden(m, "all")]
+    withheld = [m for m in RL_METRICS if ctx.row_hidden(m, "all")]
+    by = {a: [m for m in shown if ctx.row(m, "all")["assessment"] == a] for a in ASSESSMENT_SHORT}
+    items = []
+    adverse = sorted(by["adverse"], key=lambda m: -abs(math.log(ctx.row(m, "all")["value"]))
+                     if not missing(ctx.row(m, "all")["value"]) and ctx.row(m, "all")["value"] > 0 else 0)
+    if adverse:
+        first = adverse[0]
+        items.append(f"{measure_link(first)}: "
+                     f"{derived(rl_headline(first, ctx.row(first, 'all'), ctx.group, False), f'{first}|all|overall')}")
+        items.append(f"A statistically significant difference unfavourable to {group} staff on "
+                     f"{len(adverse)} of {len(RL_METRICS)} measures: {_names(adverse)}.")
+    else:
+        items.append(f"No measure shows a statistically significant difference unfavourable to {group} staff.")
+    m1 = _m1_finding(ctx)
+    if m1:
+        items.append(m1)
+    rest = []
+    if by["favourable"]:
+        rest.append(f"favourable to {group} staff on {_names(by['favourable'])}")
+    if by["no_significant_difference"]:
+        rest.append(f"no statistically significant difference on {_names(by['no_significant_difference'])}")
+    if by["insufficient_data"]:
+        rest.append(f"too little data to say on {_names(by['insufficient_data'])}")
+    if withheld and ctx.public:
+        rest.append(f"figures for all staff {WITHHELD} on {_names(withheld)}")
+    if rest:
+        items.append(capital("; ".join(rest)) + ".")
+    if ctx.previous is None:
+        items.append("This is the first period held for the council, so there is no earlier period to compare "
+                     "with.")
+    else:
+        moved = {t: [m for m in shown if not ctx.trend_hidden(m, "all") and ctx.row(m, "all")["trend"] == t]
+                 for t in ("improved", "worsened")}
+        parts = [f"{t} on {_names(ms)}" for t, ms in moved.items() if ms]
+        items.append(f"Since {esc(ctx.previous)}: " + ("; ".join(parts) + "; no significant change on the others."
+                                                      if parts else "no statistically significant change on any "
+                                                      "measure that can be compared."))
+    return items[:5]
+
+
 def glance_section(ctx: ReportContext) -> str:
-    """One table: every metric and service, value, interval, assessment, change, national figure."""
+    """Key findings in words, then one table: every measure and service, value, interval, assessment,
+    change and national figure; each row links to its measure."""
     prev = ctx.previous
     headers = ["Measure", "Service", "Value", "95% interval", "Assessment",
                f"Change since {prev}" if prev else "Change since last period", "National figure"]
@@ -119,7 +230,7 @@ def glance_section(ctx: ReportContext) -> str:
         hide = ctx.row_hidden("m1", service, top)
         overall = ctx.row("m1", service, "overall")
         whole = SUPPRESSED if ctx.row_hidden("m1", service, "overall") else percent(overall["value"])
-        cells = [f"{esc(METRIC_SHORT['m1'])}: {esc(ctx.group)} share of the highest band",
+        cells = [f"{measure_link('m1')}: {esc(ctx.group)} share of the highest band",
                  SERVICE_WORDS[service],
                  derived(SUPPRESSED if hide else percent(r["value"])),
                  derived(SUPPRESSED if hide else interval(r["ci_low"], r["ci_high"], percent)),
@@ -130,18 +241,20 @@ def glance_section(ctx: ReportContext) -> str:
         for service in SERVICES:
             r = ctx.row(metric, service)
             hide = ctx.row_hidden(metric, service)
-            cells = [esc(METRIC_SHORT[metric]), SERVICE_WORDS[service],
+            cells = [measure_link(metric), SERVICE_WORDS[service],
                      derived(SUPPRESSED if hide else ratio(r["value"])),
                      derived(SUPPRESSED if hide else interval(r["ci_low"], r["ci_high"])),
                      derived(SUPPRESSED if hide else ASSESSMENT_SHORT.get(r["assessment"], DASH)),
-                     derived(SUPPRESSED if ctx.trend_hidden(metric, service) else TREND_WORDS.get(r["trend"], DASH)),
+                     change_cell(ctx, r, metric, service),
                      national_text(ctx, metric) if service == "all" else DASH]
             rows.append((f"{metric}|{service}|overall", cells))
-    intro = (f"<p>Each measure compares {esc(ctx.group)} staff with white staff. For most measures the value is a "
+    findings = "".join(f"<li>{item}</li>" for item in key_findings(ctx))
+    intro = (f"<h3 id=\"key-findings\">Key findings</h3><ul class=\"findings\">{findings}</ul>"
+             f"<p>Each measure compares {esc(ctx.group)} staff with white staff. For most measures the value is a "
              f"<strong>relative likelihood</strong>: how likely {esc(ctx.group)} staff are to experience something "
              "compared with white staff. 1 means equally likely; below 1, less likely; above 1, more likely. "
              "Whether that is good or bad depends on the measure: being appointed is good, being disciplined is "
-             "not. The assessment says which. [c] means too few cases to publish.</p>")
+             "not. The assessment says which." + (f" {C_KEY}" if ctx.public else "") + "</p>")
     overview = ctx.commentary.get("overview", "")
     if overview:
         overview = f'<div class="commentary"><h3>Analyst\'s summary</h3>{overview}</div>'
@@ -284,7 +397,7 @@ def rl_table(ctx: ReportContext, metric: str) -> str:
             derived(SUPPRESSED if hide else ratio(r["value"])),
             derived(SUPPRESSED if hide else interval(r["ci_low"], r["ci_high"])),
             derived(SUPPRESSED if hide else ASSESSMENT_SHORT.get(r["assessment"], DASH)),
-            derived(SUPPRESSED if ctx.trend_hidden(metric, service) else TREND_WORDS.get(r["trend"], DASH))]))
+            change_cell(ctx, r, metric, service)]))
     return table(f"{METRIC_TITLES[metric]}: figures by service, {ctx.period}", headers, rows, numeric=(1, 2, 3))
 
 
@@ -309,8 +422,7 @@ def _points(ctx: ReportContext, metric: str) -> tuple[list[dict], list[str]]:
                        "value": None if not ok or missing(r["value"]) else float(r["value"]),
                        "low": float(r["ci_low"]) if ok else None, "high": float(r["ci_high"]) if ok else None})
         if not ok:
-            missing_labels.append(SERVICE_WORDS[service] + (" (too few cases to publish)" if hide
-                                                            else " (too little data)"))
+            missing_labels.append(SERVICE_WORDS[service] + (f" ({WITHHELD})" if hide else " (too little data)"))
     return points, missing_labels
 
 
@@ -318,7 +430,7 @@ def chart_title(ctx: ReportContext, metric: str) -> str:
     """The active headline for a chart: the finding for all staff, in a few words."""
     r = ctx.row(metric, "all")
     if ctx.row_hidden(metric, "all"):  # hidden to protect individuals, not because the evidence is weak
-        return f"{METRIC_TITLES[metric]}: figures for all staff withheld to protect individuals"
+        return f"{METRIC_TITLES[metric]}: the figure for all staff is {WITHHELD}"
     if missing(r["value"]) or r["assessment"] == "insufficient_data":
         return f"{METRIC_TITLES[metric]}: too few cases for a firm finding"
     group = ctx.group
@@ -327,9 +439,19 @@ def chart_title(ctx: ReportContext, metric: str) -> str:
     return f"{METRIC_TITLES[metric]}: {verdict} {group} staff"[:110]
 
 
+def no_chart(what: str, reasons: list[str]) -> str:
+    """The sentence that replaces a chart with nothing to draw (no empty axes with "not shown" labels)."""
+    why = "; ".join(reasons) if reasons else "there is nothing to draw"
+    return f'<p class="no-chart">There is no chart of {esc(what)}: {esc(why)}. The table below gives the figures.</p>'
+
+
 def rl_figure(ctx: ReportContext, metric: str) -> str:
     points, not_drawn = _points(ctx, metric)
     national = ctx.national.get(metric)
+    if not charts.drawable(points):
+        every = all(ctx.row_hidden(metric, service) for service in SERVICES)
+        return no_chart(METRIC_TITLES[metric].lower(),
+                        [f"the figures for every service are {WITHHELD}"] if every else not_drawn)
     svg = charts.forest(points, chart_title(ctx, metric),
                         f"Relative likelihood, {ctx.group} ÷ white, by service, {ctx.period}",
                         metric in ADVERSE_BELOW_ONE, national.value if national else None)
@@ -361,15 +483,18 @@ def percent_figure(ctx: ReportContext, metric: str) -> str:
             hidden = group_hidden(ctx, metric, service, "overall", group)
             item[group] = None if hidden or span is None else (r[f"rate_{group}"], span[0], span[1])
             if hidden:
-                not_drawn.append(f"{SERVICE_WORDS[service]}, {word} (too few cases to publish)")
+                not_drawn.append(f"{SERVICE_WORDS[service]}, {word} ({WITHHELD})")
         rows.append(item)
     r = ctx.row(metric, "all")
     if ctx.row_hidden(metric, "all"):
-        title, alt_tail = f"{METRIC_TITLES[metric]}: too few cases to publish", "figures for all staff not shown"
+        title = f"{METRIC_TITLES[metric]}: figures for all staff {WITHHELD}"
+        alt_tail = "figures for all staff not shown"
     else:
         title = (f"{percent(r['rate_me'])} of {ctx.group} and {percent(r['rate_white'])} of white respondents "
                  "said yes")
         alt_tail = f"all staff {percent(r['rate_me'])} {ctx.group}, {percent(r['rate_white'])} white"
+    if not charts.pairs_drawable(rows):
+        return no_chart(METRIC_TITLES[metric].lower(), [f"figures for every service are {WITHHELD}"])
     svg = charts.percent_pairs(rows, title, f"Survey respondents answering yes, by service, {ctx.period}",
                                capital(ctx.group))
     alt = f"Chart of the percentage answering yes, {ctx.group} and white, by service: {alt_tail}."
@@ -435,9 +560,21 @@ def m9_shares_table(ctx: ReportContext) -> str:
                  rows, numeric=(1, 2, 3, 4, 5))
 
 
+def metric_headline(ctx: ReportContext, metric: str) -> str:
+    """The headline for all staff; when that row is hidden, the services the table does show, so the
+    headline never says "withheld" about a figure printed just below it."""
+    if not ctx.row_hidden(metric, "all"):
+        return rl_headline(metric, ctx.row(metric, "all"), ctx.group, False)
+    shown = [s for s in ("adults", "children") if not ctx.row_hidden(metric, s)]
+    if not shown:
+        return rl_headline(metric, ctx.row(metric, "all"), ctx.group, True)
+    parts = [f"{SERVICE_WORDS[s]}: {rl_headline(metric, ctx.row(metric, s), ctx.group, False)}" for s in shown]
+    return f"The figure for all staff is {WITHHELD} ([c]). " + " ".join(parts)
+
+
 def rl_metric_section(ctx: ReportContext, metric: str, extra: str = "") -> str:
     """Headline, chart, table, national figure and commentary for one RL metric."""
-    sentence = rl_headline(metric, ctx.row(metric, "all"), ctx.group, ctx.row_hidden(metric, "all"))
+    sentence = metric_headline(ctx, metric)
     if metric in PERCENT_METRICS:
         sentence += _survey_sentence(ctx, metric)
     parts = [f'<h3 id="{metric}">{esc(METRIC_TITLES[metric])}</h3>', f'<p class="headline">{sentence}</p>']
@@ -469,24 +606,36 @@ def m1_section(ctx: ReportContext, extra: str = "") -> str:
     top = shares[-1]
     group = esc(ctx.group)
     if top is not None and ov is not None:
-        relation = "fewer" if top < ov else "more"
-        headline = (f"{percent(top)} of staff in the highest pay band ({esc(labels[-1])}) are {group}, against "
-                    f"{percent(ov)} of the whole workforce: proportionally {relation} {group} staff at the top.")
+        band = ctx.row("m1", "all", bands[-1])
+        relation = share_relation(band["ci_low"], band["ci_high"], ov)
+        verdict = {"lower": f"proportionally fewer {group} staff at the top",
+                   "higher": f"proportionally more {group} staff at the top",
+                   "similar": ("not a statistically significant difference (the whole-workforce share lies within "
+                               "the band's 95% interval)")}[relation]
+        headline = (f"{percent(top)} of staff in the highest pay band ({esc(labels[-1])}) are {group} (95% interval "
+                    f"{interval(band['ci_low'], band['ci_high'], percent)}), against {percent(ov)} of the whole "
+                    f"workforce: {verdict}.")
         title = f"{capital(ctx.group)} staff are {percent(top)} of the top pay band, {percent(ov)} of all staff"
-    else:
-        headline = (f"The highest pay band has too few {group} staff to publish its share; the table shows the "
-                    "bands that can be published.")
+    elif ctx.row_hidden("m1", "all", bands[-1]) or ov is None:
+        headline = (f"The {group} share of the highest pay band is {WITHHELD}; the table shows the bands that can "
+                    "be published.")
         title = f"{capital(ctx.group)} share of each pay band"
-    svg = charts.band_shares(labels, shares, ov, popv, title,
-                             f"{capital(ctx.group)} share of staff in each pay band, lowest first, all staff, "
-                             f"{ctx.period}")
+    else:
+        headline = "There are no staff in the highest pay band to compare."
+        title = f"{capital(ctx.group)} share of each pay band"
     alt = "Bar chart of the " + ctx.group + " share of each pay band, lowest first: " + "; ".join(
         f"{lbl} {percent(s) if s is not None else 'not shown'}" for lbl, s in zip(labels, shares, strict=True))
     caption = (f"Bars: share of staff in each pay band who are {ctx.group} (all staff). Dashed line: whole workforce"
                + ("; dotted line: local population (Census 2021)" if popv is not None else "") + ".")
     hidden = [lbl for lbl, s in zip(labels, shares, strict=True) if s is None]
     if hidden:
-        caption += f" Not drawn ({'; '.join(hidden)}): too few staff to publish."
+        caption += f" Not drawn ({'; '.join(hidden)}): {WITHHELD} ([c])."
+    if any(x is not None for x in shares):
+        chart = figure(charts.band_shares(labels, shares, ov, popv, title,
+                                          f"{capital(ctx.group)} share of staff in each pay band, lowest first, all "
+                                          f"staff, {ctx.period}"), alt, caption)
+    else:
+        chart = no_chart("the share of each pay band", [f"the share of every band is {WITHHELD}"])
     rows, groups = [], []
     for service in SERVICES:
         for b, lbl in zip([*bands, "overall"], [*labels, "All pay bands"], strict=True):
@@ -512,7 +661,7 @@ def m1_section(ctx: ReportContext, extra: str = "") -> str:
                         f"Share of all {ctx.group} staff in this band", "Share of all white staff in this band"],
                        rows, numeric=(1, 2, 3, 4, 5, 6), groups=groups)
     return "\n".join(p for p in [f'<h3 id="m1">{esc(METRIC_TITLES["m1"])}</h3>',
-                                 f'<p class="headline">{headline}</p>', figure(svg, alt, caption), table_html, nat,
+                                 f'<p class="headline">{headline}</p>', chart, table_html, nat,
                                  _commentary(ctx, "m1"), extra] if p)
 
 
@@ -528,7 +677,7 @@ def findings_sections(ctx: ReportContext, metric_extra: Callable[[str], str] | N
         for metric in metrics:
             extra = metric_extra(metric) if metric_extra else ""
             if metric in shown:
-                sentence = rl_headline(metric, ctx.row(metric, "all"), ctx.group, ctx.row_hidden(metric, "all"))
+                sentence = metric_headline(ctx, metric)
                 body.append(f"<h3>{esc(METRIC_TITLES[metric])}</h3><p>{sentence} "
                             f'<a href="#{metric}">See the full figures for {esc(METRIC_TITLES[metric].lower())} '
                             "above</a>.</p>")
@@ -546,34 +695,49 @@ def trend_section(ctx: ReportContext) -> str:
     periods = [p.period for p in ctx.history]
     series, rows = [], []
     for metric in RL_METRICS:
-        points, cells = [], [esc(METRIC_SHORT[metric])]
-        for data in ctx.history:
+        points, cells, marks = [], [esc(METRIC_SHORT[metric])], {}
+        for x, data in enumerate(ctx.history):
             frame = data.metrics
             hit = frame[(frame["metric"] == metric) & (frame["service"] == "all") & (frame["breakdown"] == "overall")]
             if hit.empty:
                 points.append((data.period, None, None, None))
+                marks[x] = DASH
                 cells.append(DASH)
                 continue
             r = hit.iloc[0]
             hide = ctx.public and data.plan.row_hidden(metric, "all", "overall")
             ok = not hide and not missing(r["ci_low"])
+            if not hide:
+                marks[x] = DASH
             points.append((data.period, None if not ok or missing(r["value"]) else float(r["value"]),
                            float(r["ci_low"]) if ok else None, float(r["ci_high"]) if ok else None))
             cells.append(derived(SUPPRESSED if hide else f"{ratio(r['value'])} ({interval(r['ci_low'], r['ci_high'])})",
                                  f"trend|{data.period}|{metric}"))
         series.append({"title": METRIC_SHORT[metric], "adverse_below_one": metric in ADVERSE_BELOW_ONE,
-                       "points": points})
+                       "points": points, "marks": marks})
         rows.append(("", cells))
-    svg = charts.trend_grid(series, f"Relative likelihoods for all staff, {periods[0]} to {periods[-1]}",
-                            f"{capital(ctx.group)} ÷ white; dots: estimate, lines: 95% interval; dashed: equally "
-                            "likely; shaded: worse for the group")
-    alt = (f"Small multiple charts, one per measure, of the relative likelihood for all staff in each period from "
-           f"{periods[0]} to {periods[-1]}; the table below gives every value.")
-    caption = ("One panel per measure; each point is a period, with its 95% interval, on a log scale. Periods with "
-               "too few cases to publish are marked \"not shown\".")
+    drawn = [item for item in series if charts.trend_drawable(item)]
+    empty = [item["title"].lower() for item in series if not charts.trend_drawable(item)]
     intro = ("<p>How each relative likelihood for all staff has moved across every period held for the council. "
              "The change column in each finding says whether the latest move is statistically significant.</p>")
-    return _section("trend", "Trend", intro + figure(svg, alt, caption) + table(
+    if len(periods) < 2:
+        chart = (f"<p class=\"no-chart\">There is no trend chart: {esc(periods[0])} is the only period held for the "
+                 "council so far, so there is no earlier period to compare with. The table below gives this "
+                 "period's figures.</p>")
+    elif not drawn:
+        chart = no_chart("the trend", [f"no period has a figure that can be drawn ({WITHHELD}, or too little data)"])
+    else:
+        svg = charts.trend_grid(drawn, f"Relative likelihoods for all staff, {periods[0]} to {periods[-1]}",
+                                f"{capital(ctx.group)} ÷ white; dots: estimate, lines: 95% interval; dashed: "
+                                "equally likely; shaded: worse for the group")
+        alt = (f"Small multiple charts, one per measure, of the relative likelihood for all staff in each period "
+               f"from {periods[0]} to {periods[-1]}; the table below gives every value.")
+        caption = ("One panel per measure; each point is a period, with its 95% interval, on a log scale."
+                   + (f" [c]: {WITHHELD}." if ctx.public else "") + f" {DASH}: too little data to draw.")
+        if empty:
+            caption += f" No panel for {', '.join(empty)}: no period can be drawn."
+        chart = figure(svg, alt, caption)
+    return _section("trend", "Trend", intro + chart + table(
         f"Relative likelihood (95% interval) for all staff, {periods[0]} to {periods[-1]}",
         ["Measure", *periods], rows, numeric=tuple(range(1, len(periods) + 1))))
 
@@ -600,7 +764,8 @@ def subgroups_section(ctx: ReportContext) -> str:
         groups.append((METRIC_TITLES[metric], len(subs)))
     intro = (f"<p>The {esc(ctx.group)} group brings together people of many backgrounds, and one overall figure can "
              "hide large differences. This table compares each broad census group with white staff, for all "
-             "staff. Many cells are small, so more are shown as [c] here than elsewhere; intervals are wide.</p>")
+             "staff. Many cells are small, so intervals are wide"
+             + ("; more figures are shown as [c] here than elsewhere" if ctx.public else "") + ".</p>")
     return _section("subgroups", "Ethnic sub-groups", intro + table(
         f"Each ethnic sub-group compared with white staff, all staff, {ctx.period}",
         ["Sub-group", "Cases of base (rate)", "Relative likelihood", "95% interval", "Assessment"],
@@ -609,54 +774,95 @@ def subgroups_section(ctx: ReportContext) -> str:
 
 # 8. Data quality ---------------------------------------------------------------------------------------
 
-NUMBER = re.compile(r"(?<![\d.])\d[\d,]*(?![\d.%])")
-PERCENTAGE = re.compile(r"[+-]?\d+(?:\.\d+)?%")
+# What each required table holds, in a reader's words (for "no figures were provided for ...").
+TABLE_WORDS = {"workforce": "staff", "recruitment": "recruitment", "events": "disciplinary, fitness to practise, "
+               "training and leavers", "survey": "staff survey"}
+UNKNOWN_WHO = {"workforce.headcount": "staff", "recruitment.shortlisted": "shortlisted applicants",
+               "survey.respondents": "survey respondents"}
+HEADCOUNT_TOLERANCE = 0.02
+YEAR_ON_YEAR_LIMIT = 0.25
 
 
-WARNING_SOURCES = {f"{source.split('.')[0]}.csv": source for source, _ in UNKNOWN_SOURCES}  # file -> count
+def _service_list(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
-def _unknown_share_hidden(ctx: ReportContext, problem: dict, message: str) -> bool:
-    """An unknown-ethnicity share whose count the report hides: share x shown total would give it back."""
-    name = f"{problem['sheet']}.csv" if problem.get("sheet") else str(problem.get("file"))
-    source = WARNING_SOURCES.get(name)
-    if problem.get("column") != "ethnicity" or source is None:
-        return False
-    services = [s for s in ("adults", "children") if f" in {s} " in message] or ["all"]
-    return any(ctx.plan.hidden(extra_key("unknown", source, s)) for s in services)
+def unknown_notes(ctx: ReportContext) -> list[str]:
+    """Shares of records with ethnicity not known above the council's threshold, where the report shows them.
 
-
-def _mask(ctx: ReportContext, text: str, problem: dict | None = None) -> str:
-    """In a public report, a number in a validation message that equals a hidden count becomes [c].
-
-    When anything is masked, every percentage in the message goes too, because a share next to a
-    shown total would give the hidden count back; so does the share in an unknown-ethnicity warning
-    whose count is hidden.
+    Only a share the "About this report" table also shows is quoted: where that table hides the
+    count, the sentence says nothing at all (even "above 10%" would bound a hidden count).
     """
-    if not ctx.public:
-        return text
-    if problem is not None and _unknown_share_hidden(ctx, problem, text):
-        return PERCENTAGE.sub(SUPPRESSED, text)
-    hidden_values = {v for k, v in ctx.plan.values.items() if ctx.plan.hidden(k)}
-    masked = NUMBER.sub(lambda m: SUPPRESSED if int(m.group().replace(",", "")) in hidden_values else m.group(),
-                        text)
-    return PERCENTAGE.sub(SUPPRESSED, masked) if masked != text else masked
+    limit = float(ctx.params.get("unknown_share_warning", 0.1))
+    out = []
+    for source, who in UNKNOWN_WHO.items():
+        parts = []
+        for service in SERVICES:
+            uk, tk = extra_key("unknown", source, service), extra_key("total", source, service)
+            unknown, total = ctx.plan.values.get(uk), ctx.plan.values.get(tk)
+            if not total or unknown is None or ctx.hidden(uk) or ctx.hidden(tk) or unknown / total <= limit:
+                continue
+            where = "all services" if service == "all" else SERVICE_WORDS[service].lower()
+            parts.append(f"{derived(percent(unknown / total), f'share|{source}|{service}')} in {where}")
+        if parts:
+            out.append(f"Ethnicity is not known for {_service_list(parts)} of {who}, so the figures that rest on "
+                       f"{who} may change when it is recorded.")
+    return out
+
+
+def headcount_notes(ctx: ReportContext) -> list[str]:
+    """The return's headcount against the council's declared number of staff; services with no rows;
+    a big change in headcount since the previous period. Worded without any count."""
+    out = []
+    workforce = ctx.tables.get("workforce")
+    declared = ctx.spec.get("direct_employees")
+    if workforce is not None and isinstance(declared, int) and declared > 0:
+        if abs(int(workforce["headcount"].sum()) - declared) / declared > HEADCOUNT_TOLERANCE:
+            out.append("The number of staff in the return differs by more than 2% from the council's own count of "
+                       "its directly employed staff, so some staff may be missing from these figures.")
+    for name, words in TABLE_WORDS.items():
+        frame = ctx.tables.get(name)
+        if frame is None or "service" not in frame:
+            continue
+        absent = [SERVICE_WORDS[s].lower() for s in ("adults", "children") if not (frame["service"] == s).any()]
+        if absent:
+            out.append(f"No {words} figures were provided for {_service_list(absent)}, so those figures are "
+                       "missing from this report.")
+    before = [p for p in ctx.history if p.period < ctx.period]
+    if before:
+        earlier, now = before[-1], ctx.history[-1]
+        for service in SERVICES:
+            key = extra_key("total", "workforce.headcount", service)
+            old, new = earlier.plan.values.get(key), now.plan.values.get(key)
+            if not old or new is None or (ctx.public and (earlier.plan.hidden(key) or now.plan.hidden(key))):
+                continue
+            if abs(new - old) / old > YEAR_ON_YEAR_LIMIT:
+                who = "all staff" if service == "all" else f"staff in {SERVICE_WORDS[service].lower()}"
+                out.append(f"The number of {who} changed by more than a quarter since {esc(earlier.period)}, so "
+                           f"compare the {esc(earlier.period)} figures with care.")
+    return out
 
 
 def data_quality_section(ctx: ReportContext) -> str:
-    """Validation warnings in plain words, and a link to the full data quality page."""
-    warnings = [p for p in ctx.problems if p.get("severity") == "warning"]
-    items = [f"<li><strong>{esc(str(p.get('where') or p.get('file') or ''))}</strong>: "
-             f"{esc(_mask(ctx, str(p.get('message', '')), p))}</li>" for p in warnings]
-    items += [f"<li>The commentary file has a section called \"{esc(k)}\", which matches no measure, so it is not "
-              "shown.</li>" for k in ctx.commentary_unknown]
-    listing = (f"<p>The checks found {len(items)} thing{'s' if len(items) != 1 else ''} to be aware of:</p>"
-               f"<ul>{''.join(items)}</ul>") if items else "<p>The return passed every check with no warnings.</p>"
-    body = (f"<p>Every return is checked before any figure is calculated: missing or extra columns, unknown codes, "
-            "counts that do not add up, and figures that look unusual. Errors stop the report; warnings are listed "
-            f"here.</p>{listing}" + (
-                "<p>The council's data team also has a full data quality report for this return. It quotes the "
-                "return's own figures, so it is not published.</p>" if ctx.public else
+    """What affects the reading of the figures, in a reader's words.
+
+    Never a file name, params key, code or line number: the analyst's list (every validation
+    warning, commentary and action plan problem) is on the data-quality page and the console.
+    """
+    notes = unknown_notes(ctx) + headcount_notes(ctx)
+    if ctx.public and ctx.plan.hidden_keys:
+        notes.append(f"Some groups are small, so some figures are shown as [c]: {WITHHELD}.")
+    elif not ctx.public:
+        threshold = int(ctx.params.get("suppression_threshold", 10))
+        notes.append(f"The public version of this report hides figures that rest on fewer than {threshold} people; "
+                     "this internal version shows them all.")
+    listing = ("<p>What to bear in mind when reading these figures:</p><ul>" + "".join(f"<li>{n}</li>" for n in notes)
+               + "</ul>") if notes else "<p>Nothing in the return affects how these figures should be read.</p>"
+    body = ("<p>Every return is checked before any figure is calculated: missing or extra columns, unknown codes, "
+            "counts that do not add up, and figures that look unusual. A return with errors is not published.</p>"
+            + listing + "<p>Records whose ethnicity is not known are left out of every comparison; the tables under "
+            "<a href=\"#about\">About this report</a> show how many there were.</p>" + (
+                "" if ctx.public else
                 "<p><a href=\"data-quality.html\">Read the full data quality report for this return</a> (for the "
                 "council's data team: it is not subject to disclosure control).</p>"))
     return _section("data-quality", "Data quality", body)
@@ -685,7 +891,7 @@ def methods_section(ctx: ReportContext) -> str:
         f"<p>For each measure, the rate for a group is the number of cases divided by the number of people it could "
         f"happen to (for example, appointed ÷ shortlisted). The <strong>relative likelihood</strong> is the "
         f"{esc(ctx.group)} rate divided by the white rate. Adults' and children's services are added together for "
-        "all staff; ratios are never averaged. Measure m1 is the share of each pay band who are "
+        "all staff; ratios are never averaged. The pay bands measure is the share of each pay band who are "
         f"{esc(ctx.group)}: {esc(ctx.group)} ÷ ({esc(ctx.group)} + white). Ratios are shown to 2 decimal places and "
         "percentages to 1; calculations use unrounded figures.</p>"
         "<h3>Intervals and significance</h3>"

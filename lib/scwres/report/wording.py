@@ -15,6 +15,9 @@ from ..standalone_page import esc  # noqa: F401  (the one escape for outside str
 
 SUPPRESSED = "[c]"
 DASH = "–"
+# The GSS key for [c]: it covers cells hidden to protect other cells too, so never "too few cases" alone.
+WITHHELD = "withheld so that no one can be identified"
+C_KEY = f"{SUPPRESSED} means {WITHHELD}."
 
 METRIC_TITLES = {
     "m1": "Staff in each pay band",
@@ -139,8 +142,7 @@ def rl_headline(metric: str, row: Any, group: str, hidden: bool) -> str:
     subject = SUBJECT[metric]
     who = f"{esc(capital(group))} {subject}"
     if hidden:
-        return (f"There are too few cases to publish this comparison between {esc(group)} and white {subject}; "
-                "the figures are shown as [c].")
+        return f"The comparison between {esc(group)} and white {subject} is {WITHHELD}; it is shown as [c]."
     if row["assessment"] == "insufficient_data":
         return f"There is too little data to compare {esc(group)} and white {subject} {EVENT_PHRASE[metric]}."
     words = assessment_words(row["assessment"], group)
@@ -153,3 +155,18 @@ def rl_headline(metric: str, row: Any, group: str, hidden: bool) -> str:
                 f"(relative likelihood 0, {span}): {words}.")
     return (f"{who} were {rough_phrase(row['value'])} as white {subject} {EVENT_PHRASE[metric]} "
             f"(relative likelihood {ratio(row['value'])}, {span}): {words}.")
+
+
+def share_relation(low: float | None, high: float | None, reference: float | None) -> str:
+    """'lower', 'higher' or 'similar': a share differs from a reference only when its interval excludes it.
+
+    metrics.md: a pay band's share is called higher or lower than the whole workforce's only when the
+    band's 95% interval lies wholly on one side of the workforce share; otherwise the shares are similar.
+    """
+    if missing(low) or missing(high) or missing(reference):
+        return "similar"
+    if high < reference:
+        return "lower"
+    if low > reference:
+        return "higher"
+    return "similar"
