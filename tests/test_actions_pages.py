@@ -15,7 +15,7 @@ import pytest
 
 from browser import axe_violations, browser_session, describe, open_page
 from scwres.actions.register import COLUMNS
-from scwres.actions.report_html import action_plan_section, metric_actions_html
+from scwres.actions.report_html import action_plan_section, analyst_problems, metric_actions_html
 from scwres.actions.update_page import add_months, update_html, write_update
 from scwres.params import load_params
 
@@ -119,15 +119,16 @@ def test_markup_in_the_register_is_only_text(scratch_tree, norfolk):
 
 def test_annual_section_groups_by_objective(norfolk):
     html = action_plan_section("norfolk", "2024", norfolk)
-    assert html.startswith("<h2>Action plan progress</h2>")
+    assert html.startswith('<h2 id="action-plan">Action plan progress</h2>')
     assert re.findall(r"<h3>(.*?)</h3>", html) == [
         "1. A workplace free from bullying, harassment and discrimination", "2. Inclusive recruitment and selection",
         "3. Every colleague reaching their potential"]
     assert "as at 30 September 2024 (the snapshot date of this report)" in html
     assert html.count("<caption>") == html.count("<table>") == 4
     assert '<th scope="row">N5</th>' in html and '<th scope="col">Status</th>' in html
-    assert "m2: 0.36 in 2022, 0.76 in 2024" in html  # before (plan period) and now
-    assert "<strong>Met (m2 0.76 in 2024)</strong>" in html
+    assert "Appointment: 0.36 in 2022, 0.76 in 2024" in html  # before (plan period) and now
+    assert "<strong>Met (Appointment 0.76 in 2024)</strong>" in html
+    assert not re.search(r"\bm[1-9]\b|m7_", re.sub(r"<[^>]+>", " ", html)), "metric codes are for analysts"
 
 
 def test_annual_section_leaves_out_later_plans(norfolk):
@@ -146,15 +147,18 @@ def test_a_broken_plan_does_not_stop_the_report(scratch_tree, norfolk):
     path = scratch_tree / "raw" / "norfolk" / "action_plan.csv"
     path.write_text(path.read_text(encoding="utf-8").replace(",culture,", ",kulture,", 1), encoding="utf-8")
     html = action_plan_section("norfolk", "2023", norfolk, raw_dir=scratch_tree / "raw")
-    assert html.startswith("<h2>Action plan progress</h2>")
-    assert "has 1 error" in html and "action_plan.csv line 2, column theme" in html
-    assert "errors" in metric_actions_html("norfolk", "m6", "2023", norfolk, raw_dir=scratch_tree / "raw")
+    assert html.startswith('<h2 id="action-plan">Action plan progress</h2>')
+    assert "could not be read" in html and "not affected" in html
+    assert "action_plan.csv" not in html and "line 2" not in html and "theme" not in html  # the analyst's, not readers'
+    assert "could not be read" in metric_actions_html("norfolk", "m6", "2023", norfolk, raw_dir=scratch_tree / "raw")
+    found = analyst_problems("norfolk", norfolk, raw_dir=scratch_tree / "raw")
+    assert [(p.where(), p.column) for p in found if p.severity == "error"] == [("action_plan.csv line 2", "theme")]
 
 
 def test_no_plan_says_so(scratch_tree, norfolk):
     (scratch_tree / "raw" / "norfolk" / "action_plan.csv").unlink()
     html = action_plan_section("norfolk", "2023", norfolk, raw_dir=scratch_tree / "raw")
-    assert "No action plan is recorded for Norfolk County Council" in html
+    assert "No action plan has been recorded for Norfolk County Council" in html and "action_plan.csv" not in html
     assert metric_actions_html("norfolk", "m2", "2023", norfolk, raw_dir=scratch_tree / "raw") == ""
 
 

@@ -42,7 +42,8 @@ def test_headline_states_the_finding_with_the_group_label():
 
 def test_headline_hides_everything_when_suppressed_and_escapes_the_label():
     text = rl_headline("m3", row(value=1.8), "<b>x</b>", hidden=True)
-    assert "too few cases" in text and "1.8" not in text and "<b>" not in text and "&lt;b&gt;" in text
+    assert "withheld so that no one can be identified" in text and "too few cases" not in text
+    assert "1.8" not in text and "<b>" not in text and "&lt;b&gt;" in text
 
 
 def test_headline_handles_zero_and_undefined_ratios():
@@ -87,42 +88,54 @@ def test_band_chart_marks_suppressed_bands_instead_of_drawing_them():
     assert "[c]" in svg and "Whole workforce 15.0%" in svg and "Local population 10.0%" in svg
 
 
-def test_public_validation_messages_do_not_leak_hidden_counts():
-    from types import SimpleNamespace
-
-    from scwres.disclosure import Plan
-    from scwres.report.sections import _mask
-
-    plan = Plan({"unknown": 5, "total": 40}, hidden_keys={"unknown"})
-    public = SimpleNamespace(public=True, plan=plan)
-    message = "12% of shortlisted in adults (5 of 40) have ethnicity not_stated, above the 10% set"
-    expected = "[c] of shortlisted in adults ([c] of 40) have ethnicity not_stated, above the [c] set"
-    assert _mask(public, message) == expected
-    assert _mask(public, "Headcount changed by +30% (400 to 520)") == "Headcount changed by +30% (400 to 520)"
-    assert _mask(SimpleNamespace(public=False, plan=plan), message) == message
-
-
-def test_dollar_signs_in_labels_are_text_not_maths():
-    """Pay band labels and titles come from params: '$\\foo$' must be drawn as written, not crash mathtext."""
-    svg = charts.band_shares(["$\\foo$", "High"], [0.2, 0.3], 0.15, None, "Bands $x^2$", "Subtitle")
-    assert "$\\foo$" in svg or "\\foo" in svg
-
-
-def test_unknown_share_is_masked_when_its_count_is_hidden():
-    """Bexley 2022: '13% of staff in adults' beside a shown total gave back a hidden unknown count."""
-    from types import SimpleNamespace
-
+def quality_context(audience: str, hidden: set[str], headcount: int = 400, before: int | None = None):
+    """A report context with just what the data quality section reads."""
     from scwres.disclosure import Plan, extra_key
-    from scwres.report.sections import _mask
+    from scwres.report.context import PeriodData, ReportContext
 
-    hidden = extra_key("unknown", "workforce.headcount", "adults")
-    shown = extra_key("unknown", "workforce.headcount", "children")
-    public = SimpleNamespace(public=True, plan=Plan({hidden: 30, shown: 40}, hidden_keys={hidden}))
-    problem = {"file": "workforce.csv", "column": "ethnicity", "severity": "warning"}
-    adults = "13% of staff in adults have ethnicity not_stated, above the 10% set by unknown_share_warning."
-    children = "17% of staff in children have ethnicity not_stated, above the 10% set by unknown_share_warning."
-    assert _mask(public, adults, problem) == adults.replace("13%", "[c]").replace("10%", "[c]")
-    assert _mask(public, children, problem) == children
+    values = {}
+    for service, unknown, total in (("adults", 30, 200), ("children", 50, 200), ("all", 80, 400)):
+        values[extra_key("unknown", "survey.respondents", service)] = unknown
+        values[extra_key("total", "survey.respondents", service)] = total
+        values[extra_key("total", "workforce.headcount", service)] = headcount // (1 if service == "all" else 2)
+    plan = Plan(values, hidden_keys=hidden)
+    params = {"unknown_share_warning": 0.1, "periods": {"2024": {"direct_employees": 470}}}
+    workforce = pd.DataFrame({"service": ["adults", "children"], "headcount": [headcount // 2] * 2})
+    history = [PeriodData("2024", pd.DataFrame(), plan)]
+    if before is not None:
+        old = {k: (before // (1 if k.endswith("|all") else 2) if "workforce" in k else v) for k, v in values.items()}
+        history.insert(0, PeriodData("2023", pd.DataFrame(), Plan(old)))
+    return ReportContext("testshire", "2024", audience, params, pd.DataFrame(), plan,
+                         {"workforce": workforce, "recruitment": pd.DataFrame({"service": ["adults"]})},
+                         history=history)
+
+
+def test_data_quality_section_speaks_to_readers_not_analysts():
+    """Issue 11: plain words; no file names, params keys, codes or counts a reader cannot use."""
+    from scwres.report.sections import data_quality_section
+
+    html = data_quality_section(quality_context("public", set(), headcount=400, before=200))
+    text = html.lower()
+    for word in ("not_stated", "unknown_share_warning", "direct_employees", ".csv", ".yml", "params", "line ",
+                 "column ethnicity", "fix "):
+        assert word not in text, word
+    assert "ethnicity is not known for" in text and "15.0%" in html and "25.0%" in html
+    assert "differs by more than 2%" in html  # 400 staff against 470 declared
+    assert "no recruitment figures were provided for children's services" in text
+    assert "changed by more than a quarter since 2023" in html
+
+
+def test_data_quality_section_says_nothing_about_a_hidden_unknown_count():
+    """A share beside its shown total would give a hidden count back; even "above 10%" bounds it."""
+    from scwres.disclosure import extra_key
+    from scwres.report.sections import data_quality_section
+
+    hidden = {extra_key("unknown", "survey.respondents", "adults")}
+    html = data_quality_section(quality_context("public", hidden))
+    assert "15.0%" not in html and "adults' services" not in html.split("Ethnicity is not known")[1].split("</li>")[0]
+    assert "25.0%" in html and "withheld so that no one can be identified" in html
+    internal = data_quality_section(quality_context("internal", hidden))
+    assert "15.0%" in internal and "[c]" not in internal
 
 
 def test_trend_is_hidden_when_the_previous_periods_row_was():

@@ -189,10 +189,9 @@ def update_html(la: str, as_of: dt.date, params: dict[str, Any], raw_dir: Path |
         "soon</strong> when due within 30 days; <strong>on track</strong> otherwise; <strong>not started "
         "yet</strong> before its start date. An overdue action with no progress note in the last 90 days needs "
         "attention. Leads are named by role. A success measure is judged on the first SC-WRES data collected "
-        "after the plan was made, for the action's service; figures based on too few people to publish are "
-        "shown as [c] and cannot be judged.</p>",
-        f"<p>Source: the action plan register ({esc(register.file)}) and the SC-WRES returns of "
-        f"{esc(name)}.</p>",
+        "after the plan was made, for the action's service; a figure shown as [c] is withheld so that no one "
+        "can be identified, and cannot be judged.</p>",
+        f"<p>Source: the council's action plan and the SC-WRES returns of {esc(name)}.</p>",
     ]
     title = f"{name}: race equality action plan progress update, {long_date(as_of)}"
     # The page's own illustrative banner is in the body (it speaks of the plan, not only the figures).
