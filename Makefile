@@ -33,13 +33,9 @@ report: $(STAMP) ## build one council's report: make report LA=norfolk [PERIOD=2
 	$(PY) -m scwres report --la "$(LA)" --period "$(PERIOD)" --audience "$(AUDIENCE)"
 
 .PHONY: pdf
-CHROMIUM ?= chromium
-pdf: report ## print the report to PDF with Chromium: make pdf LA=norfolk [PERIOD=2024] [AUDIENCE=internal]
-	@html=$$($(PY) -c "from scwres import paths; from scwres.params import load_params, resolve_period; \
-	p = resolve_period(load_params('$(LA)'), '$(PERIOD)'); \
-	print(paths.report_dir('$(LA)', p) / ('report.html' if '$(AUDIENCE)' == 'public' else 'report-internal.html'))"); \
-	$(CHROMIUM) --headless --no-sandbox --disable-gpu --no-pdf-header-footer --print-to-pdf="$${html%.html}.pdf" \
-	  "file://$$(realpath "$$html")" 2>/dev/null && echo "PDF written to $${html%.html}.pdf"
+CHROMIUM ?= /usr/bin/chromium
+pdf: $(STAMP) ## print the already-built report to an A4 PDF (page numbers, bookmarks): make pdf LA=norfolk [PERIOD=2024] [AUDIENCE=internal]
+	$(PY) -m scwres.pdf --la "$(LA)" --period "$(PERIOD)" --audience "$(AUDIENCE)" --chromium "$(CHROMIUM)"
 
 .PHONY: update
 update: $(STAMP) ## write an action plan progress update: make update LA=norfolk AS_OF=2023-02-28

@@ -111,3 +111,63 @@ def overflow(page: Any) -> dict[str, Any]:
       }
       return {scrollWidth: document.documentElement.scrollWidth, viewport: vw, unwrapped: bad.slice(0, 10)};
     }""")
+
+
+def chart_text(browser: Any, page: Any) -> list[dict[str, Any]]:
+    """For every chart image on ``page``: its smallest text as rendered (px) and any labels that overlap.
+
+    A chart is an SVG in an ``<img>``, whose text the page's DOM cannot reach, so each SVG is drawn
+    again inline, at exactly the width the image has on ``page``, in a scratch page; there each
+    ``<text>``'s font size times the SVG's scale on screen is its rendered size, and the boxes of
+    any two texts must not intersect (with the browser's own font, not matplotlib's).
+    """
+    import base64
+
+    images = page.evaluate("""() => [...document.querySelectorAll('figure img')].map(i => ({
+        src: i.getAttribute('src'), width: i.getBoundingClientRect().width, alt: i.alt.slice(0, 60)}))""")
+    scratch = browser.new_page(viewport={"width": 1000, "height": 800})
+    try:
+        out = []
+        for image in images:
+            assert image["src"].startswith("data:image/svg+xml;base64,"), image["src"][:40]
+            svg = base64.b64decode(image["src"].split(",", 1)[1]).decode("utf-8")
+            scratch.set_content(f'<!DOCTYPE html><html><body style="margin:0">{svg}</body></html>')
+            result = scratch.evaluate("""(width) => {
+              const svg = document.querySelector('svg');
+              const box = svg.viewBox.baseVal;
+              svg.setAttribute('width', width + 'px');
+              svg.setAttribute('height', (width * box.height / box.width) + 'px');
+              const texts = [...svg.querySelectorAll('text')].filter(t => t.textContent.trim());
+              const sizes = texts.map(t => {
+                const m = t.getScreenCTM();
+                return parseFloat(getComputedStyle(t).fontSize) * Math.hypot(m.a, m.b);
+              });
+              const rects = texts.map(t => t.getBoundingClientRect());
+              const overlaps = [];
+              for (let i = 0; i < rects.length; i++) for (let j = i + 1; j < rects.length; j++) {
+                const a = rects[i], b = rects[j];
+                const w = Math.min(a.right, b.right) - Math.max(a.left, b.left);
+                const h = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top);
+                if (w > 1 && h > 1) overlaps.push([texts[i].textContent, texts[j].textContent]);
+              }
+              return {count: texts.length, smallest: Math.min(...sizes), overlaps};
+            }""", image["width"])
+            out.append({**result, "alt": image["alt"], "width": image["width"]})
+        return out
+    finally:
+        scratch.close()
+
+
+def contents_gaps(page: Any) -> dict[str, list[str]]:
+    """Headings the report's contents list (<nav>) does not link to: every <h2>, and every measure's <h3>."""
+    return page.evaluate("""() => {
+      const links = [...document.querySelectorAll('nav a[href^="#"]')];
+      const linked = new Set(links.map(a => a.getAttribute('href').slice(1)));
+      const h2 = [...document.querySelectorAll('main h2')].filter(h => !h.closest('nav'));
+      const measures = [...document.querySelectorAll('main h3[id^="m"]')];
+      return {
+        h2: h2.filter(h => !h.id || !linked.has(h.id)).map(h => h.textContent),
+        measures: measures.filter(h => !linked.has(h.id)).map(h => h.textContent),
+        dangling: [...linked].filter(id => !document.getElementById(id)),
+      };
+    }""")

@@ -28,29 +28,31 @@ TREND_TITLES = ["Appointment", "Disciplinary", "Fitness to practise", "CPD", "Ab
 
 def cases():
     """(name, a function drawing the figure): each test draws its own."""
-    yield "forest-national-on-1", lambda: charts.draw_forest([ADULTS, HIDDEN, ALL], "Appointment from shortlisting: a "
-                                                     "significant gap, unfavourable to minority ethnic staff",
-                                                     "Relative likelihood, minority ethnic ÷ white, by service, 2024",
-                                                     True, 1.0)
-    yield "forest-national-near-1", lambda: charts.draw_forest([ALL], "Leaving", "Subtitle", False, 1.04)
-    yield "forest-wide-range", lambda: charts.draw_forest([{**ALL, "low": 0.011, "high": 95.0}, ADULTS], "Title", "Sub",
-                                                  False, 0.3)
-    yield "bands-nine-long", lambda: charts.draw_band_shares(BANDS, [0.2, 0.21, 0.19, None, 0.15, 0.1, 0.08, 0.05, 0.02],
-                                                     0.15, 0.149, "Minority ethnic staff are 2.0% of the top pay "
-                                                     "band, 15.0% of all staff", "Share by band, 2024")
-    yield "bands-equal", lambda: charts.draw_band_shares(["A", "B", "C"], [0.5, 0.5, 0.5], 0.5, 0.5, "Title", "Sub")
+    title = "Appointment from shortlisting: a significant gap, unfavourable to minority ethnic staff"
+    sub = "Relative likelihood, minority ethnic ÷ white, by service, 2024"
+    yield "forest-national-on-1", lambda: charts.draw_forest([ADULTS, HIDDEN, ALL], title, sub, True, 1.0)
+    yield "forest-national-near-1", lambda: charts.draw_forest([ALL], "Leaving", sub, False, 1.04)
+    wide = [{**ALL, "low": 0.011, "high": 95.0}, ADULTS]
+    yield "forest-wide-range", lambda: charts.draw_forest(wide, title, sub, False, 0.3)
+    shares = [0.2, 0.21, 0.19, None, 0.15, 0.1, 0.08, 0.05, 0.02]
+    yield "bands-nine-long", lambda: charts.draw_band_shares(
+        BANDS, shares, 0.15, 0.149, "Minority ethnic staff are 2.0% of the top pay band, 15.0% of all staff", sub)
+    letters = "Global Majority share of each pay band, WWW MMM"
+    yield "bands-wide-letters", lambda: charts.draw_band_shares(["Under £25,000", "£70,000 and over"], [0.39, None],
+                                                                0.34, 0.28, letters, letters + " " + letters)
+    yield "bands-equal", lambda: charts.draw_band_shares(["A", "B", "C"], [0.5, 0.5, 0.5], 0.5, 0.5, "Title", sub)
+    pairs = [{"label": "Adults", "me": (0.2, 0.15, 0.25), "white": None},
+             {"label": "Children", "me": None, "white": None},
+             {"label": "All staff", "me": (0.25, 0.2, 0.3), "white": (0.2, 0.18, 0.22)}]
     yield "pairs", lambda: charts.draw_percent_pairs(
-        [{"label": "Adults", "me": (0.2, 0.15, 0.25), "white": None},
-         {"label": "Children", "me": None, "white": None},
-         {"label": "All staff", "me": (0.25, 0.2, 0.3), "white": (0.2, 0.18, 0.22)}],
-        "20.0% of minority ethnic and 25.0% of white respondents said yes", "Survey, 2024", "Minority ethnic")
+        pairs, "20.0% of minority ethnic and 25.0% of white respondents said yes", "Survey, 2024", "Minority ethnic")
     points = [("2022", 0.5, 0.3, 0.8), ("2023", None, None, None), ("2024", 2.0, 0.06, 15.0)]
-    yield "trend-nine", lambda: charts.draw_trend_grid(
-        [{"title": t, "adverse_below_one": i % 2 == 0, "points": points} for i, t in enumerate(TREND_TITLES)],
-        "Relative likelihoods for all staff, 2022 to 2024", "Minority ethnic ÷ white; dashed: equally likely")
+    nine = [{"title": t, "adverse_below_one": i % 2 == 0, "points": points} for i, t in enumerate(TREND_TITLES)]
+    yield "trend-nine", lambda: charts.draw_trend_grid(nine, "Relative likelihoods for all staff, 2022 to 2024",
+                                                       "Minority ethnic ÷ white; dashed: equally likely")
     many = [(str(2016 + i), 1.0 + i / 10, 0.5, 3.0) for i in range(8)]
-    yield "trend-many-periods", lambda: charts.draw_trend_grid(
-        [{"title": t, "adverse_below_one": False, "points": many} for t in TREND_TITLES[:3]], "Title", "Sub")
+    three = [{"title": t, "adverse_below_one": False, "points": many} for t in TREND_TITLES[:3]]
+    yield "trend-many-periods", lambda: charts.draw_trend_grid(three, "Title", "Sub")
 
 
 CASES = list(cases())

@@ -1,4 +1,5 @@
-"""Safety: markup planted in every outside string reaches the report only as text.
+"""Safety: markup planted in every outside string reaches the report only as text; analysts' problems
+reach only the data-quality page and the console.
 
 A ``<script>`` and an ``<img onerror>`` go into the params (name, people,
 sources, group label, senior manager definition, a pay band code and a pay
@@ -6,6 +7,14 @@ band label), the analyst commentary and the return's pay band column; the
 report is built through the real command line and must contain no script, no
 event-handler attribute and no image that is not our own embedded chart, while
 the planted text is visible as text.
+
+The same build (one pipeline run for both, to keep the suite fast) also plants
+what only an analyst can act on: a commentary section for no measure, a faulty
+action plan, and params that make validation warn (declared staff far from the
+return's headcount, an unknown-ethnicity threshold every table exceeds). None of
+their file names, settings, codes or line numbers may reach the public report;
+all of them must be on the data-quality page, and the console must end with
+"N errors, M warnings: see <path>".
 """
 
 from __future__ import annotations
@@ -52,13 +61,46 @@ def plant(tree) -> None:
         f"and [a link](javascript:alert(1)).\n\n## m9\n\n{SCRIPT}\n", encoding="utf-8")
 
 
+def plant_analyst_problems(tree) -> None:
+    """Problems for the analyst: a stray commentary section, a bad action plan row, params that warn."""
+    notes = tree / "params" / "commentary" / LA / f"{PERIOD}.md"
+    notes.write_text(notes.read_text(encoding="utf-8") + "\n## m10\n\nA section for a measure that does not exist.\n",
+                     encoding="utf-8")
+    plan = tree / "raw" / LA / "action_plan.csv"
+    lines = plan.read_text(encoding="utf-8").splitlines(keepends=True)
+    header = lines[0].rstrip("\n").split(",")
+    row = lines[1].split(",")  # line 2 of the file
+    row[header.index("theme")] = "kulture"
+    lines[1] = ",".join(row)
+    plan.write_text("".join(lines), encoding="utf-8")
+    path = tree / "params" / f"{LA}.yml"
+    params = yaml.safe_load(path.read_text(encoding="utf-8"))
+    params["unknown_share_warning"] = 0.001
+    params["periods"][PERIOD]["direct_employees"] = 5000
+    path.write_text(yaml.safe_dump(params, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def planted(tmp_path_factory):
+    """One build of bexley 2024 with every plant: (tree, the command's output)."""
+    import shutil
+
+    from conftest import ROOT
+
+    tree = tmp_path_factory.mktemp("planted")
+    shutil.copytree(ROOT / "params", tree / "params")
+    shutil.copytree(ROOT / "data" / "raw", tree / "raw")
+    plant(tree)
+    plant_analyst_problems(tree)
+    env = pipeline_env(tree)
+    env.update({"SCWRES_PARAMS_DIR": str(tree / "params"), "SCWRES_RAW_DIR": str(tree / "raw"),
+                "SCWRES_COMMENTARY_DIR": str(tree / "params" / "commentary")})
+    return tree, run_cli(["report", "--la", LA, "--period", PERIOD], env)
+
+
 @pytest.mark.slow
-def test_planted_markup_appears_only_as_text(scratch_tree):
-    plant(scratch_tree)
-    env = pipeline_env(scratch_tree)
-    env.update({"SCWRES_PARAMS_DIR": str(scratch_tree / "params"), "SCWRES_RAW_DIR": str(scratch_tree / "raw"),
-                "SCWRES_COMMENTARY_DIR": str(scratch_tree / "params" / "commentary")})
-    run_cli(["report", "--la", LA, "--period", PERIOD], env)
+def test_planted_markup_appears_only_as_text(planted):
+    scratch_tree, _ = planted
     html = (scratch_tree / "reports" / LA / PERIOD / "report.html").read_text(encoding="utf-8")
     soup = BeautifulSoup(html, "html.parser")
     assert not soup.find_all("script")
@@ -74,3 +116,38 @@ def test_planted_markup_appears_only_as_text(scratch_tree):
                   "<b onclick=alert(1)>bold</b>"):
         assert where in text, f"{where!r} should be shown as text"
     assert os.path.getsize(scratch_tree / "reports" / LA / PERIOD / "report.html") > 10_000
+
+
+@pytest.mark.slow
+def test_analysts_problems_reach_only_the_data_quality_page_and_the_console(planted):
+    import re
+
+    tree, proc = planted
+    folder = tree / "reports" / LA / PERIOD
+    public = BeautifulSoup((folder / "report.html").read_text(encoding="utf-8"), "html.parser")
+    # Provenance names every input file with its SHA-256 (report.md asks for it): that table apart,
+    # no file name may appear. What a reader can see or hear: the text, alt text and labels.
+    provenance = [c.find_parent("table") for c in public.find_all("caption") if c.get_text().startswith("Input files")]
+    assert len(provenance) == 1
+    provenance[0].decompose()
+    shown = public.get_text(" ") + " ".join(str(t.get(a, "")) for t in public.find_all(True)
+                                            for a in ("alt", "aria-label", "title"))
+    page = BeautifulSoup((folder / "data-quality.html").read_text(encoding="utf-8"), "html.parser").get_text(" ")
+    planted_words = ["m10", f"{PERIOD}.md", "action_plan.csv", "kulture", "line 2", "column theme",
+                     "direct_employees", f"{LA}.yml", "unknown_share_warning", "not_stated"]
+    for word in planted_words:
+        assert word in page, f"{word!r} should be on the data-quality page"
+        assert word not in shown, f"{word!r} is for the analyst, not the public report"
+    commentary_line = next(i for i, line in enumerate(
+        (tree / "params" / "commentary" / LA / f"{PERIOD}.md").read_text(encoding="utf-8").splitlines(), 1)
+        if line.startswith("## m10"))
+    assert f"{PERIOD}.md line {commentary_line}" in page
+    assert f"line {commentary_line}" not in shown
+    assert not re.search(r"\bm[1-9]\b|m7_(colleagues|managers)", shown), "metric codes are for analysts"
+    assert "Ethnicity is not known for" in shown  # the reader still learns what affects the figures
+    assert "could not be read" in shown  # ... and that the action plan is missing
+    last = proc.stdout.strip().splitlines()[-1]
+    found = re.fullmatch(r"(\d+) errors?, (\d+) warnings?: see (.+)", last)
+    assert found, last
+    assert int(found.group(1)) >= 1 and int(found.group(2)) >= 3, last
+    assert found.group(3).endswith(f"{LA}/{PERIOD}/data-quality.html")

@@ -21,6 +21,7 @@ import matplotlib
 matplotlib.use("svg")
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.ticker import FixedLocator, FuncFormatter, NullLocator  # noqa: E402
+from matplotlib.transforms import blended_transform_factory  # noqa: E402
 
 DARK_BLUE, ORANGE = "#12436D", "#F46A25"
 CATEGORICAL = ("#12436D", "#28A197", "#801650", "#F46A25", "#3D3D3D", "#A285D1")
@@ -73,9 +74,15 @@ def data_uri(svg: str) -> str:
 
 def _titles(fig, ax, title: str, subtitle: str) -> None:
     """Active headline title and a subtitle that states the data, left-aligned above the plot."""
-    ax.set_title(textwrap.fill(subtitle, 44), loc="left", fontsize=SMALLEST, color=TEXT_GREY, fontweight="normal",
-                 pad=8)
-    fig.suptitle(textwrap.fill(title, 38), x=0.01, ha="left", fontsize=12.5, fontweight="bold", color="#0B0C0C")
+    # Wrapped short enough that even wide letters keep the drawing within WIDTH (a wider SVG is scaled
+    # down on a phone, and its text with it).
+    sub = ax.set_title(textwrap.fill(subtitle, 42), loc="left", fontsize=SMALLEST, color=TEXT_GREY,
+                       fontweight="normal", pad=8)
+    # from the figure's left edge, like the title, not the axes' (after the y labels): x in figure
+    # units, y above the axes as any title
+    sub.set_transform(blended_transform_factory(fig.transFigure, ax.transAxes) + ax.titleOffsetTrans)
+    sub.set_x(0.01)
+    fig.suptitle(textwrap.fill(title, 32), x=0.01, ha="left", fontsize=12.5, fontweight="bold", color="#0B0C0C")
 
 
 def _log_ticks(ax, low: float, high: float, axis: str = "x", most: int = 6) -> None:
@@ -278,6 +285,6 @@ def draw_trend_grid(series: list[dict], title: str, subtitle: str):
         _log_ticks(ax, low, high, axis="y", most=4)
         ax.set_title(textwrap.fill(item["title"], 17 if ncols == 2 else 36), fontsize=SMALLEST, loc="left",
                      fontweight="bold")
-    fig.suptitle(textwrap.fill(title, 38) + "\n" + textwrap.fill(subtitle, 44), x=0.01, ha="left",
+    fig.suptitle(textwrap.fill(title, 40) + "\n" + textwrap.fill(subtitle, 40), x=0.01, ha="left",
                  fontsize=SMALLEST)
     return fig

@@ -69,7 +69,7 @@ def commentary_problems(la: str, period: str, commentary_dir: Path | None = None
     path = commentary_file(la, period, commentary_dir)
     if not path.exists():
         return []
-    shown = f"params/commentary/{la}/{period}.md" if commentary_dir is None else str(path)
+    shown = str(path.relative_to(paths.ROOT) if path.is_relative_to(paths.ROOT) else path)
     out = []
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
         found = SECTION.match(line)
