@@ -156,3 +156,59 @@ def test_trend_is_hidden_when_the_previous_periods_row_was():
     assert ctx("public").trend_hidden("m7_colleagues", "adults")
     assert not ctx("public").trend_hidden("m7_colleagues", "children")
     assert not ctx("internal").trend_hidden("m7_colleagues", "adults")
+
+
+def rl_context(hidden_services: tuple[str, ...], audience: str = "public", previous: bool = True):
+    """A context holding one RL metric (m9) by service, with the given services' rows hidden."""
+    from scwres.disclosure import Plan, row_key
+    from scwres.report.context import PeriodData, ReportContext
+
+    rows = []
+    for service, value in (("adults", 0.4), ("children", 0.6), ("all", 0.5)):
+        rows.append({"metric": "m9", "service": service, "breakdown": "overall", "value": value, "ci_low": 0.3,
+                     "ci_high": 0.8, "assessment": "adverse",
+                     "trend": "no_significant_change" if previous else "no_previous_period",
+                     "events_me": 5, "base_me": 50, "events_white": 20, "base_white": 100})
+    frame = pd.DataFrame(rows)
+    plan = Plan({}, hidden_keys={row_key("m9", s, "overall", "events_me") for s in hidden_services})
+    history = [PeriodData("2023", frame, Plan({}))] if previous else []
+    history.append(PeriodData("2024", frame, plan))
+    return ReportContext("x", "2024", audience, {"group_label": "minority ethnic"}, frame, plan, {},
+                         history=history)
+
+
+def test_headline_agrees_with_the_rows_shown():
+    """Issue 11: "withheld" for all staff must not hide a children's row printed just below it."""
+    from scwres.report.sections import metric_headline
+
+    text = metric_headline(rl_context(("adults", "all")), "m9")
+    assert "The figure for all staff is withheld so that no one can be identified" in text
+    assert "Children's services: Minority ethnic staff were 0.60 times as likely" in text
+    assert "Adults'" not in text
+    every = metric_headline(rl_context(("adults", "children", "all")), "m9")
+    assert "withheld" in every and "0.60" not in every and "Children" not in every
+    shown = metric_headline(rl_context(()), "m9")
+    assert "withheld" not in shown and "about half as likely" in shown
+
+
+def test_change_says_no_earlier_period_wherever_there_is_none():
+    """The first period: "No earlier period" on every row, hidden or not (nothing is derived from counts)."""
+    from scwres.report.sections import change_cell
+
+    first = rl_context(("adults",), previous=False)
+    cells = [change_cell(first, first.row("m9", s), "m9", s) for s in ("adults", "children", "all")]
+    assert cells == ["No earlier period"] * 3
+    later = rl_context(("adults",))
+    assert "[c]" in change_cell(later, later.row("m9", "adults"), "m9", "adults")
+    assert "No significant change" in change_cell(later, later.row("m9", "children"), "m9", "children")
+
+
+@pytest.mark.parametrize(("low", "high", "reference", "expected"), [
+    (0.02, 0.09, 0.15, "lower"), (0.20, 0.30, 0.15, "higher"), (0.05, 0.20, 0.15, "similar"),
+    (0.14, 0.20, 0.145, "similar"), (math.nan, 0.2, 0.15, "similar"),
+])
+def test_top_band_is_called_lower_or_higher_only_when_its_interval_excludes_the_workforce_share(
+        low, high, reference, expected):
+    from scwres.report.wording import share_relation
+
+    assert share_relation(low, high, reference) == expected

@@ -40,6 +40,7 @@ from .wording import (
     percent,
     ratio,
     rl_headline,
+    rl_summary,
     share_relation,
 )
 
@@ -185,7 +186,7 @@ def key_findings(ctx: ReportContext) -> list[str]:
     if adverse:
         first = adverse[0]
         items.append(f"{measure_link(first)}: "
-                     f"{derived(rl_headline(first, ctx.row(first, 'all'), ctx.group, False), f'{first}|all|overall')}")
+                     f"{derived(rl_summary(first, ctx.row(first, 'all'), ctx.group), f'{first}|all|overall')}")
         items.append(f"A statistically significant difference unfavourable to {group} staff on "
                      f"{len(adverse)} of {len(RL_METRICS)} measures: {_names(adverse)}.")
     else:

@@ -170,3 +170,14 @@ def share_relation(low: float | None, high: float | None, reference: float | Non
     if low > reference:
         return "higher"
     return "similar"
+
+
+def rl_summary(metric: str, row: Any, group: str) -> str:
+    """A key finding in one short sentence (HTML): the headline without the interval, which the table gives."""
+    subject = SUBJECT[metric]
+    if missing(row["value"]) or row["value"] == 0:
+        return rl_headline(metric, row, group, False)
+    phrase = rough_phrase(row["value"])
+    exact = "" if any(c.isdigit() for c in phrase) else f" ({ratio(row['value'])})"  # "about half": give the value
+    return (f"{esc(capital(group))} {subject} were {phrase} as white {subject} {EVENT_PHRASE[metric]}{exact}: "
+            f"{assessment_words(row['assessment'], group)}.")

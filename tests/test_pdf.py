@@ -1,0 +1,84 @@
+"""``make pdf``: the built report printed on A4 with page numbers, its title in the footer and bookmarks."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+
+import pytest
+from bs4 import BeautifulSoup
+
+from browser import PHONE, browser_session, open_page, require_browser
+from conftest import ROOT
+
+A4 = (595.28, 841.89)  # points
+
+
+def outline_titles(outline) -> list[str]:
+    out = []
+    for item in outline:
+        out += outline_titles(item) if isinstance(item, list) else [item.title]
+    return out
+
+
+def squash(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+@pytest.mark.browser
+@pytest.mark.xdist_group("pipeline")
+def test_pdf_is_a4_with_page_numbers_title_and_bookmarks(built, tmp_path):
+    require_browser()
+    from pypdf import PdfReader
+
+    from scwres.pdf import page_title, print_pdf
+
+    source = built.report("norfolk", "2024")
+    pdf = print_pdf(source, tmp_path / "report.pdf")
+    reader = PdfReader(pdf)
+    pages = len(reader.pages)
+    assert pages > 5
+    title = page_title(source.read_text(encoding="utf-8"))
+    assert title.startswith("Norfolk County Council: Social Care Workforce Race Equality Standard report")
+    for number, page in enumerate(reader.pages, 1):
+        box = page.mediabox
+        assert abs(float(box.width) - A4[0]) < 2 and abs(float(box.height) - A4[1]) < 2, (number, box)
+        text = squash(page.extract_text())
+        assert f"Page{number}of{pages}" in text, f"page {number} has no page number"
+        assert squash(title) in text, f"page {number} has no title in its footer"
+    bookmarks = [squash(t) for t in outline_titles(reader.outline)]
+    soup = BeautifulSoup(source.read_text(encoding="utf-8"), "html.parser")
+    for h2 in soup.find_all("h2"):
+        assert squash(h2.get_text()) in bookmarks, f"no bookmark for {h2.get_text()!r}"
+    assert any(b == squash("Appointment from shortlisting") for b in bookmarks), "measures are bookmarked too"
+
+
+@pytest.mark.browser
+@pytest.mark.xdist_group("pipeline")
+def test_printed_tables_keep_each_row_on_one_page(built):
+    """The print stylesheet: no row is split across pages, headers repeat, nothing sticks or scrolls."""
+    with browser_session() as browser:
+        page = open_page(browser, built.report("bexley", "2024"), PHONE)
+        try:
+            page.emulate_media(media="print")
+            styles = page.evaluate("""() => ({
+              rows: [...new Set([...document.querySelectorAll('tr')].map(r => getComputedStyle(r).breakInside))],
+              sticky: [...document.querySelectorAll('th, td')].filter(c => getComputedStyle(c).position === 'sticky')
+                        .length,
+              heads: [...new Set([...document.querySelectorAll('thead')].map(h => getComputedStyle(h).display))],
+            })""")
+        finally:
+            page.close()
+    assert styles == {"rows": ["avoid"], "sticky": 0, "heads": ["table-header-group"]}, styles
+
+
+def test_make_pdf_without_a_built_report_says_how_to_build_it(tmp_path):
+    """No rebuild and no traceback: a clear message naming the command to run first."""
+    env = {"SCWRES_REPORTS_DIR": str(tmp_path / "reports"), "PATH": "/usr/bin:/bin"}
+    proc = subprocess.run([sys.executable, "-m", "scwres.pdf", "--la", "bexley", "--period", "2023"], cwd=ROOT,
+                          env=env, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 1
+    assert "There is no report to print" in proc.stderr and "make report LA=bexley PERIOD=2023" in proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert not (tmp_path / "reports").exists(), "printing never builds"
