@@ -121,7 +121,7 @@ def render(entries: list[Entry], updates: dict[str, list[str]], rollups: list[tu
     parts = ["<h1>Social Care Workforce Race Equality Standard: published reports</h1>",
              f"<p>{len(entries)} report(s) from {len({e.la for e in entries})} council(s). Each row gives the "
              "assessment for all staff (adults' and children's services together) of each relative likelihood; "
-             f"{esc(SUPPRESSED)} means too few cases to publish.</p>"]
+             f"{esc(SUPPRESSED)} means withheld so that no one can be identified.</p>"]
     if rollups:
         parts.append("<h2>National and regional reports</h2><ul>"
                      + "".join(f"<li><a href=\"{esc(h)}\">{esc(t)}</a></li>" for h, t in rollups) + "</ul>")
