@@ -35,7 +35,7 @@ report: $(STAMP) ## build one council's report: make report LA=norfolk [PERIOD=2
 .PHONY: pdf
 CHROMIUM ?= /usr/bin/chromium
 pdf: $(STAMP) ## print the already-built report to an A4 PDF (page numbers, bookmarks): make pdf LA=norfolk [PERIOD=2024] [AUDIENCE=internal]
-	$(PY) -m scwres.pdf --la "$(LA)" --period "$(PERIOD)" --audience "$(AUDIENCE)" --chromium "$(CHROMIUM)"
+	$(PY) -m scwres pdf --la "$(LA)" --period "$(PERIOD)" --audience "$(AUDIENCE)" --chromium "$(CHROMIUM)"
 
 .PHONY: update
 update: $(STAMP) ## write an action plan progress update: make update LA=norfolk AS_OF=2023-02-28

@@ -76,7 +76,7 @@ def test_printed_tables_keep_each_row_on_one_page(built):
 def test_make_pdf_without_a_built_report_says_how_to_build_it(tmp_path):
     """No rebuild and no traceback: a clear message naming the command to run first."""
     env = {"SCWRES_REPORTS_DIR": str(tmp_path / "reports"), "PATH": "/usr/bin:/bin"}
-    proc = subprocess.run([sys.executable, "-m", "scwres.pdf", "--la", "bexley", "--period", "2023"], cwd=ROOT,
+    proc = subprocess.run([sys.executable, "-m", "scwres", "pdf", "--la", "bexley", "--period", "2023"], cwd=ROOT,
                           env=env, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 1
     assert "There is no report to print" in proc.stderr and "make report LA=bexley PERIOD=2023" in proc.stderr

@@ -43,6 +43,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("reports", "batch", "build every council and period in parallel, only what changed (make reports)",
             aliases=("batch",)),
     Command("national", "national", "national or regional roll-up with funnel plots (make national)"),
+    Command("pdf", "pdf", "print an already-built report to an A4 PDF with page numbers and bookmarks (make pdf)"),
     Command("update", "run", "write an action plan progress update (make update)",
             setup="add_update_arguments", handler="update_command"),
     Command("template", "template_xlsx", "write a blank return workbook with drop-down lists (make template)"),

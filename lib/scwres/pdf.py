@@ -7,7 +7,7 @@ build takes a minute. The PDF is A4 (the UK's paper), has the report's title and
 to a measure in a PDF viewer), and is tagged for screen readers. Tables keep
 each row on one page (the print stylesheet in ``scwres.css``).
 
-    python -m scwres.pdf --la norfolk [--period 2024] [--audience internal] [--chromium /usr/bin/chromium]
+    python -m scwres pdf --la norfolk [--period 2024] [--audience internal] [--chromium /usr/bin/chromium]
 """
 
 from __future__ import annotations
@@ -95,13 +95,17 @@ def find_chromium(name: str) -> str:
     return found
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="scwres.pdf", description="Print a built report to an A4 PDF.")
-    parser.add_argument("--la", required=True)
-    parser.add_argument("--period", default="")
-    parser.add_argument("--audience", default="public", choices=("public", "internal"))
-    parser.add_argument("--chromium", default=CHROMIUM)
-    args = parser.parse_args(argv)
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Options of ``python -m scwres pdf`` (``make pdf``)."""
+    parser.add_argument("--la", required=True, help="council slug, e.g. norfolk")
+    parser.add_argument("--period", default="", help="data collection year (default: the latest in params)")
+    parser.add_argument("--audience", default="public", choices=("public", "internal"),
+                        help="which built report to print")
+    parser.add_argument("--chromium", default=CHROMIUM, help=f"the chromium to print with (default {CHROMIUM})")
+
+
+def command(args: argparse.Namespace) -> int:
+    """Print the built report; without one, say which ``make report`` to run (never build it here)."""
     try:
         source = report_file(args.la, args.period, args.audience)
         if not source.exists():
@@ -115,6 +119,13 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     print(f"PDF written to {shown(target)}")
     return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m scwres.pdf ...``: an alias of ``python -m scwres pdf``."""
+    from .cli import main as cli_main
+
+    return cli_main(["pdf", *(sys.argv[1:] if argv is None else argv)])
 
 
 def shown(path: Path) -> Path:

@@ -160,7 +160,7 @@ def rl_headline(metric: str, row: Any, group: str, hidden: bool) -> str:
 def share_relation(low: float | None, high: float | None, reference: float | None) -> str:
     """'lower', 'higher' or 'similar': a share differs from a reference only when its interval excludes it.
 
-    metrics.md: a pay band's share is called higher or lower than the whole workforce's only when the
+    docs/methods.md: a pay band's share is called higher or lower than the whole workforce's only when the
     band's 95% interval lies wholly on one side of the workforce share; otherwise the shares are similar.
     """
     if missing(low) or missing(high) or missing(reference):
