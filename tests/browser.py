@@ -116,8 +116,8 @@ def overflow(page: Any) -> dict[str, Any]:
 def chart_text(browser: Any, page: Any) -> list[dict[str, Any]]:
     """For every chart image on ``page``: its smallest text as rendered (px) and any labels that overlap.
 
-    A chart is an SVG in an ``<img>``, whose text the page's DOM cannot reach, so each SVG is drawn
-    again inline, at exactly the width the image has on ``page``, in a scratch page; there each
+    A chart is an SVG in an ``<img>``, whose text the page's DOM cannot reach, so every SVG is drawn
+    again inline, at exactly the width its image has on ``page``, in one scratch page; there each
     ``<text>``'s font size times the SVG's scale on screen is its rendered size, and the boxes of
     any two texts must not intersect (with the browser's own font, not matplotlib's).
     """
@@ -125,37 +125,36 @@ def chart_text(browser: Any, page: Any) -> list[dict[str, Any]]:
 
     images = page.evaluate("""() => [...document.querySelectorAll('figure img')].map(i => ({
         src: i.getAttribute('src'), width: i.getBoundingClientRect().width, alt: i.alt.slice(0, 60)}))""")
+    svgs = []
+    for image in images:
+        assert image["src"].startswith("data:image/svg+xml;base64,"), image["src"][:40]
+        svgs.append(f"<div>{base64.b64decode(image['src'].split(',', 1)[1]).decode('utf-8')}</div>")
     scratch = browser.new_page(viewport={"width": 1000, "height": 800})
     try:
-        out = []
-        for image in images:
-            assert image["src"].startswith("data:image/svg+xml;base64,"), image["src"][:40]
-            svg = base64.b64decode(image["src"].split(",", 1)[1]).decode("utf-8")
-            scratch.set_content(f'<!DOCTYPE html><html><body style="margin:0">{svg}</body></html>')
-            result = scratch.evaluate("""(width) => {
-              const svg = document.querySelector('svg');
-              const box = svg.viewBox.baseVal;
-              svg.setAttribute('width', width + 'px');
-              svg.setAttribute('height', (width * box.height / box.width) + 'px');
-              const texts = [...svg.querySelectorAll('text')].filter(t => t.textContent.trim());
-              const sizes = texts.map(t => {
-                const m = t.getScreenCTM();
-                return parseFloat(getComputedStyle(t).fontSize) * Math.hypot(m.a, m.b);
-              });
-              const rects = texts.map(t => t.getBoundingClientRect());
-              const overlaps = [];
-              for (let i = 0; i < rects.length; i++) for (let j = i + 1; j < rects.length; j++) {
-                const a = rects[i], b = rects[j];
-                const w = Math.min(a.right, b.right) - Math.max(a.left, b.left);
-                const h = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top);
-                if (w > 1 && h > 1) overlaps.push([texts[i].textContent, texts[j].textContent]);
-              }
-              return {count: texts.length, smallest: Math.min(...sizes), overlaps};
-            }""", image["width"])
-            out.append({**result, "alt": image["alt"], "width": image["width"]})
-        return out
+        scratch.set_content(f'<!DOCTYPE html><html><body style="margin:0">{"".join(svgs)}</body></html>')
+        results = scratch.evaluate("""(widths) => [...document.querySelectorAll('body > div > svg')].map((svg, k) => {
+          const box = svg.viewBox.baseVal;
+          svg.setAttribute('width', widths[k] + 'px');
+          svg.setAttribute('height', (widths[k] * box.height / box.width) + 'px');
+          const texts = [...svg.querySelectorAll('text')].filter(t => t.textContent.trim());
+          const sizes = texts.map(t => {
+            const m = t.getScreenCTM();
+            return parseFloat(getComputedStyle(t).fontSize) * Math.hypot(m.a, m.b);
+          });
+          const rects = texts.map(t => t.getBoundingClientRect());
+          const overlaps = [];
+          for (let i = 0; i < rects.length; i++) for (let j = i + 1; j < rects.length; j++) {
+            const a = rects[i], b = rects[j];
+            const w = Math.min(a.right, b.right) - Math.max(a.left, b.left);
+            const h = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top);
+            if (w > 1 && h > 1) overlaps.push([texts[i].textContent, texts[j].textContent]);
+          }
+          return {count: texts.length, smallest: Math.min(...sizes), overlaps};
+        })""", [image["width"] for image in images])
     finally:
         scratch.close()
+    return [{**result, "alt": image["alt"], "width": image["width"]}
+            for result, image in zip(results, images, strict=True)]
 
 
 def contents_gaps(page: Any) -> dict[str, list[str]]:

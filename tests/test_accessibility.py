@@ -47,12 +47,11 @@ SMALLEST_PX = 12
 @pytest.mark.xdist_group("pipeline")
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["390px", "1280px"])
 @pytest.mark.parametrize(("la", "period", "audience"), REPORTS, ids=IDS)
-def test_report_in_a_browser(built, chromium, la, period, audience, viewport, tmp_path):
+def test_report_in_a_browser(built, chromium, la, period, audience, viewport):
     """axe-clean, no sideways overflow, every section one tap away, chart text >= 12 px, no label clashes."""
     path = built.report(la, period, audience)
     page = open_page(chromium, path, viewport)
     try:
-        page.screenshot(path=str(tmp_path / "first-screen.png"), full_page=False)
         violations = axe_violations(page)
         assert not violations, describe(violations)
         assert placeholder_alts(page) == 0
