@@ -38,12 +38,37 @@ def group_of(code: str) -> str:
     return "unknown" if code == "not_stated" else ("white" if code in WHITE else "me")
 
 
+def counts_from_records(raw: Path) -> tuple[pd.DataFrame, ...]:
+    """A record-level return counted by hand (data-return.md's rules), sharing no code with lib/.
+
+    Only the labels the shipped extracts use are read: census names in staff.csv ("White: ..." is white,
+    "Not stated, ..." unknown, any other name minority ethnic) and "Prefer not to say" in the survey.
+    """
+    staff = pd.read_csv(raw / "staff.csv", keep_default_na=False)
+    staff["ethnicity"] = staff.ethnicity.map(
+        lambda v: "white" if v.startswith("White") else ("not_stated" if v.startswith("Not stated") else "me"))
+    wf = (staff[staff.status == "in_post"].groupby(["service", "pay_band", "senior_manager", "regulated",
+                                                      "ethnicity"]).size().rename("headcount").reset_index())
+    ev = staff.assign(disciplinary=staff.disciplinary == "yes", ftp=staff.ftp == "yes", cpd=staff.cpd == "yes",
+                      leavers=staff.status == "left")[["service", "ethnicity", "disciplinary", "ftp", "cpd", "leavers"]]
+    apps = pd.read_csv(raw / "applicants.csv", keep_default_na=False)
+    rec = apps.assign(shortlisted=1, appointed=apps.appointed == "yes")[["service", "ethnicity", "shortlisted",
+                                                                         "appointed"]]
+    resp = pd.read_csv(raw / "survey_responses.csv", keep_default_na=False)
+    resp["ethnicity"] = resp.ethnicity.replace({"Prefer not to say": "not_stated"})
+    sv = resp.assign(respondents=1, **{c: resp[c] == "yes" for c in ("hba_public", "hba_colleagues", "hba_managers")})
+    return wf, ev, rec, sv
+
+
 def independent(la: str, period: str) -> dict[tuple[str, str], tuple[int, int, int, int]]:
     raw = ROOT / "data" / "raw" / la / period
-    wf = pd.read_csv(raw / "workforce.csv")
-    ev = pd.read_csv(raw / "events.csv")
-    rec = pd.read_csv(raw / "recruitment.csv")
-    sv = pd.read_csv(raw / "survey.csv")
+    if (raw / "staff.csv").exists():
+        wf, ev, rec, sv = counts_from_records(raw)
+    else:
+        wf = pd.read_csv(raw / "workforce.csv")
+        ev = pd.read_csv(raw / "events.csv")
+        rec = pd.read_csv(raw / "recruitment.csv")
+        sv = pd.read_csv(raw / "survey.csv")
     plus_leavers = "snapshot_plus_leavers" in (ROOT / "params" / f"{la}.yml").read_text()
     out = {}
     for service in ("adults", "children", "all"):

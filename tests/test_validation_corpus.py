@@ -211,12 +211,23 @@ def test_unreadable_workbook_names_the_file(tmp_path: Path) -> None:
     assert "cannot be opened" in problems[0].message
 
 
-def test_misnamed_sheet_is_missing_with_a_hint(tmp_path: Path) -> None:
+@pytest.mark.parametrize("title", ["Survey", "survey ", " SURVEY"])
+def test_misnamed_sheet_is_matched_with_a_warning(tmp_path: Path, title: str) -> None:
     tables = good.tables()
-    good.write_xlsx_return(tmp_path, {("Survey" if k == "survey" else k): v for k, v in tables.items()})
+    good.write_xlsx_return(tmp_path, {(title if k == "survey" else k): v for k, v in tables.items()})
     problems = validate_return(good.LA, good.PERIOD, good.params(), tmp_path)
-    assert [where(p) for p in problems] == [("error", "survey", None, None), ("warning", "Survey", None, None)]
-    assert "rename it 'survey'" in problems[1].message
+    assert [where(p) for p in problems] == [("warning", title, None, None)]
+    assert problems[0].message == (f"The sheet '{title}' was read as the survey table; rename it 'survey' "
+                                   "(sheet names are exact and lower case).")
+
+
+def test_two_sheets_read_as_one_table_is_an_error_naming_both(tmp_path: Path) -> None:
+    tables = good.tables()
+    good.write_xlsx_return(tmp_path, {**tables, "Survey ": tables["survey"]})
+    problems = validate_return(good.LA, good.PERIOD, good.params(), tmp_path)
+    errors = [p for p in problems if p.severity == "error"]
+    assert [p.message for p in errors] == [
+        "The sheets 'survey' and 'Survey ' are both read as the survey table; keep one of them."]
 
 
 @pytest.mark.parametrize("transform", [

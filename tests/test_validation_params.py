@@ -66,5 +66,7 @@ def test_period_folders_and_params_must_agree(tmp_path: Path) -> None:
     params["periods"]["2025"] = dict(params["periods"]["2024"])  # in params, not on disk
     problems = validate_return(good.LA, good.PERIOD, params, tmp_path)
     assert [(p.severity, p.file, p.column, p.value) for p in problems] == [
-        ("error", FILE, "periods", "2023"), ("error", FILE, "periods.2025", "2025")]
+        ("error", FILE, "periods", "2023"), ("warning", FILE, "periods.2025", "2025")]
     assert "add it under periods:" in problems[0].message
+    assert problems[1].message == (f"{FILE} lists period 2025 but there is no return in data/raw/tiny/2025 yet; "
+                                   "that period cannot be built until its return is added.")

@@ -15,6 +15,7 @@ from typing import Any
 
 import pandas as pd
 
+from .ethnicity_labels import LabelMap, nearest_code, unknown_sentence
 from .gx_checks import Failure, Rule, run_rules
 from .load import LINE, RawReturn
 from .problems import Problem
@@ -59,15 +60,25 @@ def check_return(raw: RawReturn, pay_bands: list[str] | None = None,
             found[name].extend(explain_shape(raw, name, frame, failure))
         found[name].extend(_mixed_codes(raw, name, frame))
         found[name].extend(_unsplittable_white(raw, name, frame, params))
+    unknown_ethnicity: dict[tuple[str, str], list[int]] = {}  # (table, value) -> lines: one problem per value
     for failure in failures.get(CELLS, []):
         for row in failure.rows:
             name, col, line = row["table"], row["column"], int(row[LINE])
             value = str(raw.tables[name].set_index(LINE).at[line, col])
+            if failure.rule.kind == "in_set" and col == "ethnicity":
+                unknown_ethnicity.setdefault((name, value), []).append(line)
+                continue
             if failure.rule.kind == "in_set":
                 sentence = _unknown_code_sentence(col, value, allowed.get(col, ()), _uses_broad(raw.tables[name]))
             else:
                 sentence = count_problem(value) or f"'{value}' is not a whole number of 0 or more."
             found[name].append(raw.problem(name, line, col, value, sentence))
+    if unknown_ethnicity:
+        labels = LabelMap.build((params or {}).get("ethnicity_labels") or {})
+        for (name, value), lines in unknown_ethnicity.items():
+            first = min(lines)
+            found[name].append(raw.problem(name, first, "ethnicity", value, unknown_sentence(
+                value, len(lines), first, nearest_code(value, labels), broad=_uses_broad(raw.tables[name]))))
     for failure in failures.get(KEYS, []):
         for name in sorted({row["table"] for row in failure.rows}):
             lines = [int(row[LINE]) for row in failure.rows if row["table"] == name]

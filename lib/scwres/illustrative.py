@@ -72,6 +72,7 @@ class Council:
     drift: dict[str, dict[str, float]] = field(default_factory=dict)
     declared_offset: dict[str, float] = field(default_factory=dict)  # direct_employees vs headcount
     extra_params: dict[str, Any] = field(default_factory=dict)
+    records_periods: tuple[str, ...] = ()  # periods shipped as record-level extracts instead of count tables
 
 
 COUNCILS: tuple[Council, ...] = (
@@ -98,7 +99,9 @@ COUNCILS: tuple[Council, ...] = (
         drift={"2022": {"disciplinary": 1.3, "senior": 0.8}, "2023": {"disciplinary": 1.1, "senior": 0.9},
                "2024": {"disciplinary": 0.75, "senior": 1.05, "leavers": 1.1}},
         declared_offset={"2022": 0.0, "2023": 0.035, "2024": 0.0},
-        extra_params={"group_label": "Black, Asian and minority ethnic"},
+        extra_params={"group_label": "Black, Asian and minority ethnic",
+                      "ethnicity_labels": {"Prefer not to say": "not_stated"}},
+        records_periods=("2024",),
     ),
     Council(
         slug="bexley", name="London Borough of Bexley", ons_code="E09000004", region="London",
@@ -244,6 +247,53 @@ def tables_from_staff(council: Council, staff: pd.DataFrame, recruitment: pd.Dat
     return {k: v.sort_values(list(TABLES[k].keys)).reset_index(drop=True) for k, v in out.items()}
 
 
+def yes_no(flags: pd.Series | np.ndarray) -> np.ndarray:
+    return np.where(np.asarray(flags, dtype=bool), "yes", "no")
+
+
+def records_from_staff(council: Council, period: str, staff: pd.DataFrame,
+                       recruitment: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """The same simulated people as record-level extracts that count back to exactly ``tables_from_staff``.
+
+    Every simulated member of staff is an ``in_post`` row; each one the simulation marks as a leaver
+    also gives a ``left`` row (same service, band, flags and ethnicity, no events), so headcount,
+    leavers and events count as before. Applicants are the recruitment table row by row, responses
+    the respondents. To show the labels an HR system writes, staff.csv carries the ONS 2021 category
+    names and the survey writes not_stated as "Prefer not to say" (mapped in params); applicants.csv
+    uses the codes. Rows are shuffled, as an extract would be, from a stream of their own, so the
+    counts are untouched.
+    """
+    rng = np.random.default_rng(_seed(council.slug, period, "records"))
+    ons = {code: label for code, (label, _, _) in DETAILED_CODES.items()}
+    ons.update({"white": "White", "mixed": "Mixed or Multiple ethnic groups", "other": "Other ethnic group",
+                "asian": "Asian, Asian British or Asian Welsh",
+                "black": "Black, Black British, Black Welsh, Caribbean or African"})
+    common = {"service": staff["service"].to_numpy(), "pay_band": staff["pay_band"].to_numpy(),
+              "senior_manager": staff["senior_manager"].to_numpy(), "regulated": staff["regulated"].to_numpy(),
+              "ethnicity": staff["ethnicity"].map(ons).to_numpy()}
+    in_post = pd.DataFrame({**common, "status": "in_post", "disciplinary": yes_no(staff["disciplinary"]),
+                            "ftp": yes_no(staff["ftp"]), "cpd": yes_no(staff["cpd"])})
+    left = pd.DataFrame({**common, "status": "left", "disciplinary": "no", "ftp": "no", "cpd": "no"})
+    left = left[staff["leavers"].to_numpy()]
+    people = pd.concat([in_post, left], ignore_index=True)
+    people = people.iloc[rng.permutation(len(people))].reset_index(drop=True)
+    people.insert(0, "staff_id", [f"S{n:06d}" for n in rng.permutation(len(people)) + 1])
+    rows = recruitment.loc[recruitment.index.repeat(recruitment["shortlisted"])].copy()
+    rows["appointed"] = rows.groupby(level=0).cumcount() < rows["appointed"]
+    applicants = pd.DataFrame({"service": rows["service"].to_numpy(), "ethnicity": rows["ethnicity"].to_numpy(),
+                               "appointed": yes_no(rows["appointed"])})
+    applicants = applicants.iloc[rng.permutation(len(applicants))].reset_index(drop=True)
+    applicants.insert(0, "applicant_id", [f"A{n:06d}" for n in range(1, len(applicants) + 1)])
+    answered = staff[staff["respondents"].to_numpy(dtype=bool)]
+    responses = pd.DataFrame({
+        "service": answered["service"].to_numpy(),
+        "ethnicity": answered["ethnicity"].replace({"not_stated": "Prefer not to say"}).to_numpy(),
+        **{c: yes_no(answered[c]) for c in ("hba_public", "hba_colleagues", "hba_managers")}})
+    responses = responses.iloc[rng.permutation(len(responses))].reset_index(drop=True)
+    responses.insert(0, "response_id", [f"R{n:06d}" for n in range(1, len(responses) + 1)])
+    return {"staff": people, "applicants": applicants, "survey_responses": responses}
+
+
 def population_table(council: Council) -> pd.DataFrame:
     """Illustrative census counts for the council area (not the real census figures)."""
     white_codes, me_codes = codes(council)
@@ -285,19 +335,29 @@ def council_params(council: Council, headcounts: dict[str, int]) -> dict[str, An
 
 
 def generate(raw_dir: Path, params_dir: Path, councils: tuple[Council, ...] = COUNCILS,
-             periods: tuple[str, ...] = PERIODS) -> None:
-    """Write every council's returns and params file."""
+             periods: tuple[str, ...] = PERIODS, records: bool = True) -> None:
+    """Write every council's returns and params file.
+
+    ``records=False`` writes every period as count tables, even those a council ships as records (the
+    test that both forms give identical metrics compares the two).
+    """
     params_dir.mkdir(parents=True, exist_ok=True)
     for council in councils:
         headcounts = {}
         for period in periods:
             rng = np.random.default_rng(_seed(council.slug, period))
             staff = simulate_staff(council, period, rng)
-            tables = tables_from_staff(council, staff, simulate_recruitment(council, period, staff, rng))
-            tables["population"] = population_table(council)
+            recruitment = simulate_recruitment(council, period, staff, rng)
+            tables = tables_from_staff(council, staff, recruitment)
+            files = dict(tables)
+            if records and period in council.records_periods:
+                files = records_from_staff(council, period, staff, recruitment)
+            files["population"] = population_table(council)
             folder = raw_dir / council.slug / period
             folder.mkdir(parents=True, exist_ok=True)
-            for name, frame in tables.items():
+            for old in folder.glob("*.csv"):
+                old.unlink()
+            for name, frame in files.items():
                 frame.to_csv(folder / f"{name}.csv", index=False, lineterminator="\n")
             headcounts[period] = int(tables["workforce"]["headcount"].sum())
         text = "# Illustrative params written by `python -m scwres.illustrative`: not real council data.\n"

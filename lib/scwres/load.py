@@ -9,18 +9,24 @@ into whole-number counts for the metrics.
 from __future__ import annotations
 
 import csv
+import gc
 import io
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from . import paths
 from .problems import Problem, ReturnError
-from .schema import TABLES
+from .schema import RECORD_TABLES, TABLES
 
 LINE = "__line__"  # CSV line / spreadsheet row of each record
 LISTS_SHEET = "lists"  # hidden sheet of drop-down values in the blank return template
+INSTRUCTIONS_SHEET = "instructions"  # the blank template's first sheet: what each table and column means
 
 
 @dataclass
@@ -37,6 +43,23 @@ class RawReturn:
     problems: list[Problem] = field(default_factory=list)
     extra_sheets: dict[str, pd.DataFrame] = field(default_factory=dict)  # e.g. an 'actions' sheet
     unreadable: set[str] = field(default_factory=set)  # tables present but not readable (already a problem)
+    records: dict[str, pd.DataFrame] = field(default_factory=dict)  # record-level extracts (staff, ...), as text
+    counted: dict[str, pd.DataFrame] = field(default_factory=dict)  # count tables counted from the records (typed)
+    label_sets: set[str] = field(default_factory=set)  # ethnicity label sets the return's values came from
+
+    @property
+    def form(self) -> str:
+        """``records`` when the return was handed in as record-level extracts, else ``counts``."""
+        return "records" if self.records else "counts"
+
+    def intake(self) -> dict[str, object]:
+        """What came in and what it became, for the data-quality page and the report's methods section."""
+        from .ethnicity_labels import LABEL_SETS
+
+        return {"form": self.form,
+                "records": {self.files.get(n, n): len(f) for n, f in self.records.items()},
+                "rows": {n: len(f) for n, f in self.counted.items()},
+                "label_sets": [s for s in LABEL_SETS if s in self.label_sets]}
 
     def problem(self, table: str, line: int | None, column: str | None, value: object, message: str,
                 severity: str = "error") -> Problem:
@@ -62,10 +85,43 @@ def return_location(la: str, period: str, raw_dir: Path | None = None) -> Path:
     return find_workbook(folder) or folder
 
 
-def read_return(la: str, period: str, raw_dir: Path | None = None) -> RawReturn:
-    """Read a return as text; unreadable or missing files become problems, not exceptions."""
+RETURN_NAMES = (*TABLES, *RECORD_TABLES)  # the files (or sheets) a return may hold
+
+
+def _form_clash(la: str, period: str, raw_dir: Path | None) -> Problem | None:
+    """A folder holding both a workbook and CSVs of the return (or two workbooks): name both, choose neither."""
+    folder = paths.return_dir(la, period, raw_dir)
+    csvs = sorted(p.name for p in folder.glob("*.csv") if p.stem in RETURN_NAMES) if folder.is_dir() else []
+    books = sorted(p.name for p in folder.glob("*.xlsx") if not p.name.startswith("~$")) if folder.is_dir() else []
+    sibling = folder.with_suffix(".xlsx")
+    if sibling.exists():
+        books.append(f"../{sibling.name}")
+    where = f"data/raw/{la}/{period}"
+    if csvs and books:
+        return Problem("error", f"{la}/{period}", None, None, None,
+                       f"{where} holds both a workbook ({', '.join(books)}) and CSV files ({', '.join(csvs)}); "
+                       "a return is one or the other, so move one of them out of the folder.")
+    if len(books) > 1:
+        return Problem("error", f"{la}/{period}", None, None, None,
+                       f"{where} holds more than one workbook ({', '.join(books)}); keep only the return.")
+    return None
+
+
+def read_return(la: str, period: str, raw_dir: Path | None = None,
+                params: dict[str, Any] | None = None) -> RawReturn:
+    """Read a return as text; unreadable or missing files become problems, not exceptions.
+
+    ``params`` (when given) supply the council's ethnicity labels and pay bands: ethnicity values are
+    mapped to codes here, and a return handed in as record-level extracts is checked as records and
+    counted into the count tables here, so every later step sees the same four tables either way.
+    """
     location = return_location(la, str(period), raw_dir)
     raw = RawReturn(la, str(period), location)
+    clash = _form_clash(la, str(period), raw_dir)
+    if clash is not None:
+        raw.problems.append(clash)
+        raw.unreadable.update(RETURN_NAMES)
+        return raw
     if location.suffix == ".xlsx":
         _read_workbook(raw, location)
     elif location.is_dir():
@@ -73,7 +129,7 @@ def read_return(la: str, period: str, raw_dir: Path | None = None) -> RawReturn:
     else:
         raw.problems.append(Problem("error", f"{la}/{period}", None, None, None,
                                     f"There is no return for {la} {period}: expected CSV files or an .xlsx "
-                                    f"workbook in {location}."))
+                                    f"workbook in data/raw/{la}/{period}."))
     if not raw.source_files:
         if not raw.problems:  # an empty period folder
             raw.problems.append(Problem("error", f"{la}/{period}", None, None, None,
@@ -81,34 +137,103 @@ def read_return(la: str, period: str, raw_dir: Path | None = None) -> RawReturn:
                                         f"{', '.join(t.filename for t in TABLES.values() if t.required)} "
                                         "(and population.csv if you have it), or one .xlsx workbook."))
         return raw  # nothing to read: the problem says so; "missing table" would only repeat it
-    for name, table in TABLES.items():
-        if table.required and name not in raw.tables and name not in raw.unreadable:
-            what = f"a sheet called {name}" if location.suffix == ".xlsx" else table.filename
-            raw.problems.append(raw.problem(name, None, None, None,
-                                            f"The required table '{name}' is missing; add {what}."))
+    _intake(raw, params or {})
     return raw
 
 
+def _intake(raw: RawReturn, params: dict[str, Any]) -> None:
+    """Decide the form (count tables or records), report a missing or doubled form, map labels, count records."""
+    from .ethnicity_labels import LabelMap
+    from .records import as_text, check_records, count_records
+
+    labels = LabelMap.build(params.get("ethnicity_labels") or {})
+    counts = [n for n in TABLES if n != "population" and (n in raw.tables or n in raw.unreadable)]
+    records = [n for n in RECORD_TABLES if n in raw.records or n in raw.unreadable]
+    book = raw.location.suffix == ".xlsx"
+
+    def shown(names: list[str]) -> str:
+        return ", ".join(f"sheet {n}" if book else f"{n}.csv" for n in names)
+
+    if counts and records:
+        raw.problems.append(Problem("error", raw.location.name if book else f"{raw.la}/{raw.period}", None, None,
+                                    None, f"The return holds both count tables ({shown(counts)}) and record-level "
+                                    f"extracts ({shown(records)}); hand in one form for a period, not both, so "
+                                    "remove one set."))
+        raw.tables = {n: f for n, f in raw.tables.items() if n == "population"}
+        raw.records = {}
+        return
+    for frame in raw.tables.values():
+        if "ethnicity" in frame:
+            codes, sets = labels.resolve(frame["ethnicity"])
+            raw.label_sets.update(sets.dropna().unique())
+            frame["ethnicity"] = codes.where(codes.notna(), frame["ethnicity"])
+    if not records:
+        for name, table in TABLES.items():
+            if table.required and name not in raw.tables and name not in raw.unreadable:
+                what = f"a sheet called {name}" if book else table.filename
+                raw.problems.append(raw.problem(name, None, None, None,
+                                                f"The required table '{name}' is missing; add {what} (or give "
+                                                "the period as record-level extracts: staff, applicants and "
+                                                "survey_responses)."))
+        return
+    for name, record in RECORD_TABLES.items():
+        if name not in raw.records and name not in raw.unreadable:
+            what = f"a sheet called {name}" if book else record.filename
+            raw.problems.append(raw.problem(name, None, None, None,
+                                            f"The record-level extract '{name}' is missing; add {what} (a "
+                                            f"record-level return needs {shown(list(RECORD_TABLES))})."))
+    found = check_records(raw, labels, params.get("pay_bands"))
+    raw.problems.extend(found)
+    if found or set(raw.records) != set(RECORD_TABLES):
+        raw.unreadable.update(n for n in TABLES if n != "population")  # not counted: "missing table" would repeat
+        return
+    raw.counted = count_records(raw.records)
+    sources = {"workforce": "staff", "events": "staff", "recruitment": "applicants", "survey": "survey_responses"}
+    for name, frame in raw.counted.items():
+        raw.tables[name] = as_text(frame)
+        source = sources[name]
+        origin = f"sheet {raw.sheets[source]}" if book else raw.files[source]
+        raw.files[name] = f"{name}.csv (counted from {origin})"
+        raw.sheets.pop(name, None)
+
+
 def _read_folder(raw: RawReturn, folder: Path) -> None:
-    for name in TABLES:
+    for name in RETURN_NAMES:
         path = folder / f"{name}.csv"
         raw.files[name] = path.name
         if not path.exists():
             continue
         raw.source_files.append(path)
-        frame = read_csv_text(path, raw.problems)
-        if frame is not None:
+        expected = TABLES[name].columns if name in TABLES else RECORD_TABLES[name].columns
+        frame = read_csv_text(path, raw.problems, expected)
+        if frame is None:
+            raw.unreadable.add(name)
+        elif name in TABLES:
             raw.tables[name] = frame
         else:
-            raw.unreadable.add(name)
+            raw.records[name] = frame
     for path in sorted(folder.glob("*.csv")):
-        if path.stem not in TABLES and path.stem != "action_plan":
+        if path.stem not in RETURN_NAMES and path.stem != "action_plan":
             raw.problems.append(Problem("warning", path.name, None, None, path.name,
                                         f"{path.name} is not a table of the return and was ignored; "
-                                        f"tables are {', '.join(t.filename for t in TABLES.values())}."))
+                                        f"tables are {', '.join(t.filename for t in TABLES.values())} (or the "
+                                        f"extracts {', '.join(t.filename for t in RECORD_TABLES.values())})."))
 
 
-def read_csv_text(path: Path, problems: list[Problem]) -> pd.DataFrame | None:
+@contextmanager
+def _no_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector while millions of small objects (cells) are made: none are cycles,
+    and the collector's repeated passes over them otherwise cost more than the parsing itself."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def read_csv_text(path: Path, problems: list[Problem], expected: tuple[str, ...] = ()) -> pd.DataFrame | None:
     """A CSV as text cells with line numbers; BOM and CRLF are fine, other faults are problems."""
     data = path.read_bytes()
     try:
@@ -123,29 +248,60 @@ def read_csv_text(path: Path, problems: list[Problem]) -> pd.DataFrame | None:
                                 "The file is not a CSV (it holds binary data); save it as 'CSV UTF-8'."))
         return None
     try:
-        rows = list(csv.reader(io.StringIO(text, newline="")))
+        with _no_gc():
+            rows = list(csv.reader(io.StringIO(text, newline="")))
     except csv.Error as exc:
         problems.append(Problem("error", path.name, None, None, None,
                                 f"The file cannot be read as a CSV ({exc}); save it as 'CSV UTF-8 (comma delimited)'."))
         return None
-    return rows_to_frame(rows, path.name, None, problems)
+    return rows_to_frame(rows, path.name, None, problems, expected)
+
+
+def _title_rows(numbered: list[tuple[int, list[str]]], expected: tuple[str, ...]) -> int:
+    """How many rows above the header hold a title rather than column names (0 when row 1 is the header).
+
+    A spreadsheet often has "SC-WRES return 2024" in A1 and the header below: that is recognised by the
+    first row naming none of the table's columns while a row just below names most of them.
+    """
+    if not expected:
+        return 0
+    wanted = set(expected)
+
+    def names(row: list[str]) -> int:
+        return len({c.strip().lower() for c in row} & wanted)
+
+    if names(numbered[0][1]):
+        return 0
+    for skip, (_, row) in enumerate(numbered[1:6], start=1):
+        if names(row) * 2 >= len(wanted):
+            return skip
+    return 0
 
 
 def rows_to_frame(rows: list[list[str]], filename: str, sheet: str | None,
-                  problems: list[Problem]) -> pd.DataFrame | None:
+                  problems: list[Problem], expected: tuple[str, ...] = ()) -> pd.DataFrame | None:
     """Header row + data rows into a text frame; ragged rows and bad delimiters become problems."""
-    numbered = [(i + 1, r) for i, r in enumerate(rows) if any(c.strip() for c in r)]
+    numbered = [(i + 1, r) for i, r in enumerate(rows) if r and (r[0].strip() or "".join(r).strip())]
     if not numbered:
         problems.append(Problem("error", filename, None, None, None,
                                 "The table is empty: it needs a header row and at least one data row.", sheet))
         return None
+    skip = _title_rows(numbered, expected)
+    if skip:
+        line, title = numbered[0]
+        text = " ".join(c.strip() for c in title if c.strip())
+        problems.append(Problem("error", filename, line, None, text,
+                                f"The header must be in row 1; row {line} holds '{text}'. Delete the "
+                                f"row{'s' if skip > 1 else ''} above the header (row {numbered[skip][0]}).", sheet))
+        numbered = numbered[skip:]
     width = max(len(r) for _, r in numbered)
     while width > 1 and all(len(r) < width or not r[width - 1].strip() for _, r in numbered):
         width -= 1  # trailing empty columns (a formatted but empty spreadsheet area, a trailing comma)
     start = 0
     while start < width - 1 and all(len(r) <= start or not r[start].strip() for _, r in numbered):
         start += 1  # leading empty columns (a table that starts in column B of a sheet)
-    numbered = [(i, r[start:width]) for i, r in numbered]
+    if start or any(len(r) > width for _, r in numbered):
+        numbered = [(i, r[start:width]) for i, r in numbered]
     header_line, header = numbered[0]
     header = [h.strip() for h in header]
     if len(header) == 1 and any(d in header[0] for d in (";", "\t", "|")):
@@ -162,16 +318,24 @@ def rows_to_frame(rows: list[list[str]], filename: str, sheet: str | None,
         problems.append(Problem("error", filename, header_line, seen[0], seen[0],
                                 f"The column '{seen[0]}' appears twice in the header; keep one.", sheet))
         return None
-    records = []
-    for line, row in numbered[1:]:
-        if len(row) != len(header):
-            problems.append(Problem("error", filename, line, None, ",".join(row),
-                                    f"This row has {len(row)} cells but the header has {len(header)}; "
-                                    "check for a stray comma or a missing value.", sheet))
-            continue
-        records.append([c.strip() for c in row] + [line])
-    frame = pd.DataFrame(records, columns=[*header, LINE]) if records else pd.DataFrame(columns=[*header, LINE])
-    frame = frame.astype({c: "object" for c in header}).astype({LINE: "int64"})
+    # Whole columns at a time (200,000-row HR extracts): ragged rows are found in one pass, the cells are
+    # stripped per column, and the cyclic garbage collector is paused while millions of cells are made.
+    body = numbered[1:]
+    width = len(header)
+    for line, row in (item for item in body if len(item[1]) != width):
+        problems.append(Problem("error", filename, line, None, ",".join(row),
+                                f"This row has {len(row)} cells but the header has {width}; "
+                                "check for a stray comma or a missing value.", sheet))
+    body = [item for item in body if len(item[1]) == width]
+    with _no_gc():
+        frame = pd.DataFrame([row for _, row in body], columns=header, dtype=object) if body else \
+            pd.DataFrame(columns=header, dtype=object)
+        for k in range(width if len(frame) else 0):  # strip each distinct value once, not every cell
+            values = frame.iloc[:, k]
+            padded = {v: v.strip() for v in pd.unique(values.to_numpy()) if v != v.strip()}
+            if padded:
+                frame.iloc[:, k] = values.map(lambda v, padded=padded: padded.get(v, v))
+        frame[LINE] = np.fromiter((line for line, _ in body), dtype="int64", count=len(body))
     frame.attrs["header_line"] = header_line  # where "missing column" problems point
     return frame
 
@@ -180,7 +344,7 @@ def _read_workbook(raw: RawReturn, path: Path) -> None:
     from openpyxl import load_workbook
 
     raw.source_files.append(path)
-    for name in TABLES:
+    for name in RETURN_NAMES:
         raw.files[name] = path.name
         raw.sheets[name] = name
     try:
@@ -193,27 +357,45 @@ def _read_workbook(raw: RawReturn, path: Path) -> None:
         raw.sheets = {}
         raw.unreadable.update(TABLES)
         return
+    matched: dict[str, str] = {}  # table -> the sheet title it was read from
     for sheet in book.worksheets:
+        title = sheet.title
+        if title == LISTS_SHEET or title.strip().lower() in (LISTS_SHEET, INSTRUCTIONS_SHEET):
+            continue  # the blank template's hidden drop-down lists and its instructions
+        name = title.strip().lower()
+        if name not in (*RETURN_NAMES, "actions"):
+            raw.problems.append(Problem("warning", path.name, None, None, title,
+                                        f"The sheet '{title}' is not a table of the return and was ignored; "
+                                        f"tables are {', '.join(TABLES)} (or the extracts "
+                                        f"{', '.join(RECORD_TABLES)}).", title))
+            continue
+        if name in matched:
+            raw.problems.append(Problem("error", path.name, None, None, title,
+                                        f"The sheets '{matched[name]}' and '{title}' are both read as the {name} "
+                                        "table; keep one of them.", title))
+            raw.unreadable.add(name)
+            raw.tables.pop(name, None)
+            raw.records.pop(name, None)
+            continue
+        matched[name] = title
+        if title != name:
+            raw.problems.append(Problem("warning", path.name, None, None, title,
+                                        f"The sheet '{title}' was read as the {name} table; rename it '{name}' "
+                                        "(sheet names are exact and lower case).", title))
+        raw.sheets[name] = title
         rows = [["" if v is None else _cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
-        if sheet.title in TABLES:
-            frame = rows_to_frame(rows, path.name, sheet.title, raw.problems)
-            if frame is not None:
-                raw.tables[sheet.title] = frame
-            else:
-                raw.unreadable.add(sheet.title)
-        elif sheet.title == LISTS_SHEET:
-            continue  # the blank template's hidden drop-down lists
-        elif sheet.title == "actions":
-            frame = rows_to_frame(rows, path.name, sheet.title, raw.problems)
+        expected = TABLES[name].columns if name in TABLES else (
+            RECORD_TABLES[name].columns if name in RECORD_TABLES else ())
+        frame = rows_to_frame(rows, path.name, title, raw.problems, expected)
+        if name == "actions":
             if frame is not None:
                 raw.extra_sheets["actions"] = frame
+        elif frame is None:
+            raw.unreadable.add(name)
+        elif name in TABLES:
+            raw.tables[name] = frame
         else:
-            hint = sheet.title.strip().lower()
-            advice = (f"rename it '{hint}' if it holds that table" if hint in TABLES
-                      else f"tables are {', '.join(TABLES)}")
-            raw.problems.append(Problem("warning", path.name, None, None, sheet.title,
-                                        f"The sheet '{sheet.title}' is not a table of the return and was "
-                                        f"ignored; {advice}.", sheet.title))
+            raw.records[name] = frame
     book.close()
 
 
@@ -242,7 +424,7 @@ def typed_tables(raw: RawReturn) -> dict[str, pd.DataFrame]:
 
 
 def load_return(la: str, period: str, raw_dir: Path | None = None,
-                pay_bands: list[str] | None = None) -> dict[str, pd.DataFrame]:
+                pay_bands: list[str] | None = None, params: dict[str, Any] | None = None) -> dict[str, pd.DataFrame]:
     """Read a return that validation passed and type it; raise ReturnError if it cannot be typed.
 
     Full validation (``scwres.validate``) runs once, in the validate step; this
@@ -250,7 +432,9 @@ def load_return(la: str, period: str, raw_dir: Path | None = None,
     """
     from .checks import typing_problems
 
-    raw = read_return(la, period, raw_dir)
+    if params is not None and pay_bands is None:
+        pay_bands = params["pay_bands"]
+    raw = read_return(la, period, raw_dir, params if params is not None else {"pay_bands": pay_bands})
     problems = typing_problems(raw, pay_bands=pay_bands)
     if problems:
         raise ReturnError(problems)

@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 
 from . import paths
+from .ethnicity_labels import check_council_labels
 from .problems import Problem, ReturnError, UnknownCouncilError, UnknownPeriodError
 from .schema import LEAVER_BASES, PARAMS_DEFAULTS, PARAMS_KEYS, PEOPLE_KEYS, PERIOD_KEYS
 
@@ -161,6 +162,8 @@ def check_params(data: dict[str, Any], filename: str) -> list[Problem]:
         bad("unknown_share_warning", share, "unknown_share_warning must be a share between 0 and 1, e.g. 0.10.")
     if data.get("leaver_base", "snapshot") not in LEAVER_BASES:
         bad("leaver_base", data.get("leaver_base"), f"leaver_base must be one of {', '.join(LEAVER_BASES)}.")
+    for value, sentence in check_council_labels(data.get("ethnicity_labels", {})):
+        bad("ethnicity_labels", value, sentence)
     flag = data.get("white_minorities_as_minority_ethnic", False)
     if not isinstance(flag, bool):
         bad("white_minorities_as_minority_ethnic", flag, "white_minorities_as_minority_ethnic must be true or false.")
@@ -235,9 +238,11 @@ def check_period_folders(la: str, params: dict[str, Any], raw_dir: Path | None =
                    f"There is a return for {period} (data/raw/{la}/{period}) but {shown} does not list period "
                    f"{period}; add it under periods: or move the folder out of data/raw/{la}/.")
            for period in sorted(on_disk - listed)]
-    out += [Problem("error", shown, None, f"periods.{period}", period,
-                    f"{shown} lists period {period} but there is no return in data/raw/{la}/{period}; add the "
-                    f"return or remove the period from params.")
+    # A period listed before its data arrive is normal mid-cycle: a warning, so the council's other
+    # periods still build; building that period itself fails on its missing return.
+    out += [Problem("warning", shown, None, f"periods.{period}", period,
+                    f"{shown} lists period {period} but there is no return in data/raw/{la}/{period} yet; that "
+                    f"period cannot be built until its return is added.")
             for period in sorted(listed - on_disk)]
     return out
 

@@ -24,11 +24,14 @@ PAGE = "data-quality.html"
 
 
 def render(problems: list[Problem] | None, *, la: str, period: str, council: str | None = None,
-           illustrative: bool = False, others: list[Problem] | None = None) -> str:
+           illustrative: bool = False, others: list[Problem] | None = None,
+           intake: dict[str, Any] | None = None) -> str:
     """The page as HTML; ``problems`` None means validation never ran (the run stopped earlier).
 
     ``others``: problems in the files around the return (commentary, action plan), which never stop
     a report and are never quoted in it, so they are listed here for the analyst.
+    ``intake`` (from ``validate.write_intake``): the form the return came in, how many records became
+    how many rows of the count tables, and which ethnicity label sets its values were read from.
     """
     from jinja2 import Environment, FileSystemLoader, select_autoescape
 
@@ -44,17 +47,42 @@ def render(problems: list[Problem] | None, *, la: str, period: str, council: str
     return env.get_template("data-quality.html.j2").render(
         css=CSS.read_text(encoding="utf-8"), la=la, period=period, council=council or la,
         illustrative=illustrative, problems=problems, groups=groups, other_groups=other_groups,
-        n_other=len(others or []),
+        n_other=len(others or []), intake=intake_lines(la, period, intake),
         n_errors=sum(p.severity == "error" for p in items), n_warnings=sum(p.severity == "warning" for p in items),
     )
 
 
+def intake_lines(la: str, period: str, intake: dict[str, Any] | None) -> list[str]:
+    """Sentences on how the return came in (plain text; the template escapes them)."""
+    if not intake:
+        return []
+    out = []
+    if intake.get("form") == "records":
+        records = ", ".join(f"{n:,} in {name}" for name, n in intake.get("records", {}).items())
+        rows = ", ".join(f"{n:,} rows of {name}.csv" for name, n in intake.get("rows", {}).items())
+        total = sum(intake.get("records", {}).values())
+        out.append(f"The return was handed in as record-level extracts: {total:,} records ({records}).")
+        if rows:
+            out.append(f"They were counted into {rows}, written to build/{la}/{period}/return/ so you can check "
+                       "them or send them on, and those tables were checked by the same rules as any return.")
+        else:
+            out.append("They were not counted into the count tables, because the records have errors (below).")
+    else:
+        out.append("The return was handed in as count tables.")
+    sets = intake.get("label_sets") or []
+    if sets:
+        out.append(f"Ethnicity values were recognised from: {'; '.join(sets)}.")
+    return out
+
+
 def publish(la: str, period: str, problems: list[Problem] | None, params: dict[str, Any] | None = None,
-            reports_root: Path | None = None, others: list[Problem] | None = None) -> Path:
+            reports_root: Path | None = None, others: list[Problem] | None = None,
+            intake: dict[str, Any] | None = None) -> Path:
     """Write the page atomically next to the report and return its path."""
     spec = (params or {}).get("periods", {}).get(str(period), {})
     html = render(problems, la=la, period=str(period), council=(params or {}).get("name"),
-                  illustrative=bool(isinstance(spec, dict) and spec.get("illustrative") is True), others=others)
+                  illustrative=bool(isinstance(spec, dict) and spec.get("illustrative") is True), others=others,
+                  intake=intake)
     target = paths.report_dir(la, str(period), reports_root) / PAGE
     write_atomic(target, html)
     return target

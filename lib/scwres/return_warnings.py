@@ -139,7 +139,7 @@ def year_on_year(raw: RawReturn, typed: dict[str, pd.DataFrame], params: dict[st
     before = previous_period(params, raw.period)
     if before is None or "workforce" not in typed:
         return []
-    old_raw = read_return(raw.la, before, raw_dir)
+    old_raw = read_return(raw.la, before, raw_dir, params)
     old = old_raw.tables.get("workforce")
     if old is None or not {"service", "headcount"} <= set(old.columns):
         return []

@@ -19,7 +19,7 @@ from . import paths, quality_page
 from .params import load_params, resolve_period
 from .problems import ReturnError, UnknownCouncilError, UnknownPeriodError
 from .publish import export_html, write_atomic
-from .validate import read_problems
+from .validate import read_intake, read_problems
 
 NOTEBOOKS = ("1_validate_return", "2_calculate_metrics", "3_publish_report")
 KERNEL = "scwres"
@@ -94,6 +94,7 @@ def build_report(la: str, period: str | None = None, audience: str = "public", k
     build = paths.build_dir(la, period)
     build.mkdir(parents=True, exist_ok=True)
     (build / "problems.json").unlink(missing_ok=True)
+    (build / "intake.json").unlink(missing_ok=True)  # what this run's validation says came in, or nothing
     (build / "metrics.csv").unlink(missing_ok=True)  # a failed run must not leave an older one looking current
     from .batch import Job, inputs_key, key_path  # here, not at the top: batch imports this module
 
@@ -114,7 +115,7 @@ def build_report(la: str, period: str | None = None, audience: str = "public", k
     finally:
         found = read_problems(build)
         others = quality_page.analyst_problems(la, period, params)
-        record.update(page=quality_page.publish(la, period, found, params, others=others),
+        record.update(page=quality_page.publish(la, period, found, params, others=others, intake=read_intake(build)),
                       problems=[*(found or []), *others])
     html = export_html(build / f"{NOTEBOOKS[-1]}.ipynb")
     target = paths.report_dir(la, period) / ("report.html" if audience == "public" else "report-internal.html")

@@ -170,6 +170,7 @@ PARAMS_KEYS: dict[str, bool] = {
     "suppression_threshold": False,
     "unknown_share_warning": False,
     "leaver_base": False,
+    "ethnicity_labels": False,
     "periods": True,
 }
 PEOPLE_KEYS: tuple[str, ...] = ("sponsors", "programme_lead", "staff_voice_lead", "principal_social_workers")
@@ -188,5 +189,49 @@ PARAMS_DEFAULTS: dict[str, object] = {
     "unknown_share_warning": 0.10,
     "leaver_base": "snapshot",
     "pay_band_labels": {},
+    "ethnicity_labels": {},
 }
 LEAVER_BASES: tuple[str, ...] = ("snapshot", "snapshot_plus_leavers")
+
+
+@dataclass(frozen=True)
+class RecordTable:
+    """A record-level extract (one row per person, applicant or response) that is counted into count tables.
+
+    ``flags`` are yes/no columns; ``codes`` are the other columns with a fixed list of values.
+    """
+
+    name: str
+    columns: tuple[str, ...]
+    id_column: str
+    flags: tuple[str, ...]
+    feeds: tuple[str, ...]  # the count tables it is counted into
+    description: str = ""
+
+    @property
+    def filename(self) -> str:
+        return f"{self.name}.csv"
+
+
+STAFF_STATUSES: tuple[str, ...] = ("in_post", "left")
+RECORD_TABLES: dict[str, RecordTable] = {
+    "staff": RecordTable(
+        name="staff",
+        columns=("staff_id", "service", "pay_band", "senior_manager", "regulated", "ethnicity", "status",
+                 "disciplinary", "ftp", "cpd"),
+        id_column="staff_id", flags=("senior_manager", "regulated", "disciplinary", "ftp", "cpd"),
+        feeds=("workforce", "events"),
+        description="One row per member of staff in post at the snapshot date or who left during the window",
+    ),
+    "applicants": RecordTable(
+        name="applicants", columns=("applicant_id", "service", "ethnicity", "appointed"),
+        id_column="applicant_id", flags=("appointed",), feeds=("recruitment",),
+        description="One row per shortlisted applicant in the window",
+    ),
+    "survey_responses": RecordTable(
+        name="survey_responses",
+        columns=("response_id", "service", "ethnicity", "hba_public", "hba_colleagues", "hba_managers"),
+        id_column="response_id", flags=("hba_public", "hba_colleagues", "hba_managers"), feeds=("survey",),
+        description="One row per staff survey response in the window",
+    ),
+}

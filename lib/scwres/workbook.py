@@ -24,12 +24,12 @@ def previous_tables(la: str, period: str, params: dict[str, Any], raw_dir: Path 
     if before is None:
         return None
     try:
-        return load_return(la, before, raw_dir, pay_bands=params["pay_bands"])
+        return load_return(la, before, raw_dir, params=params)
     except ReturnError:
         return None
 
 
 def calculate(la: str, period: str, params: dict[str, Any], raw_dir: Path | None = None) -> pd.DataFrame:
     """The metrics table for one council and period, trend against the previous period."""
-    tables = load_return(la, period, raw_dir, pay_bands=params["pay_bands"])
+    tables = load_return(la, period, raw_dir, params=params)
     return metrics_table(la, period, tables, params, previous_tables(la, period, params, raw_dir))

@@ -18,7 +18,7 @@ import pandas as pd
 from .. import paths
 from ..commentary import load_commentary, unknown_sections
 from ..disclosure import Plan, report_plan
-from ..load import load_return
+from ..load import load_return, read_return
 from ..metrics import read_metrics_csv
 from ..params import load_params, period_list
 from ..problems import ReturnError
@@ -63,6 +63,7 @@ class ReportContext:
     commentary_unknown: list[str] = field(default_factory=list)
     problems: list[dict[str, Any]] = field(default_factory=list)
     history: list[PeriodData] = field(default_factory=list)
+    intake: dict[str, Any] = field(default_factory=dict)  # form of the return and ethnicity label sets used
 
     @property
     def public(self) -> bool:
@@ -136,7 +137,7 @@ def period_data(la: str, period: str, params: dict[str, Any], metrics: pd.DataFr
                 ) -> tuple[PeriodData, dict[str, pd.DataFrame]] | None:
     """A period's metrics and disclosure plan, computed from its return (None when it cannot be read)."""
     try:
-        tables = load_return(la, period, pay_bands=params["pay_bands"])
+        tables = load_return(la, period, params=params)
         frame = metrics if metrics is not None else calculate(la, period, params)
     except ReturnError:
         return None
@@ -163,4 +164,5 @@ def load_context(la: str, period: str, audience: str = "public") -> ReportContex
         la=la, period=period, audience=audience, params=params, metrics=metrics, plan=now.plan, tables=tables,
         national=national_figures(), commentary=load_commentary(la, period),
         commentary_unknown=unknown_sections(la, period), problems=read_problems(la, period), history=history,
+        intake=read_return(la, period, params=params).intake(),
     )

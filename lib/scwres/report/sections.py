@@ -15,6 +15,7 @@ from typing import Any
 
 from .. import charts
 from ..disclosure import extra_key, row_key
+from ..ethnicity_labels import PUBLIC_NAMES
 from ..params import pay_band_label
 from ..provenance import git_commit, input_files, versions
 from ..schema import BROAD_CODES, DETAILED_CODES, ethnic_group
@@ -871,6 +872,21 @@ def data_quality_section(ctx: ReportContext) -> str:
 
 # 9. Methods and provenance -----------------------------------------------------------------------------
 
+def intake_paragraph(ctx: ReportContext) -> str:
+    """How the return came in and which ethnicity label sets its values were read from (data-return.md)."""
+    if not ctx.intake:
+        return ""
+    form = ("as records (one row per member of staff, shortlisted applicant and survey response), which the "
+            "workbook counted into the SC-WRES tables" if ctx.intake.get("form") == "records"
+            else "as the SC-WRES count tables")
+    sets = [PUBLIC_NAMES[s] for s in ctx.intake.get("label_sets", []) if s in PUBLIC_NAMES]
+    used = ""
+    if sets:
+        joined = sets[0] if len(sets) == 1 else ", ".join(sets[:-1]) + " and " + sets[-1]
+        used = f" Its ethnicity values were written as {joined}; each was read as one census category."
+    return f"<p>The council's data for this period came {esc(form)}.{esc(used)}</p>"
+
+
 def methods_section(ctx: ReportContext) -> str:
     """Formulas, intervals, assessment and suppression rules, ethnicity mapping, file hashes, versions."""
     threshold = int(ctx.params.get("suppression_threshold", 10))
@@ -905,6 +921,7 @@ def methods_section(ctx: ReportContext) -> str:
         "show what causes it.</p>"
         f"<h3>Disclosure control</h3><p>{audience}</p>"
         "<h3>Ethnicity groups</h3>"
+        + intake_paragraph(ctx)
         + table("How each census ethnicity category was grouped", ["Census category", "Group in this report"],
                 mapping)
         + "<h3>Input files</h3><p>The SHA-256 fingerprint of every file this report was made from: the same files "
