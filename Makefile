@@ -17,7 +17,7 @@ help: ## list the targets
 	@echo
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-10s %s\n", $$1, $$2}'
 	@echo
-	@echo "Variables: LA=<council> PERIOD=<yyyy> AUDIENCE=public|internal"
+	@echo "Variables: LA=<council> PERIOD=<yyyy> AUDIENCE=public|internal FORM=counts|records"
 	@echo "           LAS=\"<council> ...\" PERIODS=\"<yyyy> ...\" JOBS=<n> FORCE=1 REGION=<region> N=<councils>"
 
 $(STAMP): requirements.txt constraints.txt pyproject.toml
@@ -42,8 +42,9 @@ update: $(STAMP) ## write an action plan progress update: make update LA=norfolk
 	$(PY) -m scwres update --la "$(LA)" --as-of "$(AS_OF)"
 
 .PHONY: template
-template: $(STAMP) ## write a blank return workbook with drop-downs: build/templates/<LA>-return-template.xlsx
-	$(PY) -m scwres template --la "$(LA)"
+FORM ?= counts
+template: $(STAMP) ## write a blank return workbook with drop-downs: make template LA=norfolk [FORM=records]
+	$(PY) -m scwres template --la "$(LA)" --form "$(FORM)"
 
 .PHONY: reports national bench synthetic
 LAS ?=
@@ -60,6 +61,10 @@ national: $(STAMP) ## national roll-up with funnel plots: make national PERIOD=2
 
 bench: $(STAMP) ## time the batch against the naive way, a no-op rebuild, 10 vs N generated councils (slow)
 	$(PY) -m scwres bench --scale $(N) $(if $(JOBS),--jobs $(JOBS))
+
+.PHONY: bench-records
+bench-records: $(STAMP) ## time reading, checking and counting 200,000 staff records (STAFF=<n> to change)
+	$(PY) -m scwres bench-records $(if $(STAFF),--staff $(STAFF))
 
 synthetic: $(STAMP) ## write N generated councils to build/synthetic (raw/, params/): make synthetic N=150
 	$(PY) -m scwres synthetic --n $(N) --out build/synthetic

@@ -162,6 +162,9 @@ def _intake(raw: RawReturn, params: dict[str, Any]) -> None:
         raw.tables = {n: f for n, f in raw.tables.items() if n == "population"}
         raw.records = {}
         return
+    for frame in [*raw.tables.values(), *raw.records.values()]:
+        if "pay_band" in frame:
+            frame["pay_band"] = band_codes(frame["pay_band"], params)
     for frame in raw.tables.values():
         if "ethnicity" in frame:
             codes, sets = labels.resolve(frame["ethnicity"])
@@ -195,6 +198,20 @@ def _intake(raw: RawReturn, params: dict[str, Any]) -> None:
         origin = f"sheet {raw.sheets[source]}" if book else raw.files[source]
         raw.files[name] = f"{name}.csv (counted from {origin})"
         raw.sheets.pop(name, None)
+
+
+def band_codes(values: pd.Series, params: dict[str, Any]) -> pd.Series:
+    """Pay bands written as the council's labels ("Under £25,000", as the template's drop-down shows them)
+    read as their codes; codes and anything else are left as they are for validation to judge."""
+    from .ethnicity_labels import normalise
+
+    labels = params.get("pay_band_labels") or {}
+    if not labels:
+        return values
+    codes = {str(b) for b in params.get("pay_bands") or []}
+    lookup = {normalise(label): str(code) for code, label in labels.items() if normalise(label)}
+    found = {v: lookup[normalise(v)] for v in values.unique() if v not in codes and normalise(v) in lookup}
+    return values.map(lambda v: found.get(v, v)) if found else values
 
 
 def _read_folder(raw: RawReturn, folder: Path) -> None:

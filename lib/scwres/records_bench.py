@@ -1,4 +1,4 @@
-"""``make bench-records``: how long a large record-level return takes to load, check and count.
+"""``make bench-records`` (``python -m scwres bench-records``): how long a large record-level return takes to load, check and count.
 
 A big council's HR extract has tens of thousands of rows; the target is that
 200,000 staff records (with applicants and survey responses in proportion)
@@ -69,13 +69,23 @@ def measure(staff: int, root: Path) -> dict[str, float]:
     return {"read_check_count": t_read, "validate_counts": t_check}
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="scwres.records_bench", description=__doc__.splitlines()[0])
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Options of ``python -m scwres bench-records`` (``make bench-records``)."""
     parser.add_argument("--staff", type=int, default=200_000, help="staff records to generate (default 200000)")
     parser.add_argument("--out", type=Path, default=paths.BUILD_DIR / "bench" / "records")
-    args = parser.parse_args(argv)
+
+
+def command(args: argparse.Namespace) -> int:
+    """Generate the records, then time reading, checking and counting them."""
     measure(args.staff, args.out)
     return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m scwres.records_bench ...``: an alias of ``python -m scwres bench-records``."""
+    from .cli import main as cli_main
+
+    return cli_main(["bench-records", *(sys.argv[1:] if argv is None else argv)])
 
 
 if __name__ == "__main__":
