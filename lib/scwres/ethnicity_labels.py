@@ -39,7 +39,7 @@ PUBLIC_NAMES: dict[str, str] = {
     COUNCIL: "the council's own labels, each mapped to a census category",
 }
 
-# NHS Data Dictionary "ethnic category" (2001 census based) letters, as data-return.md lists them.
+# NHS Data Dictionary "ethnic category" (2001 census based) letters, as docs/data-return.md lists them.
 NHS_LETTERS: dict[str, str] = {
     "A": "white_british", "B": "white_irish", "C": "white_other", "D": "mixed_white_black_caribbean",
     "E": "mixed_white_black_african", "F": "mixed_white_asian", "G": "mixed_other", "H": "asian_indian",

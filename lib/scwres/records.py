@@ -6,7 +6,7 @@ SC-WRES counts; pivoting them by hand was the slowest and most error-prone
 step of the cycle. This module takes those files as read by ``load.py`` (text
 cells with their line numbers), reports every record-level fault with file,
 line, column and value, and counts valid records into exactly the tables of
-``data-return.md`` - which validation then checks again by the usual rules.
+``docs/data-return.md`` - which validation then checks again by the usual rules.
 
 Everything is vectorised pandas, and faults are grouped by distinct value (one
 problem for 'Yes' in 30,000 rows, not 30,000), so 200,000 staff records load
@@ -153,7 +153,7 @@ def _ethnicity(raw: Any, name: str, frame: pd.DataFrame, labels: LabelMap) -> li
 def count_records(records: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     """Valid records -> the four count tables (typed, schema column order, sorted by key).
 
-    Rules (data-return.md): headcount counts ``in_post`` staff by service, pay band, senior manager,
+    Rules (docs/data-return.md): headcount counts ``in_post`` staff by service, pay band, senior manager,
     regulated and ethnicity; leavers count ``left`` staff; disciplinary, ftp and cpd count ``yes``
     among all staff rows, by service and ethnicity; shortlisted counts applicants and appointed their
     ``yes``; respondents counts responses and each hba_* its ``yes``. events has a row for every

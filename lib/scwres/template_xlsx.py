@@ -25,7 +25,7 @@ from .schema import ETHNICITY_CODES, RECORD_TABLES, SERVICES, STAFF_STATUSES, TA
 ROWS = 1000  # rows of each sheet that carry the drop-downs and checks
 FORMS = ("counts", "records")
 
-# What each table and column means (data-return.md), for the instructions sheet.
+# What each table and column means (docs/data-return.md), for the instructions sheet.
 TABLE_NOTES: dict[str, str] = {
     "workforce": "Headcount of directly employed staff at the snapshot date, one row per service, pay band, "
                  "senior manager, regulated and ethnicity.",

@@ -873,7 +873,7 @@ def data_quality_section(ctx: ReportContext) -> str:
 # 9. Methods and provenance -----------------------------------------------------------------------------
 
 def intake_paragraph(ctx: ReportContext) -> str:
-    """How the return came in and which ethnicity label sets its values were read from (data-return.md)."""
+    """How the return came in and which ethnicity label sets its values were read from (docs/data-return.md)."""
     if not ctx.intake:
         return ""
     form = ("as records (one row per member of staff, shortlisted applicant and survey response), which the "
