@@ -253,3 +253,20 @@ def test_a_rerun_does_not_leave_old_counted_tables(tmp_path: Path, form: str) ->
     validate_return(good.LA, good.PERIOD, labelled_params(), tmp_path / "raw", build=tmp_path / "b")
     left = sorted(p.name for p in (tmp_path / "b" / "return").glob("*.csv"))
     assert left == ([] if form == "counts" else ["events.csv", "recruitment.csv", "survey.csv", "workforce.csv"])
+
+
+# --- the built reports: how the return came in, in the methods section and on the data-quality page --------
+
+
+@pytest.mark.xdist_group("pipeline")
+def test_reports_say_how_the_return_came_in_and_which_labels_it_used(built) -> None:
+    records = built.report("leeds", "2024").read_text(encoding="utf-8")
+    assert "came as records (one row per member of staff, shortlisted applicant and survey response)" in records
+    assert "the ONS 2021 Census category names" in records and "each mapped to a census category" in records
+    assert "ethnicity_labels" not in records and "staff.csv</th>" in records  # no params keys; input files hashed
+    counts = built.report("leeds", "2023").read_text(encoding="utf-8")
+    assert "came as the SC-WRES count tables. Its ethnicity values were written as the workbook&#x27;s" in counts
+    page = (built.reports / "leeds" / "2024" / "data-quality.html").read_text(encoding="utf-8")
+    assert "The return was handed in as record-level extracts: 11,752 records" in page
+    assert sorted(p.name for p in (built.build / "leeds" / "2024" / "return").iterdir()) == [
+        "events.csv", "recruitment.csv", "survey.csv", "workforce.csv"]
