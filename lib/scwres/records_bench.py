@@ -1,4 +1,4 @@
-"""``make bench-records`` (``python -m scwres bench-records``): how long a large record-level return takes to load, check and count.
+"""``make bench-records``: how long a large record-level return takes to load, check and count.
 
 A big council's HR extract has tens of thousands of rows; the target is that
 200,000 staff records (with applicants and survey responses in proportion)
