@@ -19,6 +19,7 @@ from urllib.parse import quote
 import yaml
 
 from . import paths
+from .open_data import council_stem, file_names, rollup_stem
 from .publish import write_atomic
 from .standalone_page import esc, page
 from .stats import RL_METRICS
@@ -48,6 +49,18 @@ class Entry:
     illustrative: bool
     assessments: dict[str, str] = field(default_factory=dict)  # metric -> word, [c] or blank
     data_quality: bool = False
+    downloads: list[tuple[str, str]] = field(default_factory=list)  # (file name, link words)
+
+
+def downloads(folder: Path, stem: str, words: str) -> list[tuple[str, str]]:
+    """The published spreadsheet and CSV beside a report, with link text that makes sense alone."""
+    xlsx, csv_name = file_names(stem)
+    found = []
+    if (folder / xlsx).is_file():
+        found.append((xlsx, f"{words} tables as a spreadsheet (.xlsx)"))
+    if (folder / csv_name).is_file():
+        found.append((csv_name, f"{words} figures as open data (.csv)"))
+    return found
 
 
 def council_facts(la: str) -> tuple[str, dict[str, bool]]:
@@ -91,7 +104,9 @@ def collect(reports_dir: Path | None = None) -> tuple[list[Entry], dict[str, lis
             if (period_dir / "report.html").is_file():
                 entries.append(Entry(la_dir.name, period_dir.name, name, illustrative.get(period_dir.name, False),
                                      headline_assessments(la_dir.name, period_dir.name),
-                                     (period_dir / "data-quality.html").is_file()))
+                                     (period_dir / "data-quality.html").is_file(),
+                                     downloads(period_dir, council_stem(la_dir.name, period_dir.name),
+                                               f"{name} {period_dir.name}")))
         stems = sorted(p.stem for p in (la_dir / "updates").glob("*.html")) if (la_dir / "updates").is_dir() else []
         if stems:
             updates[la_dir.name] = stems
@@ -103,11 +118,16 @@ def roll_ups(reports_dir: Path | None = None) -> list[tuple[str, str]]:
     root = reports_dir or paths.REPORTS_DIR
     out = []
     for report in sorted((root / "national").glob("*/report.html")):
-        out.append((f"national/{report.parent.name}/report.html", f"National report {report.parent.name}"))
+        period = report.parent.name
+        out.append((f"national/{period}/report.html", f"National report {period}"))
+        out += [(f"national/{period}/{name}", words)
+                for name, words in downloads(report.parent, rollup_stem(period), f"National {period}")]
     for report in sorted((root / "regional").glob("*/*/report.html")):
         region, period = report.parent.parent.name, report.parent.name
         label = region.replace("-", " ").capitalize()
         out.append((f"regional/{region}/{period}/report.html", f"Regional report for {label}, {period}"))
+        out += [(f"regional/{region}/{period}/{name}", words)
+                for name, words in downloads(report.parent, rollup_stem(period, region), f"{label} {period}")]
     return out
 
 
@@ -133,6 +153,7 @@ def render(entries: list[Entry], updates: dict[str, list[str]], rollups: list[tu
         rows = []
         for e in entries:
             links = [f"<a href=\"{href(e.la, e.period, 'report.html')}\">{esc(e.name)} {esc(e.period)} report</a>"]
+            links += [f"<a href=\"{href(e.la, e.period, name)}\">{esc(words)}</a>" for name, words in e.downloads]
             if e.data_quality:
                 links.append(f"<a href=\"{href(e.la, e.period, 'data-quality.html')}\">{esc(e.name)} "
                              f"{esc(e.period)} data quality (data team only)</a>")

@@ -37,7 +37,7 @@ from . import funnel, paths
 from .disclosure import is_small
 from .metrics import read_metrics_csv
 from .params import list_councils, load_params
-from .publish import write_atomic
+from .publish import write_atomic_many
 from .report.wording import ASSESSMENT_SHORT, METRIC_TITLES, SERVICE_WORDS
 from .standalone_page import esc, page
 from .stats import ADVERSE_BELOW_ONE, RL_METRICS, assess, relative_likelihood, wilson
@@ -340,7 +340,11 @@ def build_national(period: str, region: str | None = None) -> Path:
     if region and not rollup.councils and not rollup.excluded:
         raise ValueError(f"No council in params has region '{region}' and period {period}.")
     target = output_path(period, region)
-    write_atomic(target, render(rollup))
+    # The page's figures as a spreadsheet and a tidy CSV, published together with the page.
+    from . import open_data
+
+    data = open_data.files(open_data.published_rollup(rollup))
+    write_atomic_many({target: render(rollup), **{target.parent / name: blob for name, blob in data.items()}})
     return target
 
 

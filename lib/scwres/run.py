@@ -11,14 +11,15 @@ from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import sys
 from pathlib import Path
 from typing import Any
 
-from . import paths, quality_page
+from . import open_data, paths, quality_page
 from .params import load_params, resolve_period
 from .problems import ReturnError, UnknownCouncilError, UnknownPeriodError
-from .publish import export_html, write_atomic
+from .publish import export_html, write_atomic_many
 from .validate import read_intake, read_problems
 
 NOTEBOOKS = ("1_validate_return", "2_calculate_metrics", "3_publish_report")
@@ -93,6 +94,7 @@ def build_report(la: str, period: str | None = None, audience: str = "public", k
         raise RunFailed(f"AUDIENCE must be one of {', '.join(AUDIENCES)}, not '{audience}'.")
     build = paths.build_dir(la, period)
     build.mkdir(parents=True, exist_ok=True)
+    shutil.rmtree(open_data.build_folder(la, period, audience), ignore_errors=True)  # only this run's files publish
     (build / "problems.json").unlink(missing_ok=True)
     (build / "intake.json").unlink(missing_ok=True)  # what this run's validation says came in, or nothing
     (build / "metrics.csv").unlink(missing_ok=True)  # a failed run must not leave an older one looking current
@@ -119,7 +121,11 @@ def build_report(la: str, period: str | None = None, audience: str = "public", k
                       problems=[*(found or []), *others])
     html = export_html(build / f"{NOTEBOOKS[-1]}.ipynb")
     target = paths.report_dir(la, period) / ("report.html" if audience == "public" else "report-internal.html")
-    write_atomic(target, html)
+    # The report's spreadsheet and CSV (written by the report notebook from the same figures) go out with it.
+    data_files = sorted(p for p in open_data.build_folder(la, period, audience).glob("*") if p.is_file())
+    if not data_files:
+        raise RunFailed(f"{NOTEBOOKS[-1]} wrote no open data files (spreadsheet and CSV); nothing was published.")
+    write_atomic_many({target: html, **{target.parent / p.name: p.read_bytes() for p in data_files}})
     key_path(job).write_text(key + "\n", encoding="utf-8")
     return target
 
