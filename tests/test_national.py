@@ -256,3 +256,45 @@ def test_pooled_figure_hides_what_a_lone_or_left_over_council_hides():
     assert not national.pooled_hidden([big, other], "m3", "all")
     twin = _council("twin", (8, 50, 9, 80), suppressed=True)
     assert not national.pooled_hidden([small, twin, big], "m3", "all")  # left over 11, 90, 21, 170: all >= 10
+
+
+def test_rollup_spreadsheet_and_csv_show_the_pages_figures(tree):
+    """The national page's files: every council row and pooled figure as the page shows it, [c] where it does."""
+    import csv
+    import io
+
+    import openpyxl
+
+    from scwres import open_data
+
+    folder = tree["target"].parent
+    xlsx, csv_name = open_data.file_names(open_data.rollup_stem(PERIOD))
+    rows = list(csv.DictReader(io.StringIO((folder / csv_name).read_text(encoding="utf-8"))))
+    html = tree["html"]
+    checked = 0
+    for row in rows:
+        if not row["la"]:
+            continue
+        section = html[html.index(f'<h2 id="{row["measure"]}">'):]
+        section = section[:section.index("</table>")]
+        name = national.esc(row["council"].removeprefix("'"))
+        cells = re.search(rf'<tr><th scope="row">{re.escape(name)}</th>(.*?)</tr>', section).group(1)
+        cells = re.findall(r"<td[^>]*>(.*?)</td>", cells)
+        if row["value"] == "[c]":
+            assert cells[2] == "[c]" and all(row[k] == "[c]" for k in ("ci_low", "ci_high", "people_compared"))
+        else:
+            assert row["value"] == "" if cells[2] == "–" else float(cells[2]) == float(row["value"])
+            assert cells[0].replace(",", "") == row["people_compared"]
+        checked += 1
+    assert checked == len(national.RL_METRICS) * len(tree["rollup"].councils)
+    hidden = [r for r in rows if r["la"] == "synthetic-002" and r["measure"] == "m3"]
+    assert hidden and hidden[0]["value"] == "[c]"
+    for row in rows:
+        if not row["la"] and row["measure"] != "m1":
+            label = f"{national.esc(national.METRIC_TITLES[row['measure']])}: " \
+                    f"{national.esc(national.SERVICE_WORDS[row['service']])}"
+            shown = re.search(rf'<tr><th scope="row">{re.escape(label)}</th><td[^>]*>(.*?)</td>', html).group(1)
+            assert shown == row["value"] or float(shown) == float(row["value"]), label
+    book = openpyxl.load_workbook(folder / xlsx)
+    assert book.sheetnames[:3] == ["Cover", "Contents", "Notes"] and len(book.sheetnames) >= 6
+    assert not any(ws.merged_cells.ranges for ws in book.worksheets)

@@ -7,6 +7,7 @@ import re
 import pytest
 
 from conftest import pipeline_env, run_cli
+from scwres import open_data
 
 COMMIT = re.compile(r"<code>[0-9a-f]{40}</code>")
 
@@ -23,6 +24,10 @@ def test_a_second_build_is_byte_identical(built, tmp_path):
         a, b = (COMMIT.sub("<code>commit</code>", x.decode("utf-8")) for x in (first, second))
         assert a == b, "two builds from the same inputs differ"
         assert COMMIT.search(first.decode("utf-8")).group(0) != COMMIT.search(second.decode("utf-8")).group(0)
+    # The spreadsheet and CSV carry no commit: they must match byte for byte.
+    for name in open_data.file_names(open_data.council_stem("norfolk", "2024")):
+        again = tmp_path / "reports" / "norfolk" / "2024" / name
+        assert again.read_bytes() == (built.reports / "norfolk" / "2024" / name).read_bytes(), name
 
 
 @pytest.mark.xdist_group("pipeline")

@@ -150,6 +150,8 @@ def published_figures(ctx: Any) -> Published:
     rows: list[dict[str, Any]] = []
     for r in ctx.metrics.itertuples(index=False):
         metric, service, breakdown = str(r.metric), str(r.service), str(r.breakdown)
+        if breakdown.startswith("subgroup:") and service != "all":
+            continue  # the report publishes sub-groups for all staff only; so do the files
         row: dict[str, Any] = dict.fromkeys(CSV_COLUMNS)
         row.update(la=ctx.la, council=meta.area, period=meta.period, service=service, measure=metric,
                    measure_name=METRIC_TITLES[metric], breakdown=breakdown,
@@ -215,7 +217,28 @@ def published_figures(ctx: Any) -> Published:
     mapping = [(label, words[ethnic_group(code, wm)]) for code, (label, _, _) in {**DETAILED_CODES,
                                                                                    **BROAD_CODES}.items()]
     national = {m: html.unescape(national_text(ctx, m)) for m in RL_METRICS}
-    return Published(meta, rows, CSV_COLUMNS, trend, national, mapping, list(band_names.items()))
+    return Published(meta, rows, CSV_COLUMNS, trend, national, mapping, list(band_names.items()),
+                     extra={"m9_gaps": _m9_gaps(ctx)})
+
+
+def _m9_gaps(ctx: Any) -> dict[str, tuple[Any, Any]]:
+    """m9's gaps in percentage points (senior share minus workforce and population shares), as the report
+    computes and hides them: from unrounded shares, [c] when a share they rest on is hidden."""
+    out = {}
+    for service in ("adults", "children", "all"):
+        senior, work = ctx.row("m9", service, "senior_share"), ctx.row("m9", service, "workforce_share")
+        senior_hide = ctx.row_hidden("m9", service, "senior_share")
+        work_hide = ctx.row_hidden("m9", service, "workforce_share")
+        pop = ctx.row("m9", service, "population_share") if ctx.has_row("m9", service, "population_share") else None
+        gap = SUPPRESSED if senior_hide or work_hide else _points(senior["value"] - work["value"])
+        pop_gap = None if pop is None else SUPPRESSED if senior_hide else _points(senior["value"] - pop["value"])
+        out[service] = (gap, pop_gap)
+    return out
+
+
+def _points(difference: float) -> float | None:
+    """A difference of shares in percentage points, to 1 decimal place as the report prints it."""
+    return None if difference != difference else shown_number(f"{difference * 100:+.1f}")
 
 
 def _contacts(params: dict[str, Any]) -> list[str]:

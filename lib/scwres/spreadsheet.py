@@ -29,6 +29,7 @@ import pandas as pd
 from .open_data import INTERNAL_MARK, ROLLUP_COLUMNS, SUPPRESSED, Published
 
 NOT_AVAILABLE = "[x]"
+NOT_APPLICABLE = "[z]"
 AUTHOR = "SC-WRES reporting workbook"
 NOTES = {
     "c": "[c] means withheld so that no one can be identified. Any count from 1 to {small} is shown as [c], with "
@@ -36,7 +37,8 @@ NOTES = {
          "withheld one could otherwise be worked out from figures published anywhere in the report (for example "
          "all staff minus adults' services gives children's services). Zero is shown.",
     "x": "[x] means not available: the figure cannot be calculated (for example a relative likelihood when no "
-         "white staff had the event, or an interval when a group had no cases).",
+         "white staff had the event, or an interval when a group had no cases), or none has been published.",
+    "z": "[z] means not applicable: for example an assessment of a share, or a national figure for one service.",
     "methods": "For each measure the rate for a group is its number of cases divided by the number of people it "
                "could happen to (for example appointed ÷ shortlisted). The relative likelihood is the {group} "
                "rate divided by the white rate: 1 means equally likely. Adults' and children's services are added "
@@ -81,6 +83,13 @@ def _words(mapping: dict[str, str], code: Any) -> Any:
     if code is None:
         return NOT_AVAILABLE
     return mapping.get(str(code), str(code))
+
+
+def _national(text: str | None, service: str) -> str:
+    """The national figure beside the all-staff row, as the report shows it; [z] for the other services."""
+    if service != "all":
+        return NOT_APPLICABLE
+    return NOT_AVAILABLE if not text or text in ("–", "-") else text
 
 
 def _capital(text: str) -> str:
@@ -167,8 +176,8 @@ def _council_sheets(book: _Book) -> None:
             glance.append({"Measure": f"{METRIC_SHORT['m1']}: {meta.group} share of the highest band",
                            "Service": SERVICE_WORDS[service], "Value": r["value"], "Units": "percent",
                            "Lower 95% limit": r["ci_low"], "Upper 95% limit": r["ci_high"],
-                           "Assessment": NOT_AVAILABLE, f"Change since {previous}": NOT_AVAILABLE,
-                           "National figure": NOT_AVAILABLE})
+                           "Assessment": NOT_APPLICABLE, f"Change since {previous}": NOT_APPLICABLE,
+                           "National figure": NOT_APPLICABLE})
     for metric in RL_METRICS:
         for service in services:
             r = by_key[(metric, service, "overall")]
@@ -176,13 +185,12 @@ def _council_sheets(book: _Book) -> None:
                            "Units": "ratio", "Lower 95% limit": r["ci_low"], "Upper 95% limit": r["ci_high"],
                            "Assessment": _words(ASSESSMENT_SHORT, r["assessment"]),
                            f"Change since {previous}": _words(trend_words, r["trend"]),
-                           "National figure": (pub.national.get(metric) if service == "all" else None)
-                           if pub.national.get(metric, "–") not in ("–", "") else None})
+                           "National figure": _national(pub.national.get(metric), service)})
     book.add(f"At a glance: every measure, {meta.period}", _frame(glance),
              [f"Each measure compares {meta.group} staff with white staff. For most measures the value is a relative "
               "likelihood: 1 means equally likely$$methods$$",
               "Units: ratio (relative likelihood) or % (share of the highest pay band)"],
-             notes="$$c$$$$x$$$$assessment$$$$trend$$")
+             notes="$$c$$$$x$$$$z$$$$assessment$$$$trend$$")
 
     head = []
     for service in services:
@@ -230,15 +238,19 @@ def _council_sheets(book: _Book) -> None:
         senior = by_key[("m9", service, "senior_share")]
         work = by_key[("m9", service, "workforce_share")]
         pop = by_key.get(("m9", service, "population_share"))
+        gap, pop_gap = pub.extra["m9_gaps"][service]
         shares.append({"Service": SERVICE_WORDS[service], f"{group} senior managers": senior["events_me"],
                        "Share of senior managers": senior["value"], "Lower 95% limit": senior["ci_low"],
                        "Upper 95% limit": senior["ci_high"], "Share of whole workforce": work["value"],
-                       "Share of local population (Census 2021)": pop["value"] if pop else None})
+                       "Gap to the workforce": gap,
+                       "Share of local population (Census 2021)": pop["value"] if pop else None,
+                       "Gap to the local population": pop_gap})
     book.add(f"{meta.group[:1].upper() + meta.group[1:]} share of senior managers, the workforce and the local "
              "population", _frame(shares), ["Measure m9, shares", "Units: number of staff, and %"],
              units={f"{group} senior managers": "number", **dict.fromkeys(
                  ("Share of senior managers", "Lower 95% limit", "Upper 95% limit", "Share of whole workforce",
-                  "Share of local population (Census 2021)"), "%")})
+                  "Share of local population (Census 2021)"), "%"),
+                    "Gap to the workforce": "percentage points", "Gap to the local population": "percentage points"})
 
     if pub.trend:
         trend = [{"Measure": METRIC_SHORT[t["measure"]], "Period": t["period"], "Relative likelihood": t["value"],
@@ -318,8 +330,8 @@ def _cover(published: Published, book: _Book) -> Any:
     about = [f"Source: {'; '.join(meta.sources) or 'SC-WRES return'}.",
              "Measures compare minority ethnic staff (called here " + meta.group + ") with white staff, following "
              "the Social Care Workforce Race Equality Standard (SC-WRES) of Skills for Care.",
-             "[c] means withheld so that no one can be identified; [x] means not available. The Notes sheet "
-             "explains both, the methods in brief and how ethnicity was grouped."]
+             "[c] means withheld so that no one can be identified; [x] means not available; [z] means not "
+             "applicable. The Notes sheet explains them, the methods in brief and how ethnicity was grouped."]
     contact = meta.contacts or ["The council's SC-WRES programme lead"]
     return gpt.Cover(title=title, intro=intro, about=about, contact=contact)
 
