@@ -1,7 +1,7 @@
 """Open data: every figure a report publishes, as a tidy CSV and an accessible spreadsheet.
 
 Why one function decides the figures: the CSV and the spreadsheet must show
-exactly what the HTML report shows and nothing it hides (metrics.md,
+exactly what the HTML report shows and nothing it hides (docs/methods.md,
 "Disclosure control": a reader may hold every published file at once). So
 neither file builder looks at counts or at the disclosure plan itself:
 ``published_figures`` (a council report) and ``published_rollup`` (a national
