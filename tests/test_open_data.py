@@ -329,3 +329,22 @@ def test_text_a_spreadsheet_would_run_is_kept_as_text():
     row.update(council="=HYPERLINK(\"x\")", measure="@SUM(A1)", value=1.5, events_me=0)
     text = open_data.csv_bytes(open_data.Published(meta, [row])).decode("utf-8")
     assert "'=HYPERLINK" in text and "'@SUM(A1)" in text and ",1.5," in text and ",0," in text
+
+
+def test_a_failed_publish_leaves_the_previous_files(tmp_path):
+    """The HTML, spreadsheet and CSV are replaced together or not at all."""
+    from scwres.publish import write_atomic_many
+
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    old = {folder / "report.html": b"old page", folder / "sc-wres-x-2024.csv": b"old csv"}
+    for path, data in old.items():
+        path.write_bytes(data)
+    (folder / "blocked").write_text("a file where a folder should be", encoding="utf-8")
+    with pytest.raises(OSError):
+        write_atomic_many({folder / "report.html": "new page", folder / "sc-wres-x-2024.csv": b"new csv",
+                           folder / "blocked" / "sc-wres-x-2024.xlsx": b"new book"})
+    assert {p: p.read_bytes() for p in old} == old
+    assert sorted(p.name for p in folder.iterdir()) == ["blocked", "report.html", "sc-wres-x-2024.csv"]
+    write_atomic_many({folder / "report.html": "new page", folder / "sc-wres-x-2024.csv": b"new csv"})
+    assert (folder / "report.html").read_text(encoding="utf-8") == "new page"
