@@ -155,8 +155,11 @@ def test_index_lists_reports_with_assessments_and_links(index_tree):
     target = index_page.write_index()
     html = target.read_text(encoding="utf-8")
     assert '<a href="synthetic-001/2024/report.html">Synthetic council 001 2024 report</a>' in html
-    assert '<a href="synthetic-001/2024/data-quality.html">Synthetic council 001 2024 data quality (data team only)</a>' in html
-    assert "synthetic-002/2024/data-quality.html" not in html  # not written, so not linked
+    assert "data-quality.html" not in html  # the public index links no data-team page
+    internal = (index_tree / "reports" / index_page.INTERNAL_NAME).read_text(encoding="utf-8")
+    assert "INTERNAL - not for publication" in internal and "INTERNAL" not in html
+    assert '<a href="synthetic-001/2024/data-quality.html">Synthetic council 001 2024 data quality (data team only)</a>' in internal
+    assert "synthetic-002/2024/data-quality.html" not in internal  # not written, so not linked
     assert '<a href="synthetic-002/updates/2024-12-31.html">' in html
     assert '<a href="national/2024/report.html">National report 2024</a>' in html
     assert "Evil &lt;b&gt;council&lt;/b&gt; &amp; co" in html and "<b>council" not in html

@@ -133,9 +133,23 @@ class Plan:
     values: dict[str, int]
     hidden_keys: set[str] = field(default_factory=set)
     primary_keys: set[str] = field(default_factory=set)
+    # What roll-ups need (see ``rollup_coordinates``): hidden roll-up counts and the primary counts they
+    # could reveal, as coordinates in the space the council's shown counts leave unknown.
+    rollup_dim: int = 0
+    rollup_coords: dict[str, list[float]] = field(default_factory=dict)
 
     def hidden(self, key: str) -> bool:
         return key in self.hidden_keys
+
+    def to_json(self) -> dict[str, Any]:
+        return {"values": dict(sorted(self.values.items())), "hidden": sorted(self.hidden_keys),
+                "primary": sorted(self.primary_keys), "rollup_dim": self.rollup_dim,
+                "rollup_coords": dict(sorted(self.rollup_coords.items()))}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Plan:
+        return cls({k: int(v) for k, v in data["values"].items()}, set(data["hidden"]), set(data["primary"]),
+                   int(data.get("rollup_dim", 0)), {k: list(v) for k, v in data.get("rollup_coords", {}).items()})
 
     def row_hidden(self, metric: str, service: str, breakdown: str) -> bool:
         """A row's derived figures are hidden when any of its counts is."""
@@ -205,10 +219,33 @@ def _components(quantities: list[Atoms]) -> list[list[Atoms]]:
     return list(blocks.values())
 
 
-def _suppress_block(block: list[Atoms], value_of: dict[Atoms, int], label: dict[Atoms, str],
-                    threshold: int) -> set[Atoms]:
-    """Primary plus secondary suppression inside one independent block."""
-    # Atoms that always occur together are one unknown: merging them keeps the matrices small.
+def _known(matrix_all: np.ndarray, shown: list[int], zero: set[int]) -> np.ndarray:
+    """The rows a reader knows: the shown counts, plus every unknown inside a shown zero.
+
+    Counts are never negative, so a published 0 tells the reader that every cell it adds up is 0 -
+    something no linear combination of the shown counts says, but a reader using bounds sees at once.
+    """
+    rows = [matrix_all[shown]] if shown else [np.zeros((0, matrix_all.shape[1]))]
+    zero_rows = [i for i in shown if i in zero]
+    if zero_rows:
+        cols = np.flatnonzero(matrix_all[zero_rows].max(axis=0) > 0)
+        unit = np.zeros((len(cols), matrix_all.shape[1]))
+        unit[np.arange(len(cols)), cols] = 1.0
+        rows.append(unit)
+    return np.vstack(rows)
+
+
+def _basis(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(u, s, vt) of the row space of ``matrix`` with the null directions dropped (the span test's SVD)."""
+    if matrix.shape[0] == 0:
+        return np.zeros((0, 0)), np.zeros(0), np.zeros((0, matrix.shape[1]))
+    u, s, vt = np.linalg.svd(matrix, full_matrices=False)
+    keep = s > 1e-9 * max(1.0, s[0])
+    return u[:, keep], s[keep], vt[keep]
+
+
+def _block_matrix(block: list[Atoms]) -> np.ndarray:
+    """Quantities x unknowns; atoms that always occur together are one unknown (keeps matrices small)."""
     signature: dict = {}
     for i, q in enumerate(block):
         for atom in q:
@@ -217,34 +254,45 @@ def _suppress_block(block: list[Atoms], value_of: dict[Atoms, int], label: dict[
     matrix_all = np.zeros((len(block), len(columns)))
     for j, members in enumerate(columns):
         matrix_all[list(members), j] = 1.0
+    return matrix_all
+
+
+def _suppress_block(block: list[Atoms], value_of: dict[Atoms, int], label: dict[Atoms, str],
+                    threshold: int) -> set[Atoms]:
+    """Primary plus secondary suppression inside one independent block."""
+    matrix_all = _block_matrix(block)
+    zero = {i for i, q in enumerate(block) if value_of[q] == 0}
     sensitive = [i for i, q in enumerate(block) if is_small(value_of[q], threshold)]
     hidden = set(sensitive)
     while sensitive:
         shown = [i for i in range(len(block)) if i not in hidden]
-        matrix = matrix_all[shown]
         if not shown:
             break
         # One SVD per round: its row-space basis tells which hidden counts are exposed, and its
         # pseudo-inverse gives, for each, a combination of shown counts that recovers it.
-        u, s, vt = np.linalg.svd(matrix, full_matrices=False)
-        keep = s > 1e-9 * max(1.0, s[0])
-        u, s, vt = u[:, keep], s[keep], vt[keep]
+        known = _known(matrix_all, shown, zero)
+        u, s, vt = _basis(known)
         targets = matrix_all[sensitive]
         residual = targets - (targets @ vt.T) @ vt
         exposed = [i for i, r in zip(sensitive, np.abs(residual).max(axis=1), strict=True) if r < 1e-7]
         if not exposed:
             break
+        owner = shown + [None] * (known.shape[0] - len(shown))  # unit rows belong to the shown zeros
+        zero_shown = [j for j in shown if j in zero]
         for i in exposed:
             coef = u @ ((vt @ matrix_all[i]) / s)
-            used = [j for j, c in zip(shown, coef, strict=True) if abs(c) > 1e-7 and j not in hidden]
+            used = {j for j, c in zip(owner, coef, strict=True) if abs(c) > 1e-7 and j is not None}
+            if any(abs(c) > 1e-7 for j, c in zip(owner, coef, strict=True) if j is None):
+                used |= set(zero_shown)
+            used -= hidden
             if used:
                 # Hide the smallest count taking part; zeros last (a hidden 0 puzzles readers).
                 hidden.add(min(used, key=lambda j: (value_of[block[j]] == 0, value_of[block[j]], label[block[j]])))
-    return hidden_needlessly_removed(matrix_all, hidden, set(sensitive), block)
+    return hidden_needlessly_removed(matrix_all, hidden, set(sensitive), block, zero)
 
 
 def hidden_needlessly_removed(matrix_all: np.ndarray, hidden: set[int], sensitive: set[int],
-                              block: list[Atoms]) -> set[Atoms]:
+                              block: list[Atoms], zero: set[int] | None = None) -> set[Atoms]:
     """Show again any secondary [c] that readers could work out anyway: it protects nothing.
 
     Showing a count that is already in the span of the shown ones does not change that span, so
@@ -252,29 +300,87 @@ def hidden_needlessly_removed(matrix_all: np.ndarray, hidden: set[int], sensitiv
     """
     shown = [i for i in range(len(block)) if i not in hidden]
     if shown:
-        _, s, vt = np.linalg.svd(matrix_all[shown], full_matrices=False)
-        vt = vt[s > 1e-9 * max(1.0, s[0])]
-        for i in sorted(hidden - sensitive):
+        _, _, vt = _basis(_known(matrix_all, shown, zero or set()))
+        for i in sorted(hidden - sensitive - (zero or set())):  # a shown 0 would reveal its cells
             target = matrix_all[i]
             if np.abs(target - (target @ vt.T) @ vt).max(initial=0.0) < 1e-7:
                 hidden.discard(i)
     return {block[i] for i in hidden}
 
 
+def rollup_keys() -> list[str]:
+    """The council counts a national or regional page adds up: every RL row's four counts, and the
+    two headcounts of the workforce share, for each service."""
+    from .stats import RL_METRICS
+
+    keys = [row_key(m, s, "overall", c) for m in RL_METRICS for s in SERVICE_SETS for c in COUNT_COLUMNS]
+    keys += [row_key("m1", s, "overall", c) for s in SERVICE_SETS for c in ("events_me", "events_white")]
+    return keys
+
+
+def rollup_coordinates(block: list[Atoms], hidden: set[Atoms], value_of: dict[Atoms, int],
+                       wanted: set[Atoms], threshold: int) -> tuple[np.ndarray, dict[Atoms, np.ndarray]]:
+    """Where a block's hidden roll-up counts sit in the space its shown counts leave unknown.
+
+    A roll-up publishes sums of the same count over councils. Subtracting every council whose count
+    is shown, a reader learns a sum of hidden counts; what that tells about one council is exactly
+    the part of its count outside the span of the council's shown counts (its residual). So each
+    hidden roll-up count, and each primary count that such residuals could rebuild, is kept as
+    coordinates in an orthonormal basis of those residuals; ``publication.RollupPlan`` then does
+    the span test across councils with these small vectors instead of every council's whole report.
+    """
+    matrix_all = _block_matrix(block)
+    zero = {i for i, q in enumerate(block) if value_of[q] == 0}
+    shown = [i for i, q in enumerate(block) if q not in hidden]
+    _, _, vt = _basis(_known(matrix_all, shown, zero))
+
+    def residual(i: int) -> np.ndarray:
+        r = matrix_all[i]
+        return r - (r @ vt.T) @ vt if vt.shape[0] else r
+
+    reach = [i for i, q in enumerate(block) if q in hidden and q in wanted]
+    if not reach:
+        return np.zeros((0, matrix_all.shape[1])), {}
+    _, _, basis = _basis(np.array([residual(i) for i in reach]))
+    coords = {block[i]: residual(i) @ basis.T for i in reach}
+    for i, q in enumerate(block):
+        if q in hidden and is_small(value_of[q], threshold) and q not in coords:
+            r = residual(i)
+            inside = r @ basis.T
+            if np.abs(r - inside @ basis).max(initial=0.0) < 1e-7:  # a roll-up could rebuild it
+                coords[q] = inside
+    return basis, coords
+
+
 def plan(entries: dict[str, tuple[Atoms, int]], threshold: int) -> Plan:
-    """Primary and secondary suppression over a catalogue of counts."""
+    """Primary and secondary suppression over a catalogue of counts (with roll-up coordinates)."""
     value_of: dict[Atoms, int] = {}
     label: dict[Atoms, str] = {}
     for key, (atoms, value) in sorted(entries.items()):
         value_of.setdefault(atoms, value)
         label.setdefault(atoms, key)
     quantities = sorted(value_of, key=lambda q: label[q])
+    wanted = {entries[k][0] for k in rollup_keys() if k in entries}
     hidden: set[Atoms] = set()
+    dim, coords = 0, {}
     for block in _components(quantities):
-        hidden |= _suppress_block(block, value_of, label, threshold)
+        block_hidden = _suppress_block(block, value_of, label, threshold)
+        hidden |= block_hidden
+        basis, block_coords = rollup_coordinates(block, block_hidden, value_of, wanted, threshold)
+        for q, c in block_coords.items():  # each block gets its own coordinates (blocks share no atoms)
+            coords[q] = (dim, c)
+        dim += basis.shape[0]
+
+    def padded(q: Atoms) -> list[float]:
+        start, c = coords[q]
+        out = [0.0] * dim
+        out[start:start + len(c)] = [round(float(x), 12) for x in c]
+        return out
+
     return Plan({k: v for k, (_, v) in entries.items()},
                 {k for k, (a, _) in entries.items() if a in hidden},
-                {k for k, (a, v) in entries.items() if is_small(v, threshold)})
+                {k for k, (a, v) in entries.items() if is_small(v, threshold)},
+                dim, {k: padded(a) for k, (a, _) in entries.items() if a in coords})
 
 
 def report_plan(frame: pd.DataFrame, params: dict[str, Any], tables: dict[str, pd.DataFrame] | None) -> Plan:
@@ -293,7 +399,35 @@ def flag_suppressed(frame: pd.DataFrame, params: dict[str, Any],
     action plan notes, the index, the national roll-up - hides exactly what the
     council's own public report hides.
     """
-    result = report_plan(frame, params, tables)
+    return row_flags(frame, report_plan(frame, params, tables))
+
+
+def row_flags(frame: pd.DataFrame, result: Plan) -> pd.Series:
+    """``suppressed`` for each metrics row under ``result`` (population shares are public census data)."""
     flags = [result.row_hidden(r.metric, r.service, r.breakdown) if r.breakdown != "population_share" else False
              for r in frame.itertuples(index=False)]
     return pd.Series(flags, index=frame.index, dtype=bool)
+
+
+from .paths import PLAN_FILE  # noqa: E402  (kept with the functions that use it)
+
+
+def write_plan(result: Plan, folder: Any) -> None:
+    """The plan beside metrics.csv, so later periods and roll-ups use exactly what was published."""
+    import json
+    from pathlib import Path
+
+    Path(folder, PLAN_FILE).write_text(json.dumps(result.to_json(), sort_keys=True) + "\n", encoding="utf-8")
+
+
+def read_plan(folder: Any) -> Plan | None:
+    import json
+    from pathlib import Path
+
+    path = Path(folder, PLAN_FILE)
+    if not path.is_file():
+        return None
+    try:
+        return Plan.from_json(json.loads(path.read_text(encoding="utf-8")))
+    except (ValueError, KeyError, TypeError):
+        return None

@@ -2,8 +2,10 @@
 
 A reader (a regional group, Skills for Care, a council's own staff) lands
 here first, so it shows each report's headline assessments for all staff and
-links to the report, its data-quality page and the council's progress
-updates where they exist. It is built from what is on disk (published HTML
+links to the report and the council's progress updates where they exist. It
+never links a data-quality page: those quote the return's raw figures and are
+for the council's data team. ``reports/index-internal.html`` lists them too,
+under an "INTERNAL - not for publication" banner. It is built from what is on disk (published HTML
 and ``build/<la>/<period>/metrics.csv``), not from a batch's memory, so it is
 right whichever command wrote the reports. Suppressed rows are shown as
 ``[c]`` exactly as in the public reports.
@@ -136,9 +138,17 @@ def href(*parts: str) -> str:
     return esc("/".join(quote(p) for p in parts))
 
 
-def render(entries: list[Entry], updates: dict[str, list[str]], rollups: list[tuple[str, str]]) -> str:
-    """The index page's HTML."""
-    parts = ["<h1>Social Care Workforce Race Equality Standard: published reports</h1>",
+INTERNAL_NAME = "index-internal.html"
+INTERNAL_BANNER = ('<p class="banner internal">INTERNAL - not for publication. This index links the data quality '
+                   "pages, which quote the returns' own figures for the councils' data teams.</p>")
+
+
+def render(entries: list[Entry], updates: dict[str, list[str]], rollups: list[tuple[str, str]],
+           internal: bool = False) -> str:
+    """The index page's HTML; ``internal`` adds the data-quality links under the internal banner."""
+    parts = ["<h1>Social Care Workforce Race Equality Standard: "
+             f"{'reports and data quality pages (internal)' if internal else 'published reports'}</h1>",
+             *([INTERNAL_BANNER] if internal else []),
              f"<p>{len(entries)} report(s) from {len({e.la for e in entries})} council(s). Each row gives the "
              "assessment for all staff (adults' and children's services together) of each relative likelihood; "
              f"{esc(SUPPRESSED)} means withheld so that no one can be identified.</p>"]
@@ -154,7 +164,7 @@ def render(entries: list[Entry], updates: dict[str, list[str]], rollups: list[tu
         for e in entries:
             links = [f"<a href=\"{href(e.la, e.period, 'report.html')}\">{esc(e.name)} {esc(e.period)} report</a>"]
             links += [f"<a href=\"{href(e.la, e.period, name)}\">{esc(words)}</a>" for name, words in e.downloads]
-            if e.data_quality:
+            if internal and e.data_quality:
                 links.append(f"<a href=\"{href(e.la, e.period, 'data-quality.html')}\">{esc(e.name)} "
                              f"{esc(e.period)} data quality (data team only)</a>")
             cells = "".join(f"<td>{esc(e.assessments.get(m, '')) or 'Not available'}</td>" for m in RL_METRICS)
@@ -173,19 +183,23 @@ def render(entries: list[Entry], updates: dict[str, list[str]], rollups: list[tu
                              f"progress update {esc(stem)}</a></li>")
         parts.append("</ul>")
     illustrative = any(e.illustrative for e in entries)
-    return page("SC-WRES published reports", "\n".join(parts), illustrative)
+    title = "SC-WRES reports and data quality pages (internal)" if internal else "SC-WRES published reports"
+    return page(title, "\n".join(parts), illustrative)
 
 
 def write_index(reports_dir: Path | None = None) -> Path | None:
-    """Write ``reports/index.html``; None (and no write) when it is already current."""
+    """Write ``reports/index.html`` (and the internal index); None when the public one is already current."""
     root = reports_dir or paths.REPORTS_DIR
     entries, updates = collect(root)
-    text = render(entries, updates, roll_ups(root))
-    target = root / "index.html"
-    if target.is_file() and target.read_text(encoding="utf-8") == text:
-        return None
-    write_atomic(target, text)
-    return target
+    written = None
+    for name, internal in (("index.html", False), (INTERNAL_NAME, True)):
+        text = render(entries, updates, roll_ups(root), internal)
+        target = root / name
+        if target.is_file() and target.read_text(encoding="utf-8") == text:
+            continue
+        write_atomic(target, text)
+        written = written or (target if not internal else None)
+    return written
 
 
 if __name__ == "__main__":

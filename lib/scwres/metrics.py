@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from .disclosure import flag_suppressed
+from .disclosure import report_plan, row_flags, write_plan
 from .schema import SUBGROUPS, ethnic_group
 from .schema import subgroup as subgroup_of
 from .stats import RelativeLikelihood, assess, relative_likelihood, trend, wilson
@@ -198,14 +199,20 @@ def metrics_table(la: str, period: str, tables: dict[str, pd.DataFrame], params:
     frame = pd.DataFrame(rows).drop(columns="_rl")
     frame.insert(0, "la", la)
     frame.insert(1, "period", str(period))
-    frame["suppressed"] = flag_suppressed(frame, params, tables)
-    frame = frame.sort_values(["service", "metric", "breakdown"], kind="stable").reset_index(drop=True)
-    return frame[COLUMNS]
+    plan = report_plan(frame, params, tables)
+    frame["suppressed"] = row_flags(frame, plan)
+    frame = frame.sort_values(["service", "metric", "breakdown"], kind="stable").reset_index(drop=True)[COLUMNS]
+    frame.attrs["disclosure_plan"] = plan  # written beside metrics.csv for roll-ups and later periods
+    return frame
 
 
 def write_metrics_csv(frame: pd.DataFrame, path) -> None:
     """Byte-stable CSV: full float precision, blanks for undefined, ``true``/``false`` flags."""
+    plan = frame.attrs.get("disclosure_plan")
+    if plan is not None:
+        write_plan(plan, Path(path).parent)
     out = frame.copy()
+    out.attrs = {}
     out["suppressed"] = out["suppressed"].map({True: "true", False: "false"})
     for col in ("rate_me", "rate_white", "value", "ci_low", "ci_high"):
         out[col] = [("" if v is None or v != v else repr(float(v))) for v in out[col]]

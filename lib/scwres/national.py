@@ -15,12 +15,17 @@ successful run (the published report exists), so only returns that passed
 validation count. ``main`` runs the batch for the period first, which is a
 no-op for reports already up to date.
 
-Disclosure: the page publishes no event counts at all, only rates' ratios,
-intervals and base sizes; a council whose row its own public report hides
-(``suppressed``, primary or secondary) is ``[c]`` here too and not drawn, and
-counted apart as "too few cases to publish" rather than under an assessment.
-Pooled counts are not printed, so subtracting the published councils from a
-national total cannot reveal a hidden council's count.
+Disclosure: a pooled RL with its interval, at 2 decimal places and with
+bases a reader can add up from the councils' reports, gives the pooled counts
+back, so pooled figures are cells of a councils x services x groups table like
+any other: ``publication.RollupPlan`` decides every pooled row of the national
+page and of every regional page together (the same councils sit in both),
+with each council's published plan fixed. A council whose row its own public
+report hides is ``[c]`` here too, not drawn, and counted apart as "too few
+cases to publish". A funnel plot's centre line and limits carry the pooled
+rates at full precision, so it is drawn only when the pooled figure for all
+staff is published; otherwise the page says why, and neither the sentence,
+the alt text nor the table's comparable size and position quote it.
 """
 
 from __future__ import annotations
@@ -34,9 +39,10 @@ from pathlib import Path
 import pandas as pd
 
 from . import funnel, paths
-from .disclosure import is_small
+from .disclosure import Plan, read_plan, report_plan
 from .metrics import read_metrics_csv
 from .params import list_councils, load_params
+from .publication import RollupPlan, rollup_plan
 from .publish import write_atomic_many
 from .report.wording import ASSESSMENT_SHORT, METRIC_TITLES, SERVICE_WORDS
 from .standalone_page import esc, page
@@ -63,6 +69,8 @@ class Council:
     region: str
     illustrative: bool
     metrics: pd.DataFrame
+    plan: Plan | None = None
+    threshold: int = POOLED_THRESHOLD
 
 
 @dataclass
@@ -73,6 +81,12 @@ class RollUp:
     region: str | None
     councils: list[Council]
     excluded: list[tuple[str, str]] = field(default_factory=list)  # (name, reason)
+    decisions: RollupPlan | None = None  # which pooled rows may be shown (set by ``decide``)
+
+    @property
+    def key(self) -> str:
+        """This roll-up's name in the joint plan: "" for England, the region (lower case) otherwise."""
+        return (self.region or "").lower()
 
     @property
     def title(self) -> str:
@@ -110,11 +124,45 @@ def collect(period: str, region: str | None = None) -> RollUp:
             excluded.append((params["name"], "no report was built for this period (the return has errors or "
                                              "has not been run)"))
             continue
+        frame = read_metrics_csv(metrics)
         councils.append(Council(la, params["name"], str(params.get("region", "")),
-                                bool(params["periods"][str(period)].get("illustrative")), read_metrics_csv(metrics)))
+                                bool(params["periods"][str(period)].get("illustrative")), frame,
+                                council_plan(la, str(period), params, frame),
+                                int(params.get("suppression_threshold", POOLED_THRESHOLD))))
     councils.sort(key=lambda c: (c.name, c.la))
     excluded.sort()
     return RollUp(str(period), region, councils, excluded)
+
+
+def council_plan(la: str, period: str, params: dict, frame: pd.DataFrame) -> Plan | None:
+    """The plan the council's published report used (stored beside metrics.csv), else worked out again."""
+    stored = read_plan(paths.build_dir(la, period))
+    if stored is not None:
+        return stored
+    from .load import load_return
+    from .problems import ReturnError
+
+    try:
+        return report_plan(frame, params, load_return(la, period, pay_bands=params["pay_bands"]))
+    except ReturnError:
+        return None
+
+
+def decide(period: str) -> RollupPlan:
+    """Every pooled row of the national page and each regional page for ``period``, decided together."""
+    everyone = collect(period)
+    rollups: dict[str, list[str]] = {"": [c.la for c in everyone.councils]}
+    for council in everyone.councils:
+        if council.region:
+            rollups.setdefault(council.region.lower(), []).append(council.la)
+    plans = {}
+    for council in everyone.councils:
+        plan = council.plan
+        if plan is None:  # no plan to build on: treat every count as hidden, so nothing pooled over it shows
+            plan = Plan({}, set(), set())
+        plans[council.la] = plan
+    threshold = max([c.threshold for c in everyone.councils] or [POOLED_THRESHOLD])
+    return rollup_plan(rollups, plans, threshold)
 
 
 def overall_row(council: Council, metric: str, service: str = "all") -> pd.Series | None:
@@ -134,23 +182,20 @@ def pooled_counts(councils: list[Council], metric: str, service: str) -> tuple[i
     return totals[0], totals[1], totals[2], totals[3]
 
 
-def pooled_hidden(councils: list[Council], metric: str, service: str,
-                  threshold: int = POOLED_THRESHOLD) -> bool:
-    """Whether a pooled figure must be [c]: it rests on a small count, or taking away the councils
-    whose own report shows this row would leave the hidden councils' small counts (in a region of
-    one council, the pooled figure is that council's figure)."""
-    hidden = [c for c in councils if (row := overall_row(c, metric, service)) is not None and bool(row["suppressed"])]
-    return any(is_small(n, threshold) for n in pooled_counts(hidden, metric, service)) or any(
-        is_small(n, threshold) for n in pooled_counts(councils, metric, service))
+def pooled_hidden(rollup: RollUp, metric: str, service: str) -> bool:
+    """Whether a pooled figure must be [c] (see ``publication.RollupPlan`` for the rule)."""
+    decisions = rollup.decisions or decide(rollup.period)
+    rollup.decisions = decisions
+    return rollup.key not in decisions.rollups or decisions.hidden(rollup.key, metric, service)
 
 
-def pooled(councils: list[Council], metric: str, service: str) -> dict:
+def pooled(rollup: RollUp, metric: str, service: str) -> dict:
     """The pooled RL, its interval and assessment, by the same functions as a council's report."""
-    a, n1, c, n2 = pooled_counts(councils, metric, service)
+    a, n1, c, n2 = pooled_counts(rollup.councils, metric, service)
     rl = relative_likelihood(a, n1, c, n2)
     return {"metric": metric, "service": service, "value": rl.value, "ci_low": rl.ci_low, "ci_high": rl.ci_high,
             "assessment": assess(metric, rl), "counts": (a, n1, c, n2),
-            "hidden": pooled_hidden(councils, metric, service)}
+            "hidden": pooled_hidden(rollup, metric, service)}
 
 
 def pooled_share(councils: list[Council], service: str = "all") -> tuple[float | None, tuple[float, float] | None]:
@@ -218,7 +263,7 @@ def pooled_section(rollup: RollUp) -> str:
     rows = []
     for metric in RL_METRICS:
         for service in ("all", "adults", "children"):
-            p = pooled(rollup.councils, metric, service)
+            p = pooled(rollup, metric, service)
             label = f"{esc(METRIC_TITLES[metric])}: {esc(SERVICE_WORDS[service])}"
             if p["hidden"]:
                 rows.append([label, SUPPRESSED, SUPPRESSED, SUPPRESSED])
@@ -226,7 +271,7 @@ def pooled_section(rollup: RollUp) -> str:
             rows.append([label, _num(p["value"]), _interval(p["ci_low"], p["ci_high"]),
                          esc(ASSESSMENT_SHORT[p["assessment"]])])
     share, interval = pooled_share(rollup.councils)
-    share_text = (SUPPRESSED if pooled_hidden(rollup.councils, "m1", "all") else "–" if share is None else
+    share_text = (SUPPRESSED if pooled_hidden(rollup, "m1", "all") else "–" if share is None else
                   f"{share * 100:.1f}% (95% interval {interval[0] * 100:.1f}% to {interval[1] * 100:.1f}%)")
     return ("<h2 id=\"pooled\">Pooled figures</h2>"
             "<p>Each council's counts are added up and the relative likelihood (minority ethnic ÷ white) is "
@@ -246,7 +291,8 @@ def tally_section(rollup: RollUp, tallies: dict[str, dict[str, int]]) -> str:
                       "Too little data", "Too few cases to publish"], rows, {1, 2, 3, 4, 5}))
 
 
-def metric_section(rollup: RollUp, metric: str, points: list[dict], basis: funnel.Basis | None) -> str:
+def metric_section(rollup: RollUp, metric: str, points: list[dict], basis: funnel.Basis | None,
+                   withheld: bool = False) -> str:
     """One metric: a sentence, the funnel figure and the table of its numbers."""
     from .charts import data_uri
 
@@ -254,7 +300,11 @@ def metric_section(rollup: RollUp, metric: str, points: list[dict], basis: funne
     adverse_side = "below" if metric in ADVERSE_BELOW_ONE else "above"
     parts = [f"<h2 id=\"{esc(metric)}\">{esc(title)}</h2>"]
     placed = [p for p in points if p["n_eff"]]
-    if basis is None or not placed:
+    if withheld:
+        parts.append(f"<p>The pooled figure for all staff is shown as {SUPPRESSED} to protect individuals, so no "
+                     "funnel plot is drawn (its centre line and limits would give the pooled figure away); the "
+                     "table gives each council's own figure where its report publishes it.</p>")
+    elif basis is None or not placed:
         parts.append("<p>There is too little data to draw a funnel plot for this metric.</p>")
     else:
         outside = [p for p in placed if p["position"] == funnel.BEYOND_998]
@@ -306,9 +356,13 @@ def methods_section() -> str:
         "with the pooled share would need to be as precise; it equals the council's own base when its share is "
         "the pooled share. Real differences between councils are not allowed for, so more councils than chance "
         "alone would suggest may fall outside the 95% limits.</p>"
-        "<p>Disclosure control: no counts of events are published on this page. A council whose figure its own "
-        f"public report hides because it rests on a count below the suppression threshold is shown as {SUPPRESSED} "
-        "and not drawn.</p>")
+        "<p>Disclosure control: a council whose figure its own public report hides is shown as "
+        f"{SUPPRESSED} and not drawn. Pooled figures are protected like any other table: a pooled figure is shown "
+        f"as {SUPPRESSED} when it rests on a count below the suppression threshold, when taking away the councils "
+        "whose own figures are published would leave a small count (on this page, or between this page and "
+        "another national or regional page), or when it could be combined with published figures to work out a "
+        "hidden one. The funnel plot's centre line and limits are drawn only when the pooled figure is "
+        "published.</p>")
 
 
 def render(rollup: RollUp) -> str:
@@ -325,11 +379,12 @@ def render(rollup: RollUp) -> str:
         return page(rollup.title, "\n".join(parts + [methods_section()]), False)
     sections, tallies = [], {}
     for metric in RL_METRICS:
-        a, n1, c, n2 = pooled_counts(rollup.councils, metric, "all")
-        basis = funnel.basis(a, n1, c, n2)
+        withheld = pooled_hidden(rollup, metric, "all")
+        # The funnel's centre and limits carry the pooled rates at full precision: only for a shown pooled figure.
+        basis = None if withheld else funnel.basis(*pooled_counts(rollup.councils, metric, "all"))
         points = council_points(rollup.councils, metric, basis)
         tallies[metric] = tally(points)
-        sections.append(metric_section(rollup, metric, points, basis))
+        sections.append(metric_section(rollup, metric, points, basis, withheld))
     parts += [pooled_section(rollup), tally_section(rollup, tallies), *sections, methods_section()]
     return page(rollup.title, "\n".join(parts), any(c.illustrative for c in rollup.councils))
 

@@ -45,3 +45,7 @@ def build_dir(la: str, period: str, build_root: Path | None = None) -> Path:
 def report_dir(la: str, period: str, reports_root: Path | None = None) -> Path:
     """Where the published HTML for one council and period goes."""
     return (reports_root or REPORTS_DIR) / la / str(period)
+
+
+# The disclosure plan a public report was built with, beside its metrics.csv (``disclosure.write_plan``).
+PLAN_FILE = "disclosure-plan.json"

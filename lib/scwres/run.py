@@ -98,6 +98,7 @@ def build_report(la: str, period: str | None = None, audience: str = "public", k
     (build / "problems.json").unlink(missing_ok=True)
     (build / "intake.json").unlink(missing_ok=True)  # what this run's validation says came in, or nothing
     (build / "metrics.csv").unlink(missing_ok=True)  # a failed run must not leave an older one looking current
+    (build / paths.PLAN_FILE).unlink(missing_ok=True)
     from .batch import Job, inputs_key, key_path  # here, not at the top: batch imports this module
 
     job = Job(la, period, audience)
@@ -110,6 +111,7 @@ def build_report(la: str, period: str | None = None, audience: str = "public", k
     except RunFailed:
         # figures from a run that did not publish must not look released (the index and national page read them)
         (build / "metrics.csv").unlink(missing_ok=True)
+        (build / paths.PLAN_FILE).unlink(missing_ok=True)
         if print_problems(build):  # the list above says it all; don't repeat it from the traceback
             page = paths.report_dir(la, period) / "data-quality.html"
             raise RunFailed(f"fix the errors above and run again (also listed in {_shown(page)}).") from None

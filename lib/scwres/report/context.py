@@ -17,11 +17,12 @@ import pandas as pd
 
 from .. import paths
 from ..commentary import load_commentary, unknown_sections
-from ..disclosure import Plan, report_plan
+from ..disclosure import Plan, read_plan, report_plan
 from ..load import load_return, read_return
 from ..metrics import read_metrics_csv
 from ..params import load_params, period_list
 from ..problems import ReturnError
+from ..publication import Publication
 from ..workbook import calculate
 
 
@@ -82,19 +83,26 @@ class ReportContext:
         earlier = [p.period for p in self.history if p.period < self.period]
         return earlier[-1] if earlier else None
 
+    @property
+    def pub(self) -> Publication:
+        """The publication layer for this report: this period's plan and every earlier period's."""
+        plans = {p.period: p.plan for p in self.history}
+        plans[self.period] = self.plan
+        return Publication(self.period, plans, self.public)
+
     def hidden(self, key: str) -> bool:
         """May this count not be shown? Always False for the internal audience."""
-        return self.public and self.plan.hidden(key)
+        return self.pub.hidden(key)
 
     def row_hidden(self, metric: str, service: str, breakdown: str = "overall") -> bool:
-        return self.public and self.plan.row_hidden(metric, service, breakdown)
+        return self.pub.row_hidden(metric, service, breakdown)
 
     def trend_hidden(self, metric: str, service: str, breakdown: str = "overall") -> bool:
-        """The trend rests on this period's and the previous period's counts: hidden if either row is."""
-        if self.row_hidden(metric, service, breakdown):
-            return True
-        before = [p for p in self.history if p.period < self.period]
-        return self.public and bool(before) and before[-1].plan.row_hidden(metric, service, breakdown)
+        """The trend rests on this period's and the previous period's counts: hidden if either row is.
+
+        With no earlier period held, the trend says so in words and rests on this period alone.
+        """
+        return self.pub.trend(metric, service, breakdown, self.previous, "x").hidden
 
     def row(self, metric: str, service: str, breakdown: str = "overall") -> pd.Series:
         frame = self.metrics
@@ -135,13 +143,30 @@ def read_problems(la: str, period: str) -> list[dict[str, Any]]:
 
 def period_data(la: str, period: str, params: dict[str, Any], metrics: pd.DataFrame | None = None
                 ) -> tuple[PeriodData, dict[str, pd.DataFrame]] | None:
-    """A period's metrics and disclosure plan, computed from its return (None when it cannot be read)."""
+    """A period's metrics and disclosure plan (None when its return cannot be read).
+
+    The plan is the one the period's report was published with (``disclosure-plan.json`` beside its
+    metrics.csv), so a later report hides what that report hid; without one it is worked out again
+    from the return by the same rule.
+    """
     try:
         tables = load_return(la, period, params=params)
         frame = metrics if metrics is not None else calculate(la, period, params)
     except ReturnError:
         return None
-    return PeriodData(period, frame, report_plan(frame, params, tables)), tables
+    stored = read_plan(paths.build_dir(la, period))
+    if stored is None or stored.values != report_plan_values(frame, params, tables, stored):
+        stored = report_plan(frame, params, tables)
+    return PeriodData(period, frame, stored), tables
+
+
+def report_plan_values(frame: pd.DataFrame, params: dict[str, Any], tables: dict[str, pd.DataFrame],
+                       stored: Plan) -> dict[str, int]:
+    """The counts the stored plan must describe: a plan for another version of the return is not used."""
+    from ..disclosure import catalogue, extra_counts, structure_from_params
+
+    entries = catalogue(frame, structure_from_params(params), extra_counts(tables, params))
+    return {k: v for k, (_, v) in entries.items()}
 
 
 def load_context(la: str, period: str, audience: str = "public") -> ReportContext:

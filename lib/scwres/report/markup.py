@@ -13,13 +13,12 @@ from collections.abc import Sequence
 from typing import Any
 
 from ..charts import data_uri
-from .wording import SUPPRESSED, count, esc
+from .wording import count, esc
 
 
 def count_span(ctx: Any, key: str, value: Any) -> str:
-    """A published count, or ``[c]`` when the disclosure plan hides it; keyed for the disclosure test."""
-    shown = SUPPRESSED if ctx.hidden(key) else count(value)
-    return f'<span data-count="{esc(key)}">{shown}</span>'
+    """A published count, or ``[c]`` when the publication layer hides it; keyed for readers' tools and tests."""
+    return f'<span data-count="{esc(key)}">{ctx.pub.figure(lambda: count(value), [key])}</span>'
 
 
 def figure(svg: str, alt: str, caption: str) -> str:

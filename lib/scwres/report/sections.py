@@ -707,7 +707,7 @@ def trend_section(ctx: ReportContext) -> str:
                 cells.append(DASH)
                 continue
             r = hit.iloc[0]
-            hide = ctx.public and data.plan.row_hidden(metric, "all", "overall")
+            hide = ctx.pub.row_hidden(metric, "all", "overall", data.period)
             ok = not hide and not missing(r["ci_low"])
             if not hide:
                 marks[x] = DASH
@@ -836,7 +836,8 @@ def headcount_notes(ctx: ReportContext) -> list[str]:
         for service in SERVICES:
             key = extra_key("total", "workforce.headcount", service)
             old, new = earlier.plan.values.get(key), now.plan.values.get(key)
-            if not old or new is None or (ctx.public and (earlier.plan.hidden(key) or now.plan.hidden(key))):
+            # Both headcounts through the publication layer, each with the plan its report was published with.
+            if not old or new is None or ctx.pub.hidden(key, earlier.period) or ctx.pub.hidden(key):
                 continue
             if abs(new - old) / old > YEAR_ON_YEAR_LIMIT:
                 who = "all staff" if service == "all" else f"staff in {SERVICE_WORDS[service].lower()}"
@@ -897,11 +898,16 @@ def methods_section(ctx: ReportContext) -> str:
     files = [("", [esc(f.name), f"<code>{f.sha256}</code>"]) for f in input_files(ctx.la, ctx.period)]
     soft = [("", [esc(k), esc(v)]) for k, v in versions().items()]
     soft.insert(0, ("", ["Project version (git commit)", f"<code>{esc(git_commit())}</code>"]))
-    audience = ("This is the public version: any count from 1 to "
-                f"{threshold - 1} is shown as [c], with every rate, ratio, interval and assessment that rests on it. "
-                "Further counts are hidden where a hidden one could otherwise be worked out by adding or "
-                "subtracting figures shown anywhere in this report (for example all staff minus adults' services "
-                "gives children's services). Zero is shown.") if ctx.public else (
+    audience = ("This is the public version. Any count from 1 to "
+                f"{threshold - 1} is shown as [c], and so is every rate, ratio, interval, assessment, sentence and "
+                "chart mark that rests on it. Further counts are hidden wherever a hidden one could otherwise be "
+                "worked out from what is published, read together: this report, the council's reports for other "
+                "years and its progress updates, and the national and regional pages. That covers adding or "
+                "subtracting figures (for example all staff minus adults' services gives children's services), "
+                "using the fact that every count is a whole number between 0 and the number it is out of, and "
+                "working back from a rounded percentage or ratio. A figure hidden in an earlier year's report stays "
+                "hidden wherever this report quotes it, and a warning that would need a hidden figure is worded "
+                "without it. Zero is shown.") if ctx.public else (
         "This is the internal version: nothing is hidden. Do not publish it; publish the public version.")
     body = (
         "<h3>How the figures are calculated</h3>"
