@@ -138,6 +138,12 @@ def test_data_quality_section_says_nothing_about_a_hidden_unknown_count():
     assert "15.0%" in internal and "[c]" not in internal
 
 
+def test_dollar_signs_in_labels_are_text_not_maths():
+    """Pay band labels and titles come from params: '$\\foo$' must be drawn as written, not crash mathtext."""
+    svg = charts.band_shares(["$\\foo$", "High"], [0.2, 0.3], 0.15, None, "Bands $x^2$", "Subtitle")
+    assert "$\\foo$" in svg or "\\foo" in svg
+
+
 def test_trend_is_hidden_when_the_previous_periods_row_was():
     """metrics.md: a trend derived from a suppressed count is [c] too, whichever period it was in."""
     import pandas as pd
@@ -145,8 +151,10 @@ def test_trend_is_hidden_when_the_previous_periods_row_was():
     from scwres.disclosure import Plan, row_key
     from scwres.report.context import PeriodData, ReportContext
 
-    key = row_key("m7_colleagues", "adults", "overall", "events_me")
-    shown, hidden = Plan({key: 40}), Plan({key: 4}, hidden_keys={key})
+    keys = [row_key("m7_colleagues", s, "overall", c) for s in ("adults", "children")
+            for c in ("events_me", "base_me", "events_white", "base_white")]
+    key = keys[0]
+    shown, hidden = Plan(dict.fromkeys(keys, 40)), Plan(dict.fromkeys(keys, 40) | {key: 4}, hidden_keys={key})
     empty = pd.DataFrame()
 
     def ctx(audience: str) -> ReportContext:
@@ -170,8 +178,10 @@ def rl_context(hidden_services: tuple[str, ...], audience: str = "public", previ
                      "trend": "no_significant_change" if previous else "no_previous_period",
                      "events_me": 5, "base_me": 50, "events_white": 20, "base_white": 100})
     frame = pd.DataFrame(rows)
-    plan = Plan({}, hidden_keys={row_key("m9", s, "overall", "events_me") for s in hidden_services})
-    history = [PeriodData("2023", frame, Plan({}))] if previous else []
+    values = {row_key("m9", r["service"], "overall", c): r[c] for r in rows
+              for c in ("events_me", "base_me", "events_white", "base_white")}
+    plan = Plan(values, hidden_keys={row_key("m9", s, "overall", "events_me") for s in hidden_services})
+    history = [PeriodData("2023", frame, Plan(values))] if previous else []
     history.append(PeriodData("2024", frame, plan))
     return ReportContext("x", "2024", audience, {"group_label": "minority ethnic"}, frame, plan, {},
                          history=history)

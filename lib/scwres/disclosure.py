@@ -156,6 +156,19 @@ class Plan:
         return any(self.hidden(row_key(metric, service, breakdown, c)) for c in COUNT_COLUMNS)
 
 
+class PlanRef:
+    """A plan carried in a DataFrame's ``attrs``: pandas deep-copies attrs on every operation, so this
+    hands the same plan on instead of copying hundreds of keys each time."""
+
+    __slots__ = ("plan",)
+
+    def __init__(self, plan: Plan):
+        self.plan = plan
+
+    def __deepcopy__(self, memo: dict) -> PlanRef:
+        return self
+
+
 def row_key(metric: str, service: str, breakdown: str, column: str) -> str:
     return f"{metric}|{service}|{breakdown}|{column}"
 

@@ -14,7 +14,7 @@ from typing import Any
 
 import pandas as pd
 
-from .disclosure import report_plan, row_flags, write_plan
+from .disclosure import PlanRef, report_plan, row_flags, write_plan
 from .schema import SUBGROUPS, ethnic_group
 from .schema import subgroup as subgroup_of
 from .stats import RelativeLikelihood, assess, relative_likelihood, trend, wilson
@@ -202,15 +202,15 @@ def metrics_table(la: str, period: str, tables: dict[str, pd.DataFrame], params:
     plan = report_plan(frame, params, tables)
     frame["suppressed"] = row_flags(frame, plan)
     frame = frame.sort_values(["service", "metric", "breakdown"], kind="stable").reset_index(drop=True)[COLUMNS]
-    frame.attrs["disclosure_plan"] = plan  # written beside metrics.csv for roll-ups and later periods
+    frame.attrs["disclosure_plan"] = PlanRef(plan)  # written beside metrics.csv for roll-ups and later periods
     return frame
 
 
 def write_metrics_csv(frame: pd.DataFrame, path) -> None:
     """Byte-stable CSV: full float precision, blanks for undefined, ``true``/``false`` flags."""
-    plan = frame.attrs.get("disclosure_plan")
-    if plan is not None:
-        write_plan(plan, Path(path).parent)
+    ref = frame.attrs.get("disclosure_plan")
+    if ref is not None:
+        write_plan(ref.plan, Path(path).parent)
     out = frame.copy()
     out.attrs = {}
     out["suppressed"] = out["suppressed"].map({True: "true", False: "false"})
