@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import base64
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -305,6 +305,9 @@ class Attacker:
                 self.between(coef, 0.0 if sign > 0 else -np.inf, np.inf if sign > 0 else 0.0)
 
     def _warning(self, la: str, period: str, text: str) -> None:
+        earlier = re.search(r"since (\d{4})", text)
+        if earlier and earlier.group(1) not in self.councils[la].tables:
+            return  # a period this attack does not model
         m = re.search(r"headcount for (.+?) changed by ([+-]\d+)% since (\d{4}) \(([\d,]+) to ([\d,]+)\)", text)
         if m:
             service = SERVICE_PHRASE.get(m.group(1), m.group(1))
@@ -407,8 +410,11 @@ class Attacker:
             v = sum(c * x[j] for j, c in coef.items())
             assert low - 1e-6 <= v <= high + 1e-6, (coef, low, high, v)
 
-    def attack(self) -> list[Leak]:
-        """Minimise and maximise every hidden count from 1 to threshold-1; a single value is a leak."""
+    def attack(self, only: Callable[[str, str, str], bool] | None = None, first: bool = False) -> list[Leak]:
+        """Minimise and maximise every hidden count from 1 to threshold-1; a single value is a leak.
+
+        ``only(la, period, key)`` limits the targets; ``first`` stops at the first leak found.
+        """
         self.check_model()
         n = len(self.truth)
         data, ri, ci, lo, hi = [], [], [], [], []
@@ -432,7 +438,7 @@ class Attacker:
         truth: dict[tuple, int] = {}
         for (la, period, key), coef in sorted(self.targets.items()):
             true = round(self.value(coef))
-            if not 0 < true < self.threshold:
+            if not 0 < true < self.threshold or (only is not None and not only(la, period, key)):
                 continue
             sig = tuple(sorted(coef.items()))
             groups.setdefault(sig, []).append((la, period, key))
@@ -467,5 +473,7 @@ class Attacker:
                     break
             if pinned:
                 leaks += [Leak(la, period, key, truth[sig]) for la, period, key in groups[sig]]
+                if first:
+                    break
         self.solves = 4 + 2 * len(open_)
         return leaks

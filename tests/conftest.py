@@ -88,6 +88,47 @@ def built(tmp_path_factory, worker_id) -> Built:
     return Built(tmp, tmp / "build", tmp / "reports", env)
 
 
+WORLD_PATHS = ("RAW_DIR", "PARAMS_DIR", "BUILD_DIR", "REPORTS_DIR")
+
+
+@pytest.fixture(scope="session")
+def small_world(tmp_path_factory, worker_id):
+    """Small generated councils (two periods, a region of two) published once per session (``published``).
+
+    Built in process, shared by the xdist workers through a file lock like ``built``; use it inside
+    ``world_paths`` so ``scwres.paths`` points at it.
+    """
+    import published
+
+    base = tmp_path_factory.getbasetemp()
+    shared = base.parent if worker_id != "master" else base
+    root = shared / "small-world"
+    with open(shared / "small-world.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        with world_paths(root):
+            if not (root / "built.ok").exists():
+                published.build_world(root)
+                (root / "built.ok").write_text("ok\n")
+    return published.World(root, [f"synthetic-{i:03d}" for i in range(1, len(published.SHAPES) + 1)],
+                           published.PERIODS, "London")
+
+
+def world_paths(root: Path):
+    """``scwres.paths`` pointed at a tree with raw/, params/, build/ and reports/ (a context manager)."""
+    from contextlib import contextmanager
+
+    from scwres import paths
+
+    @contextmanager
+    def patched():
+        with pytest.MonkeyPatch.context() as mp:
+            for name, folder in zip(WORLD_PATHS, ("raw", "params", "build", "reports"), strict=True):
+                mp.setattr(paths, name, root / folder)
+            yield root
+
+    return patched()
+
+
 @pytest.fixture
 def scratch_tree(tmp_path) -> Path:
     """A private copy of params and data/raw that a test may break freely."""

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from scwres import national, paths
+from scwres import national, paths, quality_page
 from scwres.illustrative import generate, random_council
 from scwres.load import load_return
 from scwres.metrics import write_metrics_csv
@@ -65,6 +65,7 @@ def publish_council(la: str, period: str, audiences: tuple[str, ...] = ("public"
     build.mkdir(parents=True, exist_ok=True)
     problems = validate_return(la, period, params)
     write_problems(problems, build)
+    quality_page.publish(la, period, problems, params)
     raise_on_errors(problems)
     write_metrics_csv(calculate(la, period, params), build / "metrics.csv")
     for audience in audiences:

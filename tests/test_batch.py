@@ -158,7 +158,8 @@ def test_index_lists_reports_with_assessments_and_links(index_tree):
     assert "data-quality.html" not in html  # the public index links no data-team page
     internal = (index_tree / "reports" / index_page.INTERNAL_NAME).read_text(encoding="utf-8")
     assert "INTERNAL - not for publication" in internal and "INTERNAL" not in html
-    assert '<a href="synthetic-001/2024/data-quality.html">Synthetic council 001 2024 data quality (data team only)</a>' in internal
+    assert ('<a href="synthetic-001/2024/data-quality.html">Synthetic council 001 2024 data quality (data team '
+            'only)</a>') in internal
     assert "synthetic-002/2024/data-quality.html" not in internal  # not written, so not linked
     assert '<a href="synthetic-002/updates/2024-12-31.html">' in html
     assert '<a href="national/2024/report.html">National report 2024</a>' in html

@@ -10,7 +10,6 @@ import math
 import re
 
 import numpy as np
-import pandas as pd
 import pytest
 import yaml
 
@@ -129,7 +128,6 @@ def test_pooled_rl_is_the_rl_of_the_summed_counts(tree):
     got = national.pooled(tree["rollup"], "m8", "children")
     assert got["value"] == pytest.approx(expected.value)
     assert (got["ci_low"], got["ci_high"]) == pytest.approx((expected.ci_low, expected.ci_high))
-    councils = tree["rollup"].councils
     shown = [national.pooled(tree["rollup"], m, s) for m in ("m2", "m5", "m8") for s in ("all", "adults", "children")]
     shown = [p for p in shown if not p["hidden"] and p["value"] is not None]
     assert shown, "every pooled figure hidden: the fixture's councils are too small to test display"
