@@ -206,10 +206,14 @@ def metrics_table(la: str, period: str, tables: dict[str, pd.DataFrame], params:
     return frame
 
 
-def write_metrics_csv(frame: pd.DataFrame, path) -> None:
-    """Byte-stable CSV: full float precision, blanks for undefined, ``true``/``false`` flags."""
+def write_metrics_csv(frame: pd.DataFrame, path, with_plan: bool = True) -> None:
+    """Byte-stable CSV: full float precision, blanks for undefined, ``true``/``false`` flags.
+
+    ``with_plan``: also write the disclosure plan beside it (``disclosure-plan.json``), which later
+    periods and the national and regional pages build on.
+    """
     ref = frame.attrs.get("disclosure_plan")
-    if ref is not None:
+    if with_plan and ref is not None and isinstance(path, (str, Path)):  # beside a file, not a buffer
         write_plan(ref.plan, Path(path).parent)
     out = frame.copy()
     out.attrs = {}

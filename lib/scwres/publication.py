@@ -2,7 +2,7 @@
 
 Why one layer: a reader holds every public page at once - each council's
 reports for every period, the national and regional pages - and can combine
-them (metrics.md, "Disclosure control (published outputs)"). Checking each
+them (docs/methods.md, "Disclosure control"). Checking each
 page's finished text afterwards cannot see that; deciding each figure once,
 from the counts it rests on, can. So:
 
