@@ -216,7 +216,7 @@ def test_unknown_share_of_recorded_events_is_never_quoted(small_world):
         for la in small_world.las:
             for period in small_world.periods:
                 html = (paths.report_dir(la, period) / "report.html").read_text(encoding="utf-8")
-                assert not re.search(r"(?<!more than )\d+% of recorded events", html)
+                assert not re.search(r"(?<!more than )\b\d+% of recorded events", html)
 
 
 def test_public_index_links_no_data_team_page(small_world):
