@@ -316,12 +316,12 @@ class Attacker:
             self.equal(self.key(la, period, f"total|workforce.headcount|{service}"),
                        float(m.group(5).replace(",", "")))
             return
-        m = re.search(r"headcount for (.+?) changed by more than (\d+)% since (\d{4})", text)
+        m = re.search(r"number of (all staff|staff in (.+?)) changed by more than a quarter since (\d{4})", text)
         if m:
-            service = SERVICE_PHRASE.get(m.group(1), m.group(1))
+            service = "all" if m.group(1) == "all staff" else SERVICE_PHRASE.get(m.group(2), m.group(2))
             old = self.key(la, m.group(3), f"total|workforce.headcount|{service}")
             new = self.key(la, period, f"total|workforce.headcount|{service}")
-            limit = float(m.group(2)) / 100
+            limit = 0.25
             b = len(self.truth)  # one binary: grew (b = 1) or shrank (b = 0) by more than the limit
             self.truth.append(1 if self.value(new) > self.value(old) else 0)
             self.binaries.add(b)

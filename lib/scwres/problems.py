@@ -8,8 +8,7 @@ every fault at once.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
-from typing import Any
+from dataclasses import asdict, dataclass
 
 
 @dataclass(frozen=True, order=True)
@@ -23,9 +22,6 @@ class Problem:
     value: str | None
     message: str
     sheet: str | None = None
-    # For warnings: what was found, as numbers and codes, so a public page can word it through the
-    # publication layer (which decides which of the figures may be shown) instead of reusing ``message``.
-    facts: dict[str, Any] | None = field(default=None, compare=False)
 
     def where(self) -> str:
         """``recruitment.csv line 7`` / ``return.xlsx sheet recruitment row 7``."""

@@ -15,8 +15,9 @@ from the counts it rests on, can. So:
   ``build/<la>/<period>/disclosure-plan.json``), so a figure hidden in 2023
   stays hidden in 2024's trend table and warnings; a count the plans do not
   know is hidden;
-- ``warning_sentence`` words a validation warning for the public from its
-  facts, leaving out any figure that is hidden (no masking of finished text);
+- the report's data-quality notes ask it too: a share or a change whose
+  counts are hidden (now or in the earlier period) is not mentioned at all,
+  so no finished text is ever masked afterwards;
 - ``RollupPlan`` decides the national and regional pooled figures together:
   primary and secondary suppression over the councils x services x groups
   table, with each council's own plan fixed (see its docstring).
@@ -29,11 +30,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 import numpy as np
 
-from .disclosure import COUNT_COLUMNS, Plan, extra_key, is_small, row_key
+from .disclosure import COUNT_COLUMNS, Plan, is_small, row_key
 
 SUPPRESSED = "[c]"
 RL_SERVICES = ("all", "adults", "children")
@@ -124,83 +124,6 @@ class Publication:
 
 
 POPULATION = "population|"
-
-# --- warnings ----------------------------------------------------------------------------------------------
-
-SERVICE_PHRASE = {"adults": "adults' services", "children": "children's services", "all": "all staff"}
-TABLE_WHO = {"workforce": "staff", "recruitment": "shortlisted applicants", "events": "recorded events",
-             "survey": "survey respondents"}
-TABLE_TOPIC = {"workforce": "staff numbers", "recruitment": "recruitment", "events": "disciplinary, fitness to "
-               "practise, training and leavers", "survey": "staff survey", "population": "local population"}
-# Which published counts an unknown-ethnicity share rests on (events: none is published, so never shown).
-UNKNOWN_KEYS = {"workforce": "workforce.headcount", "recruitment": "recruitment.shortlisted",
-                "survey": "survey.respondents"}
-SMALL_BASES = ("Some figures rest on too few people to publish; the report shows them as [c], and so does any "
-               "figure they could be worked out from.")
-
-
-def warning_sentence(pub: Publication, facts: dict[str, Any] | None) -> str | None:
-    """A validation warning in a reader's words, every figure through the layer (None: say nothing).
-
-    A warning that cannot be worded with a figure the plans hide is worded without it ("the headcount
-    for children's services changed by more than 25%"), never masked afterwards: a masked sentence
-    tells the reader which number was taken out.
-    """
-    if not facts:
-        return None
-    kind = facts.get("kind")
-    service = SERVICE_PHRASE.get(str(facts.get("service")), str(facts.get("service", "")))
-    if kind == "missing_service":
-        return (f"There are no {TABLE_TOPIC.get(facts['table'], 'such')} figures for {service}, so those figures "
-                "are missing from this report.")
-    if kind == "unknown_share":
-        table, svc = str(facts["table"]), str(facts["service"])
-        source = UNKNOWN_KEYS.get(table)
-        keys = ([extra_key("unknown", source, svc), extra_key("total", source, svc)] if source
-                else [f"unknown|{table}|{svc}"])  # not a published count: the share is never shown
-        limit = f"{float(facts['limit']):.0%}"
-        share = pub.figure(lambda: f"{facts['unknown'] / facts['total']:.0%}", keys)
-        who = TABLE_WHO.get(table, "records")
-        if share.shown:
-            return (f"Ethnicity is not known for {share} of {who} in {service}, more than {limit}; comparisons "
-                    "for this group may be less reliable.")
-        return (f"Ethnicity is not known for more than {limit} of {who} in {service}; comparisons for this group "
-                "may be less reliable.")
-    if kind == "headcount_declared":
-        total = pub.figure(lambda: f"{facts['total']:,}", [extra_key("total", "workforce.headcount", "all")])
-        if total.shown:
-            return (f"The headcount in the return ({total}) differs by more than 2% from the number of directly "
-                    f"employed staff the council declared ({int(facts['declared']):,}).")
-        return ("The headcount in the return differs by more than 2% from the number of directly employed staff "
-                "the council declared.")
-    if kind == "small_base":
-        return SMALL_BASES
-    if kind == "year_on_year":
-        svc, before = str(facts["service"]), str(facts["previous"])
-        key = extra_key("total", "workforce.headcount", svc)
-        limit = f"{float(facts.get('limit', 0.25)):.0%}"
-        old, new = pub.figure("x", [key], before), pub.figure("x", [key])
-        if old.shown and new.shown:
-            change = (facts["after"] - facts["before"]) / facts["before"]
-            return (f"The headcount for {service} changed by {change:+.0%} since {before} ({facts['before']:,} "
-                    f"to {facts['after']:,}), more than {limit}.")
-        return f"The headcount for {service} changed by more than {limit} since {before}."
-    return None
-
-
-def public_warnings(pub: Publication, problems: Sequence[dict[str, Any]]) -> list[str]:
-    """The public report's warnings, each once (small bases collapse into one sentence), in order."""
-    out: list[str] = []
-    for p in problems:
-        if p.get("severity") != "warning":
-            continue
-        sentence = warning_sentence(pub, p.get("facts"))
-        if sentence is None:
-            sentence = "A check of the return found something to be aware of; the council's data team has the detail."
-        if sentence not in out:
-            out.append(sentence)
-    return out
-
 
 # --- roll-ups ------------------------------------------------------------------------------------------------
 

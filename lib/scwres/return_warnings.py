@@ -3,16 +3,13 @@
 Each warning is something the council may want to fix or explain (a service
 with no rows, too much unknown ethnicity, a headcount that disagrees with
 params or jumps from last year, bases too small to publish), so each sentence
-says what to check. They never stop the run. ``message`` is for the data team
-(the data quality page and the console, which are not published) and may quote
-the return's figures; each warning also carries ``facts``, from which the
-public report words it through ``publication`` (which shows a figure only when
-the disclosure plans of this and the earlier period allow).
+says what to check. They never stop the run; the report and the data quality
+page list them, so they never quote a count that disclosure control hides:
+small bases are "fewer than" the threshold, unknown ethnicity is a share.
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 
 import pandas as pd
@@ -49,12 +46,6 @@ HEADCOUNT_TOLERANCE = 0.02
 YEAR_ON_YEAR_LIMIT = 0.25
 
 
-def _warning(raw: RawReturn, table: str, line: int | None, column: str | None, value: object, message: str,
-             facts: dict[str, Any]) -> Problem:
-    """A warning located like any problem, with the facts a public page words it from."""
-    return replace(raw.problem(table, line, column, value, message, severity="warning"), facts=facts)
-
-
 def return_warnings(raw: RawReturn, typed: dict[str, pd.DataFrame], params: dict[str, Any],
                     raw_dir: Any = None) -> list[Problem]:
     """Every warning for a valid return (``typed`` are its typed tables)."""
@@ -75,10 +66,10 @@ def missing_services(raw: RawReturn, typed: dict[str, pd.DataFrame]) -> list[Pro
             continue
         for service in SERVICES:
             if not (frame["service"] == service).any():
-                out.append(_warning(raw, name, None, "service", service,
+                out.append(raw.problem(name, None, "service", service,
                                        f"There are no rows for {service}; add them if the council has {service} "
                                        f"staff in this table, otherwise this figure will be missing from the report.",
-                                       facts={"kind": "missing_service", "table": name, "service": service}))
+                                       severity="warning"))
     return out
 
 
@@ -96,13 +87,11 @@ def unknown_shares(raw: RawReturn, typed: dict[str, pd.DataFrame], limit: float)
             unknown = int(counts[mine & (frame["ethnicity"] == "not_stated")].sum())
             if total and unknown / total > limit:
                 # The share only, not the counts: this page sits beside the public report.
-                out.append(_warning(
-                    raw, name, None, "ethnicity", f"{unknown / total:.0%}",
+                out.append(raw.problem(
+                    name, None, "ethnicity", f"{unknown / total:.0%}",
                     f"{unknown / total:.0%} of {what} in {service} have ethnicity not_stated, above the "
                     f"{limit:.0%} set by unknown_share_warning; improve ethnicity recording so the figures are "
-                    f"reliable.",
-                    facts={"kind": "unknown_share", "table": name, "service": service, "unknown": unknown,
-                           "total": total, "limit": limit}))
+                    f"reliable.", severity="warning"))
     return out
 
 
@@ -115,11 +104,10 @@ def headcount_vs_declared(raw: RawReturn, typed: dict[str, pd.DataFrame], params
     gap = abs(total - declared) / declared
     if gap <= HEADCOUNT_TOLERANCE:
         return []
-    return [_warning(raw, "workforce", None, "headcount", str(total),
+    return [raw.problem("workforce", None, "headcount", str(total),
                         f"The total headcount ({total}) differs from direct_employees ({declared}) in "
                         f"{params_display_name(raw.la)} by {gap:.1%}, more than 2%; check that no staff are missing "
-                        f"from the return, or correct direct_employees.",
-                        facts={"kind": "headcount_declared", "total": total, "declared": declared})]
+                        f"from the return, or correct direct_employees.", severity="warning")]
 
 
 def small_bases(raw: RawReturn, typed: dict[str, pd.DataFrame], params: dict[str, Any]) -> list[Problem]:
@@ -137,11 +125,11 @@ def small_bases(raw: RawReturn, typed: dict[str, pd.DataFrame], params: dict[str
         for group, base in ((label, row["base_me"]), ("white", row["base_white"])):
             if base is not None and base == base and 0 < int(base) < threshold:
                 # "fewer than", never the count: the page is linked from the public report.
-                out.append(_warning(
-                    raw, table, None, column, f"< {threshold}",
+                out.append(raw.problem(
+                    table, None, column, f"< {threshold}",
                     f"{topic.capitalize()} ({row['metric']}), {service}: fewer than {threshold} {group} {who} (the "
                     f"suppression threshold), so the public report will not show this figure.",
-                    facts={"kind": "small_base", "metric": row["metric"], "service": row["service"]}))
+                    severity="warning"))
     return out
 
 
@@ -164,10 +152,9 @@ def year_on_year(raw: RawReturn, typed: dict[str, pd.DataFrame], params: dict[st
         old_total = int(old_counts[old["service"] == service].sum() if service != "all" else old_counts.sum())
         if old_total and abs(new_total - old_total) / old_total > YEAR_ON_YEAR_LIMIT:
             change = (new_total - old_total) / old_total
-            out.append(_warning(
-                    raw, "workforce", None, "headcount", str(new_total),
+            out.append(raw.problem(
+                "workforce", None, "headcount", str(new_total),
                 f"Headcount for {service} changed by {change:+.0%} since {before} ({old_total} to {new_total}), "
                 f"more than 25%; check that the return is complete, or explain the change in the commentary.",
-                facts={"kind": "year_on_year", "service": service, "previous": before, "before": old_total,
-                       "after": new_total, "limit": YEAR_ON_YEAR_LIMIT}))
+                severity="warning"))
     return out
