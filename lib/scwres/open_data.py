@@ -206,7 +206,7 @@ def published_figures(ctx: Any) -> Published:
             if hit.empty:
                 continue
             r = hit.iloc[0]
-            hide = ctx.public and data.plan.row_hidden(metric, "all", "overall")
+            hide = ctx.pub.row_hidden(metric, "all", "overall", data.period)  # that period's published plan
             low, high = (SUPPRESSED, SUPPRESSED) if hide else shown_interval(interval(r["ci_low"], r["ci_high"]))
             trend.append({"period": str(data.period), "measure": metric, "measure_name": METRIC_TITLES[metric],
                           "value": SUPPRESSED if hide else shown_number(ratio(r["value"])),
@@ -288,7 +288,7 @@ def published_rollup(rollup: Any, audience: str = "public") -> Published:
     rows: list[dict[str, Any]] = []
     if rollup.councils:
         share, span = national.pooled_share(rollup.councils)
-        hidden = national.pooled_hidden(rollup.councils, "m1", "all")
+        hidden = national.pooled_hidden(rollup, "m1", "all")
         rows.append({**base, "la": "", "council": f"All councils ({area})", "service": "all", "measure": "m1",
                      "measure_name": "Minority ethnic share of the pooled workforce", "units": "percent",
                      "value": SUPPRESSED if hidden else _pct(share),
@@ -296,7 +296,7 @@ def published_rollup(rollup: Any, audience: str = "public") -> Published:
                      "ci_high": SUPPRESSED if hidden else (_pct(span[1]) if span else None)})
         for metric in RL_METRICS:
             for service in ("all", "adults", "children"):
-                p = national.pooled(rollup.councils, metric, service)
+                p = national.pooled(rollup, metric, service)
                 low, high = shown_interval(national._interval(p["ci_low"], p["ci_high"]))
                 rows.append({**base, "la": "", "council": f"All councils ({area})", "service": service,
                              "measure": metric, "measure_name": METRIC_TITLES[metric], "units": "ratio",
@@ -309,7 +309,8 @@ def published_rollup(rollup: Any, audience: str = "public") -> Published:
         if not rollup.councils:
             break
         a, n1, c, n2 = national.pooled_counts(rollup.councils, metric, "all")
-        basis = funnel.basis(a, n1, c, n2)
+        # As on the page: comparable size and funnel position rest on the pooled rates, so only when published.
+        basis = None if national.pooled_hidden(rollup, metric, "all") else funnel.basis(a, n1, c, n2)
         points = national.council_points(rollup.councils, metric, basis)
         tallies[metric] = national.tally(points)
         for p in points:
