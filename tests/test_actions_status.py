@@ -130,7 +130,7 @@ def test_no_metrics_is_not_measurable():
 
 
 def test_a_blank_relative_likelihood_cannot_meet_a_target():
-    """No white cases leave the RL undefined (metrics.md): even a generous target is not measurable, and the
+    """No white cases leave the RL undefined (docs/methods.md): even a generous target is not measurable, and the
     reason says why rather than 'too little data'."""
     table = pd.DataFrame([("all", "m2", "overall", float("nan"), False, 12, 40, 0, 55),
                           ("all", "m8", "overall", float("nan"), False, 0, 40, 0, 55)],

@@ -30,7 +30,7 @@ def test_metrics_csv_matches_ground_truth(built, la, period):
     assert produced == frozen
 
 
-# An independent reading of metrics.md, sharing no code with lib/: groups by code prefix.
+# An independent reading of docs/methods.md, sharing no code with lib/: groups by code prefix.
 WHITE = {"white_british", "white_irish", "white_gypsy_traveller", "white_roma", "white_other", "white"}
 
 
@@ -100,7 +100,7 @@ ADVERSE_BELOW_ONE = {"m2", "m5", "m9"}
 
 
 def expected_rl(metric: str, a: int, n1: int, c: int, n2: int) -> tuple[float | None, float | None, float | None, str]:
-    """(value, ci_low, ci_high, assessment) by metrics.md's rules, with the test's own Koopman interval."""
+    """(value, ci_low, ci_high, assessment) by docs/methods.md's rules, with the test's own Koopman interval."""
     if min(n1, n2) == 0 or a + c == 0:
         return None, None, None, "insufficient_data"
     value = (a / n1) / (c / n2) if c else None
@@ -142,7 +142,7 @@ def blank(v) -> bool:
 
 @pytest.mark.parametrize(("la", "period"), CASES)
 def test_pipeline_agrees_with_independent_calculation(built, la, period):
-    """metrics.csv against an independent reading of metrics.md: zero cells, assessment and trend included."""
+    """metrics.csv against an independent reading of docs/methods.md: zero cells, assessment and trend included."""
     frame = pd.read_csv(built.metrics(la, period), keep_default_na=False)
     expected = independent(la, period)
     earlier = [p for p in PERIODS if p < period and (ROOT / "data" / "raw" / la / p).is_dir()]

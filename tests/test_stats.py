@@ -1,4 +1,4 @@
-"""The interval, assessment and trend rules of metrics.md ("Statistics").
+"""The interval, assessment and trend rules of docs/methods.md.
 
 The score interval comes from statsmodels, so the checks here are independent of
 it: Koopman's published example, a root-finding of Koopman's score statistic

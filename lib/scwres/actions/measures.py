@@ -156,7 +156,7 @@ def metric_value(metrics: pd.DataFrame, metric: str, service: str, pay_bands: li
     why = ""
     if math.isnan(value) and metric != "m1" and "events_white" in rows and int(rows["events_white"].iloc[0]) == 0 \
             and int(rows["events_me"].iloc[0]) > 0:
-        # metrics.md: no white cases leaves the RL undefined (blank); a blank can meet no target
+        # docs/methods.md: no white cases leaves the RL undefined (blank); a blank can meet no target
         why = "the relative likelihood is not defined, because no white staff had the event"
     return MetricValue(metric, breakdown, period, None if math.isnan(value) else value, suppressed, why)
 

@@ -110,7 +110,7 @@ def count(value: Any) -> str:
 
 def ratio_places(*bounds: float | None) -> int:
     """2 decimal places, or 3 (more only if 3 is not enough) when rounding would show a bound that is
-    not 1 as "1.00": "1.00 to 1.17" beside "significant" reads as a contradiction (metrics.md)."""
+    not 1 as "1.00": "1.00 to 1.17" beside "significant" reads as a contradiction (docs/methods.md)."""
     for places in (2, 3, 4, 5, 6):
         if all(missing(b) or b == 1 or f"{b:.{places}f}" != f"{1:.{places}f}" for b in bounds):
             return places
