@@ -198,7 +198,7 @@ def draw_forest(points: list[dict], title: str, subtitle: str, adverse_below_one
         handles.append(ax.axvline(national, color=TEXT_GREY, linestyle=":", linewidth=1.5,
                                   label=f"national figure {national:.2f}"))
     ax.set_ylim(-0.6, len(points) - 0.4)
-    ax.set_xlabel("Relative likelihood (log scale)\n" + _marks_key(points))
+    ax.set_xlabel("Relative likelihood (log scale)\n" + textwrap.fill(_marks_key(points), 40))
     _legend(fig, handles)
     ax.tick_params(axis="y", length=0)
     _titles(fig, ax, title, subtitle)
