@@ -127,3 +127,17 @@ def test_measures_evaluate(text, service, audience, state):
 
 def test_no_metrics_is_not_measurable():
     assert evaluate(parse_measure("m2 >= 0.8"), None, "all", BANDS).state == "not_measurable"
+
+
+def test_a_blank_relative_likelihood_cannot_meet_a_target():
+    """No white cases leave the RL undefined (docs/methods.md): even a generous target is not measurable, and the
+    reason says why rather than 'too little data'."""
+    table = pd.DataFrame([("all", "m2", "overall", float("nan"), False, 12, 40, 0, 55),
+                          ("all", "m8", "overall", float("nan"), False, 0, 40, 0, 55)],
+                         columns=["service", "metric", "breakdown", "value", "suppressed", "events_me", "base_me",
+                                  "events_white", "base_white"]).assign(period="2024")
+    result = evaluate(parse_measure("m2 >= 0.8"), table, "all", BANDS)
+    assert result.state == "not_measurable"
+    assert "not defined" in result.reason and "no white staff" in result.reason
+    both_zero = evaluate(parse_measure("m8 <= 1.25"), table, "all", BANDS)
+    assert both_zero.state == "not_measurable" and both_zero.reason == "too little data to calculate the metric"

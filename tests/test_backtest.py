@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from scipy.stats.contingency import relative_risk
-from statsmodels.stats.proportion import proportion_confint
+from scipy.stats import norm
 
 from conftest import COUNCILS, PERIODS
+from koopman_reference import koopman_interval
 
 ROOT = Path(__file__).resolve().parents[1]
 TRUTH = Path(__file__).resolve().parent / "ground_truth"
@@ -30,7 +30,7 @@ def test_metrics_csv_matches_ground_truth(built, la, period):
     assert produced == frozen
 
 
-# An independent reading of metrics.md, sharing no code with lib/: groups by code prefix.
+# An independent reading of docs/methods.md, sharing no code with lib/: groups by code prefix.
 WHITE = {"white_british", "white_irish", "white_gypsy_traveller", "white_roma", "white_other", "white"}
 
 
@@ -96,28 +96,84 @@ def independent(la: str, period: str) -> dict[tuple[str, str], tuple[int, int, i
     return out
 
 
+ADVERSE_BELOW_ONE = {"m2", "m5", "m9"}
+
+
+def expected_rl(metric: str, a: int, n1: int, c: int, n2: int) -> tuple[float | None, float | None, float | None, str]:
+    """(value, ci_low, ci_high, assessment) by docs/methods.md's rules, with the test's own Koopman interval."""
+    if min(n1, n2) == 0 or a + c == 0:
+        return None, None, None, "insufficient_data"
+    value = (a / n1) / (c / n2) if c else None
+    low, high = koopman_interval(a, n1, c, n2)
+    above, below = ("favourable", "adverse") if metric in ADVERSE_BELOW_ONE else ("adverse", "favourable")
+    verdict = above if low > 1 else below if high < 1 else "no_significant_difference"
+    return value, low, (None if math.isinf(high) else high), verdict
+
+
+def expected_trend(metric: str, now: tuple[int, ...], before: tuple[int, ...] | None) -> str:
+    """The z-test on Katz log RLs; not_assessed with any zero count or base in either period."""
+    if before is None:
+        return "no_previous_period"
+    if 0 in now or 0 in before:
+        return "not_assessed"
+
+    def log_se(a: int, n1: int, c: int, n2: int) -> tuple[float, float]:
+        return math.log((a / n1) / (c / n2)), math.sqrt(1 / a - 1 / n1 + 1 / c - 1 / n2)
+
+    (l1, s1), (l0, s0) = log_se(*now), log_se(*before)
+    spread = math.hypot(s1, s0)
+    direction = "improved" if (l1 > l0) == (metric in ADVERSE_BELOW_ONE) else "worsened"
+    if spread == 0:  # every member of both groups had the event in both periods
+        return "no_significant_change" if l1 == l0 else direction
+    return "no_significant_change" if abs(l1 - l0) / spread < 1.96 else direction
+
+
+def hand_wilson(x: int, n: int) -> tuple[float, float]:
+    z = norm.isf(0.025)
+    p = x / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z / (1 + z * z / n) * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+    return centre - half, centre + half
+
+
+def blank(v) -> bool:
+    return v == "" or v is None
+
+
 @pytest.mark.parametrize(("la", "period"), CASES)
 def test_pipeline_agrees_with_independent_calculation(built, la, period):
+    """metrics.csv against an independent reading of docs/methods.md: zero cells, assessment and trend included."""
     frame = pd.read_csv(built.metrics(la, period), keep_default_na=False)
     expected = independent(la, period)
-    checked = 0
+    earlier = [p for p in PERIODS if p < period and (ROOT / "data" / "raw" / la / p).is_dir()]
+    previous = independent(la, earlier[-1]) if earlier else None
     for (service, metric), (a, n1, c, n2) in expected.items():
         row = frame[(frame.service == service) & (frame.metric == metric) & (frame.breakdown == "overall")].iloc[0]
         assert (row.events_me, row.base_me, row.events_white, row.base_white) == (a, n1, c, n2), (service, metric)
-        if min(a, c) == 0 or min(n1, n2) == 0:
-            continue
-        ref = relative_risk(a, n1, c, n2)
-        ci = ref.confidence_interval(0.95)
-        assert float(row.value) == pytest.approx(ref.relative_risk, rel=1e-12)
-        assert float(row.ci_low) == pytest.approx(ci.low, rel=1e-6)
-        assert float(row.ci_high) == pytest.approx(ci.high, rel=1e-6)
-        checked += 1
-    assert checked >= 15  # rows with a zero cell are left to the zero-cell unit tests
+        value, low, high, verdict = expected_rl(metric, a, n1, c, n2)
+        where = (la, period, service, metric, (a, n1, c, n2))
+        for got, want in ((row.value, value), (row.ci_low, low), (row.ci_high, high)):
+            if want is None:
+                assert blank(got), where
+            else:
+                assert float(got) == pytest.approx(want, rel=1e-7, abs=1e-12), where
+        assert row.assessment == verdict, where
+        assert row.trend == expected_trend(metric, (a, n1, c, n2), previous[(service, metric)] if previous else None)
     bands = frame[(frame.metric == "m1") & (frame.breakdown != "overall")]
     for row in bands.itertuples():
         n = row.events_me + row.events_white
         if n:
-            low, high = proportion_confint(row.events_me, n, method="wilson")
+            low, high = hand_wilson(row.events_me, n)
             assert float(row.value) == pytest.approx(row.events_me / n, rel=1e-12)
-            assert math.isclose(float(row.ci_low), low, abs_tol=1e-7)
-            assert math.isclose(float(row.ci_high), high, abs_tol=1e-7)
+            assert math.isclose(float(row.ci_low), low, abs_tol=1e-9)
+            assert math.isclose(float(row.ci_high), high, abs_tol=1e-9)
+    rl = frame[frame.assessment != ""]
+    defined = rl[rl.ci_low != ""]
+    lows = defined.ci_low.astype(float)
+    highs = defined.ci_high.replace("", "inf").astype(float)
+    points = defined.value.replace("", "inf").astype(float)  # a blank RL (no white cases) is unbounded above
+    assert ((lows <= points) & (points <= highs)).all(), "a point lies outside its own interval"
+    tested = rl.trend.isin(["improved", "worsened", "no_significant_change"])
+    assert not (tested & (rl.value == "")).any(), "an undefined RL has a trend"
+    zero = (rl[["events_me", "base_me", "events_white", "base_white"]] == 0).any(axis=1)
+    assert not (tested & zero).any(), "a trend was tested on a zero cell"

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import io
+import math
 
 import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from koopman_reference import koopman_interval
 from scwres.metrics import COLUMNS, metrics_table, write_metrics_csv
 from scwres.stats import relative_likelihood, wilson
 from small_return import params, tables
@@ -145,3 +147,75 @@ def test_all_equals_pooled_counts(cells):
         by = group.set_index("service")
         for col in ("events_me", "base_me", "events_white", "base_white"):
             assert by.loc["all", col] == by.loc["adults", col] + by.loc["children", col], (metric, breakdown, col)
+
+
+def zero_cell_tables() -> dict[str, pd.DataFrame]:
+    """The tiny return with zero cells both ways: no minority ethnic adults disciplined (m3), no white
+    adults referred to fitness to practise (m4), and no one in children's services on CPD (m5)."""
+    t = tables()
+    ev = t["events"]
+    adults_me = (ev.service == "adults") & ev.ethnicity.isin(["black_african", "asian_indian"])
+    ev.loc[adults_me, "disciplinary"] = 0
+    ev.loc[(ev.service == "adults") & ev.ethnicity.str.startswith("white"), "ftp"] = 0
+    ev.loc[ev.service == "children", "cpd"] = 0
+    return t
+
+
+def test_zero_cells_both_ways_match_an_independent_calculation():
+    """metrics.csv for a return with zero cells, against values worked out here (koopman_reference shares
+    no code with lib/) and rounded figures checked by hand."""
+    frame = metrics_table("tiny", "2024", zero_cell_tables(), params(), tables())
+    out = io.StringIO()
+    write_metrics_csv(frame, out)
+    csv = pd.read_csv(io.StringIO(out.getvalue()), keep_default_na=False)
+
+    # m3 adults: 0 of 40 minority ethnic, 2 of 100 white (black_african 3 -> 0, asian_indian 1 -> 0)
+    m3 = row(csv, "adults", "m3")
+    assert (m3.events_me, m3.base_me, m3.events_white, m3.base_white) == (0, 40, 2, 100)
+    low, high = koopman_interval(0, 40, 2, 100)
+    assert (m3.value, m3.ci_low) == ("0.0", "0.0")  # the point lies in its interval, which starts at 0
+    assert float(m3.ci_high) == pytest.approx(high, rel=1e-8) and round(high, 2) == 4.65
+    assert m3.assessment == "no_significant_difference" and m3.trend == "not_assessed"
+
+    # m4 adults: 1 of 10 regulated minority ethnic staff referred, 0 of 40 white: RL undefined
+    m4 = row(csv, "adults", "m4")
+    assert (m4.events_me, m4.base_me, m4.events_white, m4.base_white) == (1, 10, 0, 40)
+    low, high = koopman_interval(1, 10, 0, 40)
+    assert m4.value == "" and m4.ci_high == "" and math.isinf(high)
+    assert float(m4.ci_low) == pytest.approx(low, rel=1e-8) and round(low, 3) == 1.062
+    assert m4.assessment == "adverse"  # at least 1.06 times as likely: the interval lies above 1
+    assert m4.trend == "not_assessed"
+
+    # m5 children: nobody on CPD in either group: insufficient data, no interval, no trend
+    m5 = row(csv, "children", "m5")
+    assert (m5.events_me, m5.events_white) == (0, 0)
+    assert (m5.value, m5.ci_low, m5.ci_high, m5.assessment, m5.trend) == ("", "", "", "insufficient_data",
+                                                                          "not_assessed")
+
+    # m2 adults has no zero cell and the same counts as the previous period: a trend is tested
+    m2 = row(csv, "adults", "m2")
+    low, high = koopman_interval(6, 50, 18, 60)
+    assert (float(m2.ci_low), float(m2.ci_high)) == (pytest.approx(low, rel=1e-8), pytest.approx(high, rel=1e-8))
+    assert m2.trend == "no_significant_change"
+
+
+def test_no_point_outside_its_interval_on_generated_returns(tmp_path):
+    """Generated councils (the synthetic generator, as for scale runs): every RL row keeps its point inside
+    its interval, and no undefined RL or zero cell gets a tested trend."""
+    from scwres.params import load_params
+    from scwres.synthetic import write_synthetic
+    from scwres.workbook import calculate
+
+    raw, folder = write_synthetic(tmp_path, 3, ("2023", "2024"), seed=12)
+    frames = []
+    for la in sorted(p.stem for p in folder.glob("*.yml")):
+        frames.append(calculate(la, "2024", load_params(la, folder), raw))
+    rl = pd.concat(frames)
+    rl = rl[rl.assessment != ""]
+    defined = rl[rl.ci_low.notna()]
+    points = defined.value.fillna(math.inf)
+    assert ((defined.ci_low <= points) & (points <= defined.ci_high.fillna(math.inf))).all()
+    tested = rl.trend.isin(["improved", "worsened", "no_significant_change"])
+    zero = (rl[["events_me", "base_me", "events_white", "base_white"]] == 0).any(axis=1)
+    assert not (tested & (rl.value.isna() | zero)).any()
+    assert zero.any() and rl.value.isna().sum() < len(rl)  # the generated returns do hold zero cells

@@ -9,7 +9,7 @@ import pytest
 
 from scwres import charts
 from scwres.commentary import load_commentary, render, split_sections, unknown_sections
-from scwres.report.wording import esc, likelihood_phrase, rl_headline, rough_phrase
+from scwres.report.wording import TREND_WORDS, esc, interval, likelihood_phrase, rl_headline, rough_phrase
 
 
 @pytest.mark.parametrize(("value", "expected"), [
@@ -46,11 +46,63 @@ def test_headline_hides_everything_when_suppressed_and_escapes_the_label():
     assert "1.8" not in text and "<b>" not in text and "&lt;b&gt;" in text
 
 
-def test_headline_handles_zero_and_undefined_ratios():
-    assert "No minority ethnic staff were recorded as entering the formal" in rl_headline(
-        "m3", row(value=0.0, assessment="no_significant_difference"), "minority ethnic", hidden=False)
-    assert "cannot be calculated" in rl_headline(
-        "m8", row(value=math.nan, assessment="no_significant_difference"), "minority ethnic", hidden=False)
+def test_headline_with_no_minority_ethnic_cases_gives_the_counts_and_an_interval_from_zero():
+    text = rl_headline("m3", row(value=0.0, ci_low=0.0, ci_high=1.2, assessment="no_significant_difference",
+                                 events_me=0, base_me=162, events_white=20, base_white=800),
+                       "minority ethnic", hidden=False)
+    assert text.startswith("0 of 162 minority ethnic staff were recorded as entering the formal disciplinary "
+                           "process, against 20 of 800 white staff")
+    assert "relative likelihood 0; the 95% interval runs from 0 to 1.20" in text
+    assert "0.01" not in text and "0.00" not in text  # the Haldane-corrected interval started above the point
+
+
+def test_headline_with_no_white_cases_says_the_ratio_is_not_defined_and_gives_the_lower_bound():
+    text = rl_headline("m3", row(value=math.nan, ci_low=4.37, ci_high=math.nan, assessment="adverse",
+                                 events_me=12, base_me=90, events_white=0, base_white=1200),
+                       "minority ethnic", hidden=False)
+    assert text.startswith("No white staff (0 of 1,200) were recorded as entering the formal disciplinary process, "
+                           "so the relative likelihood is not defined; minority ethnic staff were at least 4.37 times "
+                           "as likely to enter the formal disciplinary process")
+    assert "no upper limit" in text and "unfavourable to minority ethnic staff" in text
+    weak = rl_headline("m8", row(value=math.nan, ci_low=0.41, ci_high=math.nan, assessment="no_significant_difference"),
+                       "minority ethnic", hidden=False)
+    assert "not defined" in weak and "at least" not in weak and "may even have been less likely" in weak
+
+
+@pytest.mark.parametrize(("low", "high", "expected"), [
+    (0.41, 0.66, "0.41 to 0.66"),
+    (1.003, 1.17, "1.003 to 1.170"),  # "1.00 to 1.17" beside "significant" would contradict the words
+    (0.83, 0.996, "0.830 to 0.996"),
+    (1.0004, 1.2, "1.0004 to 1.2000"),  # 3 places still show 1.000: one more
+    (0.0, 1.2, "0 to 1.20"),
+    (4.37, math.nan, "from 4.37, no upper limit"),
+    (1.002, None, "from 1.002, no upper limit"),
+    (math.nan, math.nan, "–"),
+])
+def test_interval_rounding_never_lands_on_one_and_says_when_unbounded(low, high, expected):
+    assert interval(low, high) == expected
+
+
+def test_headline_uses_three_places_when_two_would_show_one():
+    text = rl_headline("m3", row(value=1.08, ci_low=1.003, ci_high=1.17), "minority ethnic", hidden=False)
+    assert "95% interval 1.003 to 1.170" in text
+
+
+def test_trend_words_cover_every_trend_in_the_contract():
+    for code in ("improved", "worsened", "no_significant_change", "no_previous_period", "not_assessed"):
+        assert code in TREND_WORDS
+
+
+def test_forest_draws_a_zero_at_the_floor_and_an_unbounded_interval_as_an_arrow():
+    points = [{"label": "Adults", "service": "adults", "value": 0.0, "low": 0.0, "high": 1.2},
+              {"label": "Children", "service": "children", "value": None, "low": 4.37, "high": None},
+              {"label": "All staff", "service": "all", "value": 1.5, "low": 0.9, "high": 2.5}]
+    svg = charts.forest(points, "Title", "Subtitle", False)
+    assert "no upper limit" in svg and "arrow: no upper limit" in svg and "0: none in the group" in svg
+    plain = charts.forest(points[2:], "Title", "Subtitle", False)
+    assert "arrow" not in plain and "none in the group" not in plain  # the legend names only marks it draws
+    notes = charts.forest_notes(points)
+    assert "marked 0" in notes and "arrow" in notes.lower() and charts.forest_notes(points[2:]) == ""
 
 
 def test_esc_escapes_quotes_too():

@@ -1,60 +1,135 @@
-"""The interval, assessment and trend formulas of metrics.md, against hand-worked
-examples and against scipy / statsmodels."""
+"""The interval, assessment and trend rules of docs/methods.md.
+
+The score interval comes from statsmodels, so the checks here are independent of
+it: Koopman's published example, a root-finding of Koopman's score statistic
+in tests/koopman_reference.py (sharing no code with lib/), and the Wilson formula by hand.
+"""
 
 from __future__ import annotations
 
 import math
 
+import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
-from scipy.stats.contingency import relative_risk
-from statsmodels.stats.proportion import proportion_confint
+from statsmodels.stats.proportion import confint_proportions_2indep
 
-from scwres.stats import Z95, assess, relative_likelihood, trend, wilson
-
-
-def test_katz_hand_worked():
-    # a=10 of 100 minority ethnic, c=20 of 400 white: RL = 0.1 / 0.05 = 2
-    # SE = sqrt(1/10 - 1/100 + 1/20 - 1/400) = sqrt(0.1375) = 0.370810
-    # CI = exp(ln 2 ± 1.959964 × 0.370810) = (0.9669, 4.1368)
-    rl = relative_likelihood(10, 100, 20, 400)
-    assert rl.value == 2.0
-    assert rl.se == pytest.approx(math.sqrt(0.1375), rel=1e-12)
-    assert rl.ci_low == pytest.approx(0.9669, abs=5e-5)
-    assert rl.ci_high == pytest.approx(4.1368, abs=5e-5)
-    assert assess("m3", rl) == "no_significant_difference"
+from koopman_reference import koopman_interval
+from scwres.stats import ZERO_CLAMP, assess, relative_likelihood, score_interval, trend, wilson
 
 
-def test_wilson_hand_worked():
-    # 12 of 40: p = 0.3; centre (0.3 + z²/80) / (1 + z²/40) = 0.317524; half-width 0.136777
-    low, high = wilson(12, 40)
-    assert low == pytest.approx(0.1807, abs=5e-5)
-    assert high == pytest.approx(0.4543, abs=5e-5)
-    assert wilson(0, 0) is None
+def upper(rl_high: float | None) -> float:
+    return math.inf if rl_high is None else rl_high
 
 
-def test_zero_cell_uses_haldane_anscombe_for_interval_only():
-    rl = relative_likelihood(0, 50, 10, 200)
-    assert rl.value == 0.0  # the point RL stays the raw ratio
-    a, n1, c, n2 = 0.5, 51, 10.5, 201
-    se = math.sqrt(1 / a - 1 / n1 + 1 / c - 1 / n2)
-    centre = math.log((a / n1) / (c / n2))
-    assert rl.ci_low == pytest.approx(math.exp(centre - Z95 * se), rel=1e-12)
-    assert rl.ci_high == pytest.approx(math.exp(centre + Z95 * se), rel=1e-12)
+def test_koopman_published_example():
+    # Koopman (1984): 36 of 40 diseased and 16 of 80 non-diseased test positive; ratio 4.5,
+    # 95% interval 2.94 to 7.15 (Stata's koopmani, STB-58, prints 2.939633 to 7.152252 by bisection).
+    rl = relative_likelihood(36, 40, 16, 80)
+    assert rl.value == pytest.approx(4.5, rel=1e-15)
+    assert rl.ci_low == pytest.approx(2.939633, abs=1e-4)
+    assert rl.ci_high == pytest.approx(7.152252, abs=1e-4)
+    assert (round(rl.ci_low, 2), round(rl.ci_high, 2)) == (2.94, 7.15)
 
 
-def test_white_zero_leaves_rl_undefined_but_interval_defined():
-    rl = relative_likelihood(4, 50, 0, 200)
-    assert rl.value is None
-    assert rl.ci_low is not None and rl.ci_low > 0
+cells = st.tuples(st.integers(0, 60), st.integers(0, 60), st.integers(0, 60), st.integers(0, 60))
 
 
-@pytest.mark.parametrize("cells", [(0, 10, 0, 10), (3, 0, 2, 10), (3, 10, 2, 0)])
+@settings(max_examples=150, deadline=None)
+@given(cells)
+def test_score_interval_matches_independent_root_finding(c4):
+    """Every bound agrees with the root-finding above, zero cells and rates of 1 included."""
+    a, extra1, c, extra2 = c4
+    n1, n2 = a + extra1, c + extra2
+    if min(n1, n2) == 0 or a + c == 0:
+        assert relative_likelihood(a, n1, c, n2).insufficient
+        return
+    low, high = koopman_interval(a, n1, c, n2)
+    rl = relative_likelihood(a, n1, c, n2)
+    assert rl.ci_low == pytest.approx(low, rel=1e-7, abs=1e-12)
+    assert upper(rl.ci_high) == pytest.approx(high, rel=1e-7)
+
+
+@pytest.mark.parametrize("cells", [(10, 10, 20, 20), (3, 3, 5, 5), (0, 5, 1, 1), (1, 1, 0, 3), (0, 1, 2, 2),
+                                   (1, 1, 0, 1), (1, 1, 1, 4)])
+def test_rates_of_one_where_the_library_cubic_picks_the_wrong_root(cells):
+    """statsmodels' closed form fails when a group's rate is 1; the checked bounds do not."""
+    with np.errstate(all="ignore"):
+        raw = confint_proportions_2indep(*cells, compare="ratio", method="score", correction=False, alpha=0.05)
+    low, high = koopman_interval(*cells)
+
+    def agrees(got, want: float) -> bool:
+        if isinstance(got, complex) or getattr(got, "imag", 0):
+            return False
+        got = float(got)
+        if want == 0 or math.isinf(want):
+            return abs(got) < ZERO_CLAMP if want == 0 else math.isinf(got)
+        return math.isclose(got, want, rel_tol=1e-6)
+
+    raw_ok = agrees(raw[0], low) and agrees(raw[1], high)
+    assert not raw_ok, "the library now gets this case right: the fallback may no longer be needed"
+    got = score_interval(*cells)
+    assert got[0] == pytest.approx(low, rel=1e-7, abs=1e-12)
+    assert upper(got[1]) == pytest.approx(high, rel=1e-7)
+
+
+def test_no_minority_ethnic_cases_gives_zero_with_an_interval_from_zero():
+    rl = relative_likelihood(0, 162, 20, 800)
+    assert rl.value == 0.0 and rl.ci_low == 0.0
+    assert rl.ci_high == pytest.approx(koopman_interval(0, 162, 20, 800)[1], rel=1e-9)
+    assert rl.log_rl is None and rl.se is None  # no Katz SE: the trend is not assessed
+    raw_low = confint_proportions_2indep(0, 162, 20, 800, compare="ratio", method="score", correction=False)[0]
+    assert raw_low != 0 and abs(raw_low) < ZERO_CLAMP  # the library's float noise, clamped to 0
+    assert rl.ci_high < 1 and assess("m3", rl) == "favourable"  # 0 to 0.93: significant
+    small = relative_likelihood(0, 20, 20, 800)  # none of 20 against 20 of 800: 0 to 3.2
+    assert small.ci_low == 0 and small.ci_high > 1 and assess("m3", small) == "no_significant_difference"
+
+
+def test_zero_minority_cases_can_be_significant():
+    rl = relative_likelihood(0, 300, 40, 300)  # none of 300 against 40 of 300
+    assert rl.ci_low == 0 and rl.ci_high < 1
+    assert assess("m3", rl) == "favourable" and assess("m5", rl) == "adverse"
+
+
+def test_no_white_cases_gives_a_lower_bound_only():
+    rl = relative_likelihood(5, 50, 0, 200)
+    assert rl.value is None and rl.ci_high is None and rl.unbounded
+    assert rl.ci_low == pytest.approx(koopman_interval(5, 50, 0, 200)[0], rel=1e-9)
+    assert rl.ci_low > 1
+    assert assess("m3", rl) == "adverse"  # at least 5.3 times as likely: a finding
+    assert assess("m2", rl) == "favourable"
+    weak = relative_likelihood(1, 200, 0, 50)
+    assert weak.ci_low < 1 and assess("m3", weak) == "no_significant_difference"
+
+
+@pytest.mark.parametrize("cells", [(0, 10, 0, 10), (3, 0, 2, 10), (3, 10, 2, 0), (0, 0, 0, 0)])
 def test_insufficient_data(cells):
     rl = relative_likelihood(*cells)
-    assert rl.insufficient
+    assert rl.insufficient and rl.ci_low is None and rl.ci_high is None and rl.value is None
     assert assess("m2", rl) == "insufficient_data"
+
+
+def test_wilson_hand_worked_with_the_contract_constant():
+    # 12 of 40, z = 1.959964: centre (0.3 + z²/80) / (1 + z²/40), half-width z/(1 + z²/40) sqrt(p q/n + z²/4n²)
+    z, n, p = 1.959964, 40, 0.3
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z / (1 + z * z / n) * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+    low, high = wilson(12, 40)
+    assert low == pytest.approx(centre - half, abs=1e-8)  # statsmodels' z differs from 1.959964 by 1.5e-8
+    assert high == pytest.approx(centre + half, abs=1e-8)
+    assert (round(low, 4), round(high, 4)) == (0.1807, 0.4543)
+    assert wilson(0, 0) is None
+    assert wilson(0, 25)[0] == 0.0 and wilson(25, 25)[1] == 1.0
+
+
+@given(x=st.integers(0, 3000), extra=st.integers(0, 3000))
+def test_wilson_contains_the_share(x, extra):
+    n = x + extra
+    if n == 0:
+        return
+    low, high = wilson(x, n)
+    assert 0 <= low <= x / n <= high <= 1
 
 
 @pytest.mark.parametrize(
@@ -72,6 +147,14 @@ def test_assessment_direction(metric, cells, expected):
     assert assess(metric, relative_likelihood(*cells)) == expected
 
 
+def test_katz_se_for_the_trend_hand_worked():
+    # a=10 of 100, c=20 of 400: SE = sqrt(1/10 - 1/100 + 1/20 - 1/400) = sqrt(0.1375)
+    rl = relative_likelihood(10, 100, 20, 400)
+    assert rl.value == 2.0
+    assert rl.log_rl == pytest.approx(math.log(2), rel=1e-15)
+    assert rl.se == pytest.approx(math.sqrt(0.1375), rel=1e-12)
+
+
 def test_trend_improved_and_worsened():
     before = relative_likelihood(20, 200, 60, 200)  # m2 RL 0.33
     after = relative_likelihood(55, 200, 60, 200)  # m2 RL 0.92
@@ -79,51 +162,78 @@ def test_trend_improved_and_worsened():
     assert trend("m3", after, before) == "worsened"  # for m3 up is worse
     assert trend("m2", after, after) == "no_significant_change"
     assert trend("m2", after, None) == "no_previous_period"
-    z = (after.log_rl - before.log_rl) / math.sqrt(after.se**2 + before.se**2)
+    z = (math.log(55 / 60) - math.log(20 / 60)) / math.sqrt(
+        (1 / 55 - 1 / 200 + 1 / 60 - 1 / 200) + (1 / 20 - 1 / 200 + 1 / 60 - 1 / 200))
     assert abs(z) >= 1.96
 
 
-counts = st.integers(min_value=1, max_value=5000)
-
-
-@given(a=counts, extra1=st.integers(0, 5000), c=counts, extra2=st.integers(0, 5000))
-def test_matches_scipy_relative_risk(a, extra1, c, extra2):
-    n1, n2 = a + extra1, c + extra2
-    rl = relative_likelihood(a, n1, c, n2)
-    ref = relative_risk(a, n1, c, n2)
-    ci = ref.confidence_interval(0.95)
-    assert rl.value == pytest.approx(ref.relative_risk, rel=1e-12)
-    # scipy uses z = 1.959963985; the contract's constant is 1.959964
-    assert rl.ci_low == pytest.approx(ci.low, rel=1e-6)
-    assert rl.ci_high == pytest.approx(ci.high, rel=1e-6)
-
-
-@given(x=st.integers(0, 3000), extra=st.integers(0, 3000))
-def test_wilson_matches_statsmodels(x, extra):
-    n = x + extra
-    if n == 0:
-        return
-    low, high = wilson(x, n)
-    ref_low, ref_high = proportion_confint(x, n, alpha=0.05, method="wilson")
-    assert low == pytest.approx(ref_low, abs=1e-7)
-    assert high == pytest.approx(ref_high, abs=1e-7)
-    assert 0 <= low <= x / n <= high <= 1
-
-
-@given(a=st.integers(0, 500), e1=st.integers(1, 500), c=st.integers(0, 500), e2=st.integers(1, 500))
-def test_swapping_groups_inverts_rl_and_interval(a, e1, c, e2):
-    fwd = relative_likelihood(a, a + e1, c, c + e2)
-    rev = relative_likelihood(c, c + e2, a, a + e1)
-    assert fwd.insufficient == rev.insufficient
-    if fwd.insufficient:
-        return
-    assert fwd.ci_low == pytest.approx(1 / rev.ci_high, rel=1e-9)
-    assert fwd.ci_high == pytest.approx(1 / rev.ci_low, rel=1e-9)
-    if fwd.value and rev.value:
-        assert fwd.value == pytest.approx(1 / rev.value, rel=1e-12)
+@pytest.mark.parametrize(("now", "before"), [
+    ((0, 200, 30, 200), (10, 200, 30, 200)),  # no minority ethnic cases now
+    ((10, 200, 30, 200), (0, 200, 30, 200)),  # ... or before
+    ((10, 200, 0, 200), (10, 200, 30, 200)),  # no white cases: the RL itself is undefined
+    ((10, 200, 30, 200), (0, 200, 0, 200)),  # insufficient data before
+    ((10, 0, 30, 200), (10, 200, 30, 200)),  # a base of 0
+])
+def test_trend_not_assessed_with_a_zero_cell(now, before):
+    assert trend("m3", relative_likelihood(*now), relative_likelihood(*before)) == "not_assessed"
 
 
 def test_trend_with_no_sampling_error_does_not_divide_by_zero():
     exact = relative_likelihood(10, 10, 20, 20)  # everyone in both groups: RL 1, SE 0
     assert exact.se == 0
     assert trend("m3", exact, exact) == "no_significant_change"
+
+
+# --- properties ------------------------------------------------------------------------------------------
+
+group = st.tuples(st.integers(0, 400), st.integers(0, 400))  # (events, non-events)
+
+
+@settings(max_examples=150, deadline=None)
+@given(me=group, white=group)
+def test_point_lies_in_its_interval(me, white):
+    a, n1, c, n2 = me[0], sum(me), white[0], sum(white)
+    rl = relative_likelihood(a, n1, c, n2)
+    if rl.insufficient:
+        return
+    point = rl.value if rl.value is not None else math.inf  # c = 0: the ratio is unbounded above
+    assert rl.ci_low <= point <= upper(rl.ci_high)
+    assert (rl.value == 0) == (a == 0) and (rl.ci_low == 0) == (a == 0)
+    assert (rl.ci_high is None) == (c == 0)
+
+
+@settings(max_examples=150, deadline=None)
+@given(me=group, white=group)
+def test_swapping_groups_inverts_rl_and_interval(me, white):
+    a, n1, c, n2 = me[0], sum(me), white[0], sum(white)
+    fwd, rev = relative_likelihood(a, n1, c, n2), relative_likelihood(c, n2, a, n1)
+    assert fwd.insufficient == rev.insufficient
+    if fwd.insufficient:
+        return
+    # rel 1e-7: the library's cubic roots (numpy.roots) are good to about 1e-9, not to the last bit
+    assert fwd.ci_low == pytest.approx(0.0 if rev.ci_high is None else 1 / rev.ci_high, rel=1e-7, abs=1e-12)
+    assert upper(fwd.ci_high) == pytest.approx(math.inf if rev.ci_low == 0 else 1 / rev.ci_low, rel=1e-7)
+    if fwd.value and rev.value:
+        assert fwd.value == pytest.approx(1 / rev.value, rel=1e-12)
+    assert (fwd.value is None) == (rev.value == 0)
+
+
+@settings(max_examples=100, deadline=None)
+@given(me=group, white=group, which=st.sampled_from(["a", "c", "n1", "n2"]))
+def test_intervals_are_monotone_in_the_counts(me, white, which):
+    """One more minority ethnic case (same base) moves both bounds up, one more white case moves them
+    down; a larger base with the same cases moves them the other way."""
+    a, n1, c, n2 = me[0], sum(me), white[0], sum(white)
+    if (which == "a" and a == n1) or (which == "c" and c == n2):
+        return
+    bumped = {"a": (a + 1, n1, c, n2), "c": (a, n1, c + 1, n2),
+              "n1": (a, n1 + 1, c, n2), "n2": (a, n1, c, n2 + 1)}[which]
+    first, second = relative_likelihood(a, n1, c, n2), relative_likelihood(*bumped)
+    if first.insufficient or second.insufficient:
+        return
+    up = which in ("a", "n2")
+    lo1, lo2, hi1, hi2 = first.ci_low, second.ci_low, upper(first.ci_high), upper(second.ci_high)
+    if up:
+        assert lo2 >= lo1 * (1 - 1e-7) and hi2 >= hi1 * (1 - 1e-7)
+    else:
+        assert lo2 <= lo1 * (1 + 1e-7) + 1e-12 and hi2 <= hi1 * (1 + 1e-7)

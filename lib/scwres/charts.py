@@ -106,8 +106,43 @@ def _legend(fig, handles: list) -> None:
 
 
 def drawable(points: list[dict]) -> bool:
-    """Has a forest chart anything to draw? (An empty chart becomes a sentence in the report.)"""
-    return any(p["low"] is not None and p["high"] is not None for p in points)
+    """Has a forest chart anything to draw? (An empty chart becomes a sentence in the report.)
+    An interval with no upper bound (``high`` None) is drawn, as an arrow."""
+    return any(p["low"] is not None for p in points)
+
+
+def forest_notes(points: list[dict], edge: str = "left") -> str:
+    """Caption sentences for the marks a zero cell adds, so the key says what every mark means."""
+    notes = []
+    if any(p.get("low") is not None and p.get("value") == 0 for p in points):
+        notes.append(f" A dot at the {edge} edge marked 0: no cases in the group, so the estimate is 0 (the log "
+                     "scale cannot show 0) and the interval starts at 0.")
+    if any(p.get("low") is not None and p.get("high") is None for p in points):
+        notes.append(" An arrow: no white staff had the event, so the relative likelihood is not defined (no dot) "
+                     "and the interval has no upper limit.")
+    return "".join(notes)
+
+
+def _marks_key(points: list[dict]) -> str:
+    """The axis label's key: dots and lines, plus the zero and arrow marks when the chart has them."""
+    parts = ["dots: estimate", "lines: 95% interval"]
+    if any(p.get("low") is not None and p.get("value") == 0 for p in points):
+        parts.append("0: none in the group")
+    if any(p.get("low") is not None and p.get("high") is None for p in points):
+        parts.append("arrow: no upper limit")
+    return "; ".join(parts)
+
+
+def _span(ax, x0: float, x1: float, y: float, colour: str, open_ended: bool, vertical: bool = False) -> None:
+    """An interval as a line, or as an arrow running off the axis when it has no upper bound."""
+    start, end = ((y, x0), (y, x1)) if vertical else ((x0, y), (x1, y))
+    if open_ended:
+        ax.annotate("", xy=end, xytext=start, annotation_clip=False,
+                    arrowprops={"arrowstyle": "-|>", "color": colour, "lw": 2.2, "shrinkA": 0, "shrinkB": 0,
+                                "mutation_scale": 14})
+    else:
+        xs, ys = zip(start, end, strict=True)
+        ax.plot(xs, ys, color=colour, linewidth=2 if vertical else 2.2, solid_capstyle="butt")
 
 
 def forest(points: list[dict], title: str, subtitle: str, adverse_below_one: bool,
@@ -119,7 +154,9 @@ def forest(points: list[dict], title: str, subtitle: str, adverse_below_one: boo
 def draw_forest(points: list[dict], title: str, subtitle: str, adverse_below_one: bool,
                 national: float | None = None):
     """The forest chart as a figure. ``points``: dicts with ``label``, ``service``, ``value``, ``low``,
-    ``high`` (None: not drawn - suppressed or too little data; the caption says so).
+    ``high``. ``low`` None: not drawn (suppressed or too little data; the caption says so). ``value`` 0
+    (no cases in the group): the dot sits at the axis floor, labelled 0, since a log axis has no 0.
+    ``high`` None (no white cases): no dot, and the interval is an arrow running off the right edge.
 
     Reference lines are named in a legend under the plot, never by text beside the line, so a
     national figure near 1 cannot put its label on top of "equally likely".
@@ -128,24 +165,30 @@ def draw_forest(points: list[dict], title: str, subtitle: str, adverse_below_one
     ax = axes[0][0]
     ax.grid(False)
     ax.grid(True, axis="x", color="0.85", linewidth=0.6)
-    shown = [p for p in points if p["low"] is not None and p["high"] is not None]
-    for y, p in enumerate(reversed(points)):
-        if p["low"] is None or p["high"] is None:
-            ax.text(0.02, y, "not shown", va="center", fontsize=SMALLEST, color=TEXT_GREY,
-                    transform=ax.get_yaxis_transform(), bbox=LABEL_BOX)
-            continue
-        colour, marker = SERVICE_STYLE.get(p["service"], (CATEGORICAL[4], "o"))
-        ax.plot([p["low"], p["high"]], [y, y], color=colour, linewidth=2.2, solid_capstyle="butt")
-        if p["value"] is not None and p["value"] > 0:
-            ax.plot([p["value"]], [y], marker=marker, color=colour, markersize=9, linestyle="none",
-                    markeredgecolor="white", markeredgewidth=0.8)
-    ax.set_yticks(range(len(points)), [p["label"] for p in reversed(points)])
+    shown = [p for p in points if p["low"] is not None]
     ax.set_xscale("log")
-    values = [v for p in shown for v in (p["low"], p["high"])] + [1.0] + ([national] if national else [])
+    values = [v for p in shown for v in (p["low"], p["high"], p["value"])] + [1.0] + ([national] if national else [])
     values = [v for v in values if v and v > 0]
     low, high = max(min(values) / 1.4, 0.01), min(max(values) * 1.4, 100)
     low, high = min(low, 1 / 1.6), max(high, 1.6)
     ax.set_xlim(low, high)
+    for y, p in enumerate(reversed(points)):
+        if p["low"] is None:
+            ax.text(0.02, y, "not shown", va="center", fontsize=SMALLEST, color=TEXT_GREY,
+                    transform=ax.get_yaxis_transform(), bbox=LABEL_BOX)
+            continue
+        colour, marker = SERVICE_STYLE.get(p["service"], (CATEGORICAL[4], "o"))
+        start = max(p["low"], low)  # an interval from 0 starts at the axis floor
+        _span(ax, start, high if p["high"] is None else p["high"], y, colour, p["high"] is None)
+        if p["high"] is None:
+            ax.text(high, y + 0.2, "no upper limit", ha="right", va="bottom", fontsize=SMALLEST, color=TEXT_GREY)
+        if p["value"] is not None:
+            at = low if p["value"] == 0 else p["value"]
+            ax.plot([at], [y], marker=marker, color=colour, markersize=9, linestyle="none", clip_on=False,
+                    markeredgecolor="white", markeredgewidth=0.8)
+            if p["value"] == 0:
+                ax.text(low, y + 0.2, " 0", ha="left", va="bottom", fontsize=SMALLEST, color=TEXT_GREY)
+    ax.set_yticks(range(len(points)), [p["label"] for p in reversed(points)])
     _log_ticks(ax, low, high, most=5)
     handles = [ax.axvline(1, color=TEXT_GREY, linestyle="--", linewidth=1.2, label="1: equally likely")]
     side = (low, 1) if adverse_below_one else (1, high)
@@ -155,7 +198,7 @@ def draw_forest(points: list[dict], title: str, subtitle: str, adverse_below_one
         handles.append(ax.axvline(national, color=TEXT_GREY, linestyle=":", linewidth=1.5,
                                   label=f"national figure {national:.2f}"))
     ax.set_ylim(-0.6, len(points) - 0.4)
-    ax.set_xlabel("Relative likelihood (log scale)\ndots: estimate; lines: 95% interval")
+    ax.set_xlabel("Relative likelihood (log scale)\n" + textwrap.fill(_marks_key(points), 40))
     _legend(fig, handles)
     ax.tick_params(axis="y", length=0)
     _titles(fig, ax, title, subtitle)
@@ -241,7 +284,7 @@ def draw_percent_pairs(rows: list[dict], title: str, subtitle: str, group_label:
 
 def trend_drawable(item: dict) -> bool:
     """Has a trend panel at least one period to draw?"""
-    return any(v is not None and lo is not None and hi is not None for _, v, lo, hi in item["points"])
+    return any(lo is not None for _, v, lo, hi in item["points"])
 
 
 def trend_grid(series: list[dict], title: str, subtitle: str) -> str:
@@ -251,8 +294,10 @@ def trend_grid(series: list[dict], title: str, subtitle: str) -> str:
 
 def draw_trend_grid(series: list[dict], title: str, subtitle: str):
     """``series``: dicts with ``title``, ``adverse_below_one`` and ``points`` - a list of
-    (period, value, low, high), value None when not shown. Two panels per row (one when there are
-    many periods), so each panel's text stays as large as the other charts' on a phone.
+    (period, value, low, high): low None when not shown; value 0 at the axis floor, labelled; high
+    None (no upper bound) as an arrow; value None with an interval: no dot (RL not defined). Two
+    panels per row (one when there are many periods), so each panel's text stays as large as the
+    other charts' on a phone.
     """
     periods = max(len(item["points"]) for item in series)
     ncols = 2 if periods <= 4 and len(series) > 1 else 1
@@ -273,13 +318,16 @@ def draw_trend_grid(series: list[dict], title: str, subtitle: str):
         ax.axhspan(*((low, 1) if item["adverse_below_one"] else (1, high)), color=ORANGE, alpha=0.12, linewidth=0)
         ax.axhline(1, color=TEXT_GREY, linestyle="--", linewidth=1)
         for x, (_, value, lo, hi) in enumerate(item["points"]):
-            if value is None or lo is None or hi is None:
+            if lo is None:
                 mark = (item.get("marks") or {}).get(x, "[c]")  # "[c]" withheld; "–" too little data
                 ax.text(x, 1, mark, ha="center", va="center", fontsize=SMALLEST, color=TEXT_GREY, bbox=LABEL_BOX)
                 continue
-            ax.plot([x, x], [lo, hi], color=DARK_BLUE, linewidth=2)
-            if value > 0:
-                ax.plot([x], [value], marker="o", color=DARK_BLUE, markersize=6, markeredgecolor="white")
+            _span(ax, max(lo, low), high if hi is None else hi, x, DARK_BLUE, hi is None, vertical=True)
+            if value is not None:
+                ax.plot([x], [low if value == 0 else value], marker="o", color=DARK_BLUE, markersize=6,
+                        markeredgecolor="white", clip_on=False)
+                if value == 0:
+                    ax.text(x + 0.12, low, "0", ha="left", va="bottom", fontsize=SMALLEST, color=TEXT_GREY)
         ax.set_xticks(range(len(labels)), labels)
         ax.set_xlim(-0.6, len(labels) - 0.4)
         _log_ticks(ax, low, high, axis="y", most=4)

@@ -8,7 +8,7 @@ size, whatever its size (Spiegelhalter, "Funnel plots for comparing
 institutional performance", Statistics in Medicine 2005).
 
 The method, on the log scale where the RL's sampling distribution is close to
-normal (the same scale as the Katz interval in ``stats``):
+normal (the scale of the Katz standard error that ``stats`` uses for the trend test):
 
 - centre: the pooled RL of all councils, ``theta0 = ln RL0`` with
   ``RL0 = (A / N1) / (C / N2)`` from the summed counts; ``p1 = A / N1`` and

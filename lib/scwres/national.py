@@ -44,7 +44,7 @@ from .metrics import read_metrics_csv
 from .params import list_councils, load_params
 from .publication import RollupPlan, rollup_plan
 from .publish import write_atomic_many
-from .report.wording import ASSESSMENT_SHORT, METRIC_TITLES, SERVICE_WORDS
+from .report.wording import ASSESSMENT_SHORT, METRIC_TITLES, SERVICE_WORDS, interval, rl_value
 from .standalone_page import esc, page
 from .stats import ADVERSE_BELOW_ONE, RL_METRICS, assess, relative_likelihood, wilson
 
@@ -244,7 +244,8 @@ def _num(value: float | None) -> str:
 
 
 def _interval(low: float | None, high: float | None) -> str:
-    return "–" if low is None or low != low or high is None or high != high else f"{low:.2f} to {high:.2f}"
+    """As in a council's report: 3 places where 2 would show 1.00, and no upper limit when there is none."""
+    return interval(low, high)
 
 
 def _table(caption: str, headers: list[str], rows: list[list[str]], numeric: set[int]) -> str:
@@ -268,7 +269,7 @@ def pooled_section(rollup: RollUp) -> str:
             if p["hidden"]:
                 rows.append([label, SUPPRESSED, SUPPRESSED, SUPPRESSED])
                 continue
-            rows.append([label, _num(p["value"]), _interval(p["ci_low"], p["ci_high"]),
+            rows.append([label, rl_value(p["value"], p["ci_low"]), _interval(p["ci_low"], p["ci_high"]),
                          esc(ASSESSMENT_SHORT[p["assessment"]])])
     share, interval = pooled_share(rollup.councils)
     share_text = (SUPPRESSED if pooled_hidden(rollup, "m1", "all") else "–" if share is None else
@@ -332,7 +333,7 @@ def metric_section(rollup: RollUp, metric: str, points: list[dict], basis: funne
             continue
         where = POSITION_WORDS[p["position"]] + (f", {p['side']}" if p["side"] else "")
         rows.append([esc(p["label"]), f"{p['base']:,}", "–" if not p["n_eff"] else f"{p['n_eff']:,.0f}",
-                     _num(p["rl"]), _interval(p["ci_low"], p["ci_high"]),
+                     rl_value(p["rl"], p["ci_low"]), _interval(p["ci_low"], p["ci_high"]),
                      esc(ASSESSMENT_SHORT.get(p["assessment"], p["assessment"])), esc(where)])
     parts.append(_table(f"{title}: every council, all staff",
                         ["Council", "People compared (both groups)", "Comparable size (see methods)",
@@ -344,8 +345,11 @@ def methods_section() -> str:
     return (
         "<h2 id=\"methods\">Methods</h2>"
         "<p>Relative likelihood: the rate for minority ethnic staff divided by the rate for white staff, with a 95% "
-        "interval by the log (Katz) method. A difference is called significant when the whole interval lies on one "
-        "side of 1; significance is not proof of a cause.</p>"
+        "interval by the Koopman score method (Koopman 1984; recommended by Fagerland, Lydersen and Laake 2015), "
+        "as in each council's report: when no minority ethnic staff had the event the ratio is 0 and the interval "
+        "starts at 0; when no white staff had it the ratio is not defined and the interval has no upper limit. A "
+        "difference is called significant when the whole interval lies on one side of 1; significance is not "
+        "proof of a cause.</p>"
         "<p>Pooled figures add up the councils' counts before dividing, for each service; all staff is adults' and "
         "children's services together.</p>"
         "<p>Funnel plots: each council's relative likelihood is drawn against its effective base size. The limits "

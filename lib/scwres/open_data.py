@@ -106,7 +106,9 @@ def shown_number(text: str) -> float | None:
 
 
 def shown_interval(text: str) -> tuple[float | None, float | None]:
-    """'0.40 to 0.66' -> (0.4, 0.66); a dash -> (None, None)."""
+    """'0.40 to 0.66' -> (0.4, 0.66); 'from 4.37, no upper limit' -> (4.37, None); a dash -> (None, None)."""
+    if str(text).startswith("from ") and str(text).endswith(", no upper limit"):
+        return shown_number(str(text)[5:-len(", no upper limit")]), None
     if " to " not in str(text):
         return None, None
     low, high = str(text).split(" to ", 1)

@@ -130,6 +130,7 @@ class MetricValue:
     period: str
     value: float | None
     suppressed: bool
+    why_missing: str = ""  # why ``value`` is None, in words, when the metrics row says
 
     @property
     def publishable(self) -> bool:
@@ -152,7 +153,12 @@ def metric_value(metrics: pd.DataFrame, metric: str, service: str, pay_bands: li
         return MetricValue(metric, breakdown, period, None, False)
     value = float(rows["value"].iloc[0])
     suppressed = bool(rows["suppressed"].iloc[0]) and audience == "public"
-    return MetricValue(metric, breakdown, period, None if math.isnan(value) else value, suppressed)
+    why = ""
+    if math.isnan(value) and metric != "m1" and "events_white" in rows and int(rows["events_white"].iloc[0]) == 0 \
+            and int(rows["events_me"].iloc[0]) > 0:
+        # docs/methods.md: no white cases leaves the RL undefined (blank); a blank can meet no target
+        why = "the relative likelihood is not defined, because no white staff had the event"
+    return MetricValue(metric, breakdown, period, None if math.isnan(value) else value, suppressed, why)
 
 
 @dataclass(frozen=True)
@@ -182,7 +188,8 @@ def evaluate(measure: Measure, metrics: pd.DataFrame | None, service: str, pay_b
     if any(v.suppressed for v in values):
         return MeasureResult(NOT_MEASURABLE, values, "withheld so that no one can be identified")
     if any(v.value is None for v in values):
-        return MeasureResult(NOT_MEASURABLE, values, "too little data to calculate the metric")
+        why = next((v.why_missing for v in values if v.value is None and v.why_missing), "")
+        return MeasureResult(NOT_MEASURABLE, values, why or "too little data to calculate the metric")
     met = all(c.holds(v.value) for c, v in zip(measure.comparisons, values, strict=True)
               if v.value is not None)
     return MeasureResult(MET if met else NOT_MET, values)

@@ -42,6 +42,7 @@ from .wording import (
     ratio,
     rl_headline,
     rl_summary,
+    rl_value,
     share_relation,
 )
 
@@ -244,7 +245,7 @@ def glance_section(ctx: ReportContext) -> str:
             r = ctx.row(metric, service)
             hide = ctx.row_hidden(metric, service)
             cells = [measure_link(metric), SERVICE_WORDS[service],
-                     derived(SUPPRESSED if hide else ratio(r["value"])),
+                     derived(SUPPRESSED if hide else rl_value(r["value"], r["ci_low"])),
                      derived(SUPPRESSED if hide else interval(r["ci_low"], r["ci_high"])),
                      derived(SUPPRESSED if hide else ASSESSMENT_SHORT.get(r["assessment"], DASH)),
                      change_cell(ctx, r, metric, service),
@@ -396,7 +397,7 @@ def rl_table(ctx: ReportContext, metric: str) -> str:
 
         rows.append((f"{metric}|{service}|overall", [
             SERVICE_WORDS[service], pair("me"), pair("white"),
-            derived(SUPPRESSED if hide else ratio(r["value"])),
+            derived(SUPPRESSED if hide else rl_value(r["value"], r["ci_low"])),
             derived(SUPPRESSED if hide else interval(r["ci_low"], r["ci_high"])),
             derived(SUPPRESSED if hide else ASSESSMENT_SHORT.get(r["assessment"], DASH)),
             change_cell(ctx, r, metric, service)]))
@@ -419,10 +420,11 @@ def _points(ctx: ReportContext, metric: str) -> tuple[list[dict], list[str]]:
     for service in SERVICES:
         r = ctx.row(metric, service)
         hide = ctx.row_hidden(metric, service)
-        ok = not hide and not missing(r["ci_low"]) and not missing(r["ci_high"])
+        ok = not hide and not missing(r["ci_low"])  # no upper bound (no white cases) is still drawn: an arrow
         points.append({"label": CHART_SERVICE[service], "service": service,
                        "value": None if not ok or missing(r["value"]) else float(r["value"]),
-                       "low": float(r["ci_low"]) if ok else None, "high": float(r["ci_high"]) if ok else None})
+                       "low": float(r["ci_low"]) if ok else None,
+                       "high": None if not ok or missing(r["ci_high"]) else float(r["ci_high"])})
         if not ok:
             missing_labels.append(SERVICE_WORDS[service] + (f" ({WITHHELD})" if hide else " (too little data)"))
     return points, missing_labels
@@ -433,7 +435,7 @@ def chart_title(ctx: ReportContext, metric: str) -> str:
     r = ctx.row(metric, "all")
     if ctx.row_hidden(metric, "all"):  # hidden to protect individuals, not because the evidence is weak
         return f"{METRIC_TITLES[metric]}: the figure for all staff is {WITHHELD}"
-    if missing(r["value"]) or r["assessment"] == "insufficient_data":
+    if r["assessment"] not in ("adverse", "favourable", "no_significant_difference"):
         return f"{METRIC_TITLES[metric]}: too few cases for a firm finding"
     group = ctx.group
     verdict = {"adverse": "a significant gap, unfavourable to", "favourable": "a significant gap, favourable to",
@@ -458,10 +460,16 @@ def rl_figure(ctx: ReportContext, metric: str) -> str:
                         f"Relative likelihood, {ctx.group} ÷ white, by service, {ctx.period}",
                         metric in ADVERSE_BELOW_ONE, national.value if national else None)
     r = ctx.row(metric, "all")
-    if ctx.row_hidden(metric, "all") or missing(r["value"]):
+    if ctx.row_hidden(metric, "all") or missing(r["ci_low"]):
         summary = "the figure for all staff is not shown"
     else:
-        summary = (f"all staff {ratio(r['value'])} (interval {interval(r['ci_low'], r['ci_high'])}), "
+        if missing(r["value"]):
+            value = "not defined, as no white staff had the event"
+        elif r["value"] == 0:
+            value = f"0, as no {ctx.group} staff had the event"
+        else:
+            value = ratio(r["value"])
+        summary = (f"all staff {value} (interval {interval(r['ci_low'], r['ci_high'])}), "
                    f"{ASSESSMENT_SHORT.get(r['assessment'], '').lower()}")
     alt = f"Dot and interval chart of the relative likelihood by service: {summary}."
     caption = (f"Relative likelihood of {ctx.group} staff compared with white staff, with 95% intervals, by service "
@@ -469,6 +477,7 @@ def rl_figure(ctx: ReportContext, metric: str) -> str:
                f"likely. Shaded side: worse for {ctx.group} staff.")
     if national:
         caption += f" Dotted line: national figure {ratio(national.value)}."
+    caption += charts.forest_notes(points)
     if not_drawn:
         caption += f" Not drawn: {'; '.join(not_drawn)}."
     return figure(svg, alt, caption)
@@ -712,14 +721,16 @@ def trend_section(ctx: ReportContext) -> str:
             if not hide:
                 marks[x] = DASH
             points.append((data.period, None if not ok or missing(r["value"]) else float(r["value"]),
-                           float(r["ci_low"]) if ok else None, float(r["ci_high"]) if ok else None))
-            cells.append(derived(SUPPRESSED if hide else f"{ratio(r['value'])} ({interval(r['ci_low'], r['ci_high'])})",
-                                 f"trend|{data.period}|{metric}"))
+                           float(r["ci_low"]) if ok else None,
+                           None if not ok or missing(r["ci_high"]) else float(r["ci_high"])))
+            shown = f"{rl_value(r['value'], r['ci_low'])} ({interval(r['ci_low'], r['ci_high'])})"
+            cells.append(derived(SUPPRESSED if hide else shown, f"trend|{data.period}|{metric}"))
         series.append({"title": METRIC_SHORT[metric], "adverse_below_one": metric in ADVERSE_BELOW_ONE,
                        "points": points, "marks": marks})
         rows.append(("", cells))
     drawn = [item for item in series if charts.trend_drawable(item)]
     empty = [item["title"].lower() for item in series if not charts.trend_drawable(item)]
+    every = [{"value": v, "low": lo, "high": hi} for item in series for (_, v, lo, hi) in item["points"]]
     intro = ("<p>How each relative likelihood for all staff has moved across every period held for the council. "
              "The change column in each finding says whether the latest move is statistically significant.</p>")
     if len(periods) < 2:
@@ -735,7 +746,8 @@ def trend_section(ctx: ReportContext) -> str:
         alt = (f"Small multiple charts, one per measure, of the relative likelihood for all staff in each period "
                f"from {periods[0]} to {periods[-1]}; the table below gives every value.")
         caption = ("One panel per measure; each point is a period, with its 95% interval, on a log scale."
-                   + (f" [c]: {WITHHELD}." if ctx.public else "") + f" {DASH}: too little data to draw.")
+                   + (f" [c]: {WITHHELD}." if ctx.public else "") + f" {DASH}: too little data to draw."
+                   + charts.forest_notes(every, "bottom"))
         if empty:
             caption += f" No panel for {', '.join(empty)}: no period can be drawn."
         chart = figure(svg, alt, caption)
@@ -760,7 +772,7 @@ def subgroups_section(ctx: ReportContext) -> str:
             n = count_span(ctx, row_key(metric, "all", b, "base_me"), r["base_me"])
             rows.append((f"{metric}|all|{b}", [
                 esc(SUBGROUP_WORDS[sub]), f"{a} of {n} ({rate_cell(ctx, r, metric, 'all', b, 'me')})",
-                derived(SUPPRESSED if hide else ratio(r["value"])),
+                derived(SUPPRESSED if hide else rl_value(r["value"], r["ci_low"])),
                 derived(SUPPRESSED if hide else interval(r["ci_low"], r["ci_high"])),
                 derived(SUPPRESSED if hide else ASSESSMENT_SHORT.get(r["assessment"], DASH))]))
         groups.append((METRIC_TITLES[metric], len(subs)))
@@ -918,13 +930,27 @@ def methods_section(ctx: ReportContext) -> str:
         f"{esc(ctx.group)}: {esc(ctx.group)} ÷ ({esc(ctx.group)} + white). Ratios are shown to 2 decimal places and "
         "percentages to 1; calculations use unrounded figures.</p>"
         "<h3>Intervals and significance</h3>"
-        "<p>Each relative likelihood has a 95% confidence interval by the log (Katz) method; when a group has no "
-        "cases, 0.5 is added to each count and 1 to each base for the interval (Haldane-Anscombe). Shares and "
-        "percentages use the Wilson score interval. A difference is called statistically significant when the "
-        "whole interval lies on one side of 1; whether that side is unfavourable depends on the measure. The "
-        "change since the last period is significant when the difference in log relative likelihood is more than "
-        "1.96 standard errors. A significant difference shows that a gap is unlikely to be chance; it does not "
-        "show what causes it.</p>"
+        "<p>Each relative likelihood has a 95% confidence interval by the Koopman score method (Koopman 1984), "
+        "the interval Fagerland, Lydersen and Laake (2015) recommend for comparing two rates in small and "
+        "moderate groups. It needs no adjustment when a group has no cases. When no "
+        f"{esc(ctx.group)} staff had the event the relative likelihood is 0 and its interval starts at 0. When no "
+        "white staff had it the relative likelihood cannot be calculated (it is shown as not defined), but the "
+        "interval still has a lower limit, so the report can say, for example, that a group was at least 4 times "
+        "as likely; it has no upper limit. Shares and percentages use the Wilson score interval (Wilson 1927). "
+        "When a group has no staff, or neither group had the event, there is too little data to say.</p>"
+        "<p>A difference is called statistically significant when the whole interval lies on one side of 1 (for "
+        "a pay band's share: when the band's interval does not include the whole workforce's share); whether "
+        "that side is unfavourable depends on the measure. Where rounding to 2 decimal places would show an "
+        "interval ending at 1.00, 3 decimal places are shown so the numbers agree with the words.</p>"
+        "<p>The change since the last period is tested on the logarithm of the relative likelihood, with the "
+        "standard error of each period's log ratio (the Katz formula); it is significant when the difference is "
+        "more than 1.96 standard errors. When either period has a group with no cases the log ratio is not "
+        "defined, so the change is not assessed.</p>"
+        "<p>A statistically significant difference shows that a gap is unlikely to be chance alone; it does not "
+        "show what causes it. And each comparison has about a one in twenty chance of coming out "
+        "\"significant\" when there is no real difference: this report makes about thirty comparisons, so one or "
+        "two such chance findings are to be expected. Read a single significant result with care, and look for "
+        "the same pattern across years and measures.</p>"
         f"<h3>Disclosure control</h3><p>{audience}</p>"
         "<h3>Ethnicity groups</h3>"
         + intake_paragraph(ctx)

@@ -79,7 +79,7 @@ ASSESSMENT_SHORT = {
 TREND_WORDS = {
     "improved": "Improved (significant)", "worsened": "Worsened (significant)",
     "no_significant_change": "No significant change", "no_previous_period": "No earlier period",
-    "": "Cannot be compared",
+    "not_assessed": "Not assessed (a group had no cases)", "": "Cannot be compared",
 }
 SERVICE_WORDS = {"adults": "Adults' services", "children": "Children's services", "all": "All staff"}
 SUBGROUP_WORDS = {"asian": "Asian", "black": "Black", "mixed": "Mixed or multiple", "other": "Other ethnic group",
@@ -93,8 +93,11 @@ def missing(value: Any) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
 
 
-def ratio(value: float | None) -> str:
-    return DASH if missing(value) else f"{value:.2f}"
+def ratio(value: float | None, places: int = 2) -> str:
+    """A relative likelihood to 2 decimal places; exactly 0 (no cases in the group) is shown as 0."""
+    if missing(value):
+        return DASH
+    return "0" if value == 0 else f"{value:.{places}f}"
 
 
 def percent(value: float | None) -> str:
@@ -105,8 +108,30 @@ def count(value: Any) -> str:
     return DASH if missing(value) else f"{int(value):,}"
 
 
+def ratio_places(*bounds: float | None) -> int:
+    """2 decimal places, or 3 (more only if 3 is not enough) when rounding would show a bound that is
+    not 1 as "1.00": "1.00 to 1.17" beside "significant" reads as a contradiction (docs/methods.md)."""
+    for places in (2, 3, 4, 5, 6):
+        if all(missing(b) or b == 1 or f"{b:.{places}f}" != f"{1:.{places}f}" for b in bounds):
+            return places
+    return 6
+
+
 def interval(low: float | None, high: float | None, fmt=ratio) -> str:
-    return DASH if missing(low) or missing(high) else f"{fmt(low)} to {fmt(high)}"
+    """'0.41 to 0.66'; 'from 4.37, no upper limit' when there is no upper bound; a dash when undefined."""
+    if missing(low):
+        return DASH
+    if fmt is ratio:
+        places = ratio_places(low, high)
+        if missing(high):
+            return f"from {ratio(low, places)}, no upper limit"
+        return f"{ratio(low, places)} to {ratio(high, places)}"
+    return f"from {fmt(low)}, no upper limit" if missing(high) else f"{fmt(low)} to {fmt(high)}"
+
+
+def rl_value(value: float | None, low: float | None) -> str:
+    """The RL for a table cell: 'not defined' when no white staff had the event (an interval exists)."""
+    return "not defined" if missing(value) and not missing(low) else ratio(value)
 
 
 def capital(text: str) -> str:
@@ -137,8 +162,19 @@ def assessment_words(assessment: str, group: str) -> str:
     return ASSESSMENT_WORDS.get(assessment, "").format(group=esc(group))
 
 
+def _counts(row: Any, group: str) -> str:
+    """'12 of 340' for one group's events and base, or '' when the row does not carry them."""
+    events, base = (row.get(f"events_{group}"), row.get(f"base_{group}")) if hasattr(row, "get") else (None, None)
+    return "" if missing(events) or missing(base) else f"{count(events)} of {count(base)}"
+
+
 def rl_headline(metric: str, row: Any, group: str, hidden: bool) -> str:
-    """One plain-English sentence stating a relative-likelihood finding for all staff (HTML)."""
+    """One plain-English sentence stating a relative-likelihood finding for all staff (HTML).
+
+    With no white cases the ratio is not defined, but the interval's lower bound is a finding
+    ("at least 4.37 times as likely"); with no minority ethnic cases the ratio is 0 and the interval
+    runs from 0. Either way the sentence says which group had no cases.
+    """
     subject = SUBJECT[metric]
     who = f"{esc(capital(group))} {subject}"
     if hidden:
@@ -146,15 +182,26 @@ def rl_headline(metric: str, row: Any, group: str, hidden: bool) -> str:
     if row["assessment"] == "insufficient_data":
         return f"There is too little data to compare {esc(group)} and white {subject} {EVENT_PHRASE[metric]}."
     words = assessment_words(row["assessment"], group)
-    span = f"95% interval {interval(row['ci_low'], row['ci_high'])}"
+    low, high = row["ci_low"], row["ci_high"]
     if missing(row["value"]):
-        return (f"No white {subject} were recorded as {EVENT_DONE[metric]}, so the relative "
-                f"likelihood cannot be calculated ({span}): {words}.")
+        places = ratio_places(low)
+        if low > 1:
+            reach = f"{esc(group)} {subject} were at least {ratio(low, places)} times as likely {EVENT_PHRASE[metric]}"
+        else:
+            reach = f"{esc(group)} {subject} may even have been less likely {EVENT_PHRASE[metric]}"
+        white = _counts(row, "white")
+        return (f"No white {subject}{f' ({white})' if white else ''} were recorded as {EVENT_DONE[metric]}, so the "
+                f"relative likelihood is not defined; {reach} (the 95% interval starts at {ratio(low, places)} and "
+                f"has no upper limit): {words}.")
     if row["value"] == 0:
-        return (f"No {esc(group)} {subject} were recorded as {EVENT_DONE[metric]} "
-                f"(relative likelihood 0, {span}): {words}.")
+        me, white = _counts(row, "me"), _counts(row, "white")
+        lead = f"{me} {esc(group)} {subject}" if me else f"No {esc(group)} {subject}"
+        against = f", against {white} white {subject}" if white else ""
+        return (f"{lead} were recorded as {EVENT_DONE[metric]}{against} (relative likelihood 0; the 95% interval "
+                f"runs from 0 to {ratio(high, ratio_places(high))}): {words}.")
+    span = f"95% interval {interval(low, high)}"
     return (f"{who} were {rough_phrase(row['value'])} as white {subject} {EVENT_PHRASE[metric]} "
-            f"(relative likelihood {ratio(row['value'])}, {span}): {words}.")
+            f"(relative likelihood {ratio(row['value'], ratio_places(low, high))}, {span}): {words}.")
 
 
 def share_relation(low: float | None, high: float | None, reference: float | None) -> str:
