@@ -28,7 +28,7 @@ from scwres.report.wording import ASSESSMENT_SHORT, TREND_WORDS
 from test_disclosure import RawCells, in_span, span_basis
 
 pytestmark = pytest.mark.xdist_group("pipeline")
-TREND = {**TREND_WORDS, "not_assessed": TREND_WORDS[""]}
+TREND = dict(TREND_WORDS)
 DASHES = ("–", "")
 CSV_COUNTS = ("events_me", "base_me", "events_white", "base_white", "records_not_known", "records_all")
 
@@ -137,13 +137,15 @@ def same(text: str, value: str) -> bool:
     text = text.strip()
     if text == open_data.SUPPRESSED or value == open_data.SUPPRESSED:
         return text == value
-    if text in DASHES:
+    if text in DASHES or text == "not defined":  # "not defined": an RL with no white cases (blank in the CSV)
         return value == ""
     return value != "" and float(text.replace(",", "").rstrip("%")) == float(value)
 
 
 def same_interval(text: str, low: str, high: str) -> bool:
     text = text.strip()
+    if text.startswith("from ") and text.endswith(", no upper limit"):  # no white cases: a lower bound only
+        return same(text[5:-len(", no upper limit")], low) and high == ""
     if " to " not in text:
         return same(text, low) and same(text, high)
     a, b = text.split(" to ")
