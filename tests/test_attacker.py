@@ -33,7 +33,7 @@ def attacker_for(las: list[str], periods: tuple[str, ...]) -> tuple[Attacker, di
     for la in las:
         params = load_params(la)
         names[params["name"]] = la
-        tables = {p: load_return(la, p, pay_bands=params["pay_bands"]) for p in periods}
+        tables = {p: load_return(la, p, pay_bands=params["pay_bands"], params=params) for p in periods}
         attacker.add_council(Council(la, params["name"], params, tables))
     return attacker, names
 
