@@ -74,6 +74,13 @@ national: $(STAMP) ## national roll-up with funnel plots: make national PERIOD=2
 bench: $(STAMP) ## time the batch against the naive way, a no-op rebuild, 10 vs N generated councils (slow)
 	$(PY) -m scwres bench --scale "$$SCWRES_ARG_N" $${SCWRES_ARG_JOBS:+--jobs "$$SCWRES_ARG_JOBS"}
 
+.PHONY: fuzz bench-scale
+fuzz: $(STAMP) ## mutate returns, params and action plans N times; a table of outcomes, crashes saved: make fuzz N=10000
+	$(PY) tests/fuzz/fuzz.py --n "$$SCWRES_ARG_N" $${SCWRES_ARG_JOBS:+--jobs "$$SCWRES_ARG_JOBS"}
+
+bench-scale: $(STAMP) ## time and memory of validation (200,000 rows) and suppression (many pay bands)
+	$(PY) -m scwres.bench_scale
+
 synthetic: $(STAMP) ## write N generated councils to build/synthetic (raw/, params/): make synthetic N=150
 	$(PY) -m scwres synthetic --n "$$SCWRES_ARG_N" --out build/synthetic
 

@@ -142,7 +142,9 @@ def key_frame(raw: RawReturn) -> pd.DataFrame:
     for name, frame in raw.tables.items():
         keys = list(TABLES[name].keys)
         if all(k in frame for k in keys):
-            joined = frame[keys].astype(str).agg("\x1f".join, axis=1) if len(frame) else pd.Series([], dtype=str)
+            joined = frame[keys[0]].astype(str)
+            for key in keys[1:]:  # column by column: a row-wise join took seconds per 20,000 rows
+                joined = joined + "\x1f" + frame[key].astype(str)
             parts.append(pd.DataFrame({LINE: frame[LINE].to_numpy(), "table": name, "key": joined.to_numpy()}))
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=[LINE, "table", "key"])
 

@@ -17,11 +17,13 @@ import pandas as pd
 
 from . import paths
 from .limits import (
+    MAX_CELL_CHARS,
     MAX_COLUMNS,
     MAX_FILE_BYTES,
     MAX_ROWS,
     MAX_XLSX_BYTES,
     MAX_XLSX_UNPACKED,
+    bad_character,
     read_limited,
     shown,
     text_problem,
@@ -103,7 +105,7 @@ def _read_folder(raw: RawReturn, folder: Path) -> None:
     for name in TABLES:
         path = folder / f"{name}.csv"
         raw.files[name] = path.name
-        if not path.exists():
+        if not (path.exists() or path.is_symlink()):  # a broken link is there, and unreadable: say so
             continue
         raw.source_files.append(path)
         frame = read_csv_text(path, raw.problems)
@@ -224,7 +226,8 @@ def _rows_with_bad_text(numbered: list[tuple[int, list[str]]]) -> set[int]:
     One scan of all the text first: almost every file is clean, and then no
     cell is looked at on its own.
     """
-    if text_problem("".join(c for _, row in numbered for c in row)) is None:
+    cells = [c for _, row in numbered for c in row]
+    if not cells or (bad_character("".join(cells)) is None and max(map(len, cells)) <= MAX_CELL_CHARS):
         return set()
     return {line for line, row in numbered if any(text_problem(c) for c in row)}
 
@@ -252,10 +255,11 @@ def _sheet_rows(sheet) -> list[list[str]] | str:
 
     The sheet's stated size is ignored (a file may claim A1:XFD1048576 and make
     openpyxl pad every row to 16,384 cells): rows are read as stored, at most
-    MAX_COLUMNS + 1 wide, so a value past the limit is seen without reading further.
+    MAX_COLUMNS + 1 wide, so a value just past the limit is refused without
+    reading further (one much further right is not read at all).
     """
     sheet.reset_dimensions()
-    rows = []
+    rows: list[list[str]] = []
     for row in sheet.iter_rows(max_col=MAX_COLUMNS + 1, values_only=True):
         if len(row) > MAX_COLUMNS and row[MAX_COLUMNS] is not None:
             return f"The sheet has a value beyond column {MAX_COLUMNS}; a table of the return has at most 15 columns."

@@ -14,6 +14,7 @@ parsing stopped, so the analyst can find the typo in the cell.
 from __future__ import annotations
 
 import math
+import weakref
 from dataclasses import dataclass
 
 import pandas as pd
@@ -235,14 +236,37 @@ def metric_value(metrics: pd.DataFrame, metric: str, service: str, pay_bands: li
                  breakdown: str | None = None, audience: str = "public") -> MetricValue:
     """Look up one value in a metrics table; NaN or a missing row gives ``value=None``."""
     breakdown = breakdown or default_breakdown(metric, pay_bands)
-    rows = metrics[(metrics["metric"] == metric) & (metrics["service"] == service)
-                   & (metrics["breakdown"] == breakdown)]
-    period = str(rows["period"].iloc[0]) if len(rows) else str(metrics["period"].iloc[0]) if len(metrics) else ""
-    if rows.empty:
-        return MetricValue(metric, breakdown, period, None, False)
-    value = float(rows["value"].iloc[0])
-    suppressed = bool(rows["suppressed"].iloc[0]) and audience == "public"
-    return MetricValue(metric, breakdown, period, None if math.isnan(value) else value, suppressed)
+    index, first_period = _lookup(metrics)
+    found = index.get((metric, service, breakdown))
+    if found is None:
+        return MetricValue(metric, breakdown, first_period, None, False)
+    period, value, suppressed = found
+    return MetricValue(metric, breakdown, period, None if math.isnan(value) else value,
+                       suppressed and audience == "public")
+
+
+_LOOKUPS: dict[int, tuple[weakref.ref, dict[tuple[str, str, str], tuple[str, float, bool]], str]] = {}
+
+
+def _lookup(metrics: pd.DataFrame) -> tuple[dict[tuple[str, str, str], tuple[str, float, bool]], str]:
+    """(metric, service, breakdown) -> (period, value, suppressed), built once per metrics table.
+
+    A page judges every action on the same one or two tables; filtering the
+    table once per value made a register of thousands of actions take minutes.
+    The first row of a repeated key wins, as the filter did.
+    """
+    cached = _LOOKUPS.get(id(metrics))
+    if cached is not None and cached[0]() is metrics:
+        return cached[1], cached[2]
+    index: dict[tuple[str, str, str], tuple[str, float, bool]] = {}
+    for row in metrics[["metric", "service", "breakdown", "period", "value", "suppressed"]].itertuples(index=False):
+        index.setdefault((row.metric, row.service, row.breakdown),
+                         (str(row.period), float(row.value), bool(row.suppressed)))
+    first_period = str(metrics["period"].iloc[0]) if len(metrics) else ""
+    for key in [k for k, (ref, _, _) in _LOOKUPS.items() if ref() is None]:
+        del _LOOKUPS[key]
+    _LOOKUPS[id(metrics)] = (weakref.ref(metrics), index, first_period)
+    return index, first_period
 
 
 @dataclass(frozen=True)

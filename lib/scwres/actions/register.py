@@ -39,6 +39,7 @@ SERVICES: tuple[str, ...] = ("adults", "children", "all")
 STATUSES: tuple[str, ...] = ("not_started", "in_progress", "complete", "dropped")
 ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,19}$")
 DATE_PATTERN = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+MAX_ACTIONS = 1000  # real plans hold tens of actions
 
 
 class ActionPlanError(Exception):
@@ -173,6 +174,11 @@ def check_frame(frame: pd.DataFrame, file: str, sheet: str | None, params: dict[
             add(1, column, column, f"'{column}' is not a column of the action plan; check the spelling or "
                                    "remove it.")
     if problems:
+        return [], problems
+    if len(frame) > MAX_ACTIONS:  # every page judges every action: a register this long is not a plan
+        add(int(frame[LINE].iloc[MAX_ACTIONS]), None, None,
+            f"The action plan has {len(frame):,} actions; it may have at most {MAX_ACTIONS:,}. Check that it is the "
+            "right file, or split the plan.")
         return [], problems
     periods = period_list(params)
     bands = list(params.get("pay_bands", []))
