@@ -152,9 +152,11 @@ def read_csv_text(path: Path, problems: list[Problem]) -> pd.DataFrame | None:
                                         "file (a return has one line per group of staff)."))
                 return None
     except csv.Error as exc:
-        problems.append(Problem("error", path.name, len(rows) + 1, None, None,
-                                f"The file cannot be read as a CSV ({shown(exc)}); save it as 'CSV UTF-8 "
-                                "(comma delimited)'."))
+        why = (f"A cell holds more than {csv.field_size_limit():,} characters; the limit is {MAX_CELL_CHARS:,}. "
+               "Check that a whole file or column was not pasted into one cell."
+               if "field larger than field limit" in str(exc) else
+               f"The file cannot be read as a CSV ({shown(exc)}); save it as 'CSV UTF-8 (comma delimited)'.")
+        problems.append(Problem("error", path.name, len(rows) + 1, None, None, why))
         return None
     return rows_to_frame(rows, path.name, None, problems)
 
