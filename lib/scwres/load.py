@@ -207,7 +207,7 @@ def rows_to_frame(rows: list[list[str]], filename: str, sheet: str | None,
     records = []
     for line, row in numbered[1:]:
         if len(row) != len(header):
-            problems.append(Problem("error", filename, line, None, ",".join(row),
+            problems.append(Problem("error", filename, line, None, shown(",".join(row)),
                                     f"This row has {len(row)} cells but the header has {len(header)}; "
                                     "check for a stray comma or a missing value.", sheet))
             continue

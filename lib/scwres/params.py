@@ -22,6 +22,8 @@ from .schema import LEAVER_BASES, PARAMS_DEFAULTS, PARAMS_KEYS, PEOPLE_KEYS, PER
 
 LA_PATTERN = re.compile(r"^[a-z][a-z0-9-]{1,40}$")
 PERIOD_PATTERN = re.compile(r"^[0-9]{4}$")
+MAX_PAY_BANDS = 200  # real councils have 5 to 20; disclosure control's work grows with the square of this
+MAX_PERIODS = 100
 
 
 def list_councils(params_dir: Path | None = None) -> list[str]:
@@ -137,6 +139,9 @@ def check_params(data: dict[str, Any], filename: str) -> list[Problem]:
     bands = data.get("pay_bands")
     if "pay_bands" in data and (not isinstance(bands, list) or not bands or len(set(map(str, bands))) != len(bands)):
         bad("pay_bands", bands, "pay_bands must be a list of distinct pay band codes, lowest first.")
+    elif isinstance(bands, list) and len(bands) > MAX_PAY_BANDS:  # every band multiplies what a report must check
+        bad("pay_bands", f"{len(bands)} bands", f"pay_bands lists {len(bands):,} bands; a council has at most "
+                                                f"{MAX_PAY_BANDS} (group finer grades into bands).")
     labels = data.get("pay_band_labels", {})
     if not isinstance(labels, dict):
         bad("pay_band_labels", labels, "pay_band_labels must map pay band codes to labels.")
@@ -174,6 +179,9 @@ def check_params(data: dict[str, Any], filename: str) -> list[Problem]:
     if "periods" in data:
         if not isinstance(periods, dict) or not periods:
             bad("periods", periods, "periods must map each period (e.g. \"2023\") to its dates and sources.")
+        elif len(periods) > MAX_PERIODS:
+            bad("periods", f"{len(periods)} periods", f"periods lists {len(periods):,} periods; at most {MAX_PERIODS} "
+                                                      "(one a year) can be reported on.")
         else:
             for period, spec in periods.items():
                 out.extend(_check_period(str(period), spec, filename))
