@@ -79,7 +79,7 @@ fuzz: $(STAMP) ## mutate returns, params and action plans N times; a table of ou
 	$(PY) tests/fuzz/fuzz.py --n "$$SCWRES_ARG_N" $${SCWRES_ARG_JOBS:+--jobs "$$SCWRES_ARG_JOBS"}
 
 bench-scale: $(STAMP) ## time and memory of validation (200,000 rows) and suppression (many pay bands)
-	$(PY) -m scwres.bench_scale
+	$(PY) -m scwres bench-scale
 
 synthetic: $(STAMP) ## write N generated councils to build/synthetic (raw/, params/): make synthetic N=150
 	$(PY) -m scwres synthetic --n "$$SCWRES_ARG_N" --out build/synthetic

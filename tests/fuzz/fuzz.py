@@ -93,11 +93,19 @@ class Tree:
             (root / rel).mkdir(parents=True, exist_ok=True)
         for rel, data in self.files.items():
             path = root / rel
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(data)
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_bytes(data)
+            except OSError:  # two edits disagree (a folder and a file of one name): the first one made wins
+                continue
         for rel, spec in self.special.items():
             path = root / rel
-            path.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError:
+                continue
+            if path.exists() or path.is_symlink():
+                continue
             if "sparse" in spec:
                 with open(path, "wb") as handle:
                     handle.truncate(int(spec["sparse"]))
