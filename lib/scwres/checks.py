@@ -64,9 +64,13 @@ def check_return(raw: RawReturn, pay_bands: list[str] | None = None,
         found[name].extend(_mixed_codes(raw, name, frame))
         found[name].extend(_unsplittable_white(raw, name, frame, params))
     cell_text = {name: frame.set_index(LINE) for name, frame in raw.tables.items()}  # once, not per failing cell
+    unlisted = dict.fromkeys(raw.tables, 0)
     for failure in failures.get(CELLS, []):
         for row in failure.rows:
             name, col, line = row["table"], row["column"], int(row[LINE])
+            if len(found[name]) >= MAX_LISTED:  # the first ones say what to fix; the rest are counted
+                unlisted[name] += 1
+                continue
             value = str(cell_text[name].at[line, col])
             if failure.rule.kind == "in_set":
                 sentence = _unknown_code_sentence(col, value, allowed.get(col, ()), _uses_broad(raw.tables[name]))
@@ -75,8 +79,11 @@ def check_return(raw: RawReturn, pay_bands: list[str] | None = None,
             found[name].append(raw.problem(name, line, col, shown(value), sentence))
     for failure in failures.get(KEYS, []):
         for name in sorted({row["table"] for row in failure.rows}):
-            lines = [int(row[LINE]) for row in failure.rows if row["table"] == name]
-            found[name].extend(_duplicates(raw, name, raw.tables[name], lines))
+            lines = sorted(int(row[LINE]) for row in failure.rows if row["table"] == name)
+            room = max(0, MAX_LISTED - len(found[name]))
+            repeats = _duplicates(raw, name, raw.tables[name], lines[:room + 1])[:room]
+            found[name].extend(repeats)
+            unlisted[name] += max(0, len(lines) - (room + 1))  # "at least": some of these are first rows
     # Cross-table sums are skipped for a table whose rows reading dropped or whose key cells
     # (service, ethnicity, flags) are wrong, since a row may then count under the wrong key; a
     # bad count makes just the sums it is part of unknown (see _summed_bound), so one run
@@ -85,6 +92,11 @@ def check_return(raw: RawReturn, pay_bands: list[str] | None = None,
                      if _has_reading_error(raw, name) or any(p.column in SUM_KEYS for p in found[name])}
     for name, frame in raw.tables.items():
         found[name].extend(_implausible_totals(raw, name, frame))
+        if unlisted[name]:
+            found[name].append(raw.problem(name, None, None, None,
+                                           f"There are more problems in this table than the {MAX_LISTED:,} listed "
+                                           f"(at least {unlisted[name]:,} more); fix these and run again to see "
+                                           "the rest."))
         problems.extend(found[name])
     leaver_base = (params or {}).get("leaver_base", "snapshot")
     bounds = bound_frame(raw, failed_tables, leaver_base)
@@ -99,6 +111,7 @@ BROAD_ONLY = frozenset(BROAD_CODES) - frozenset(DETAILED_CODES)  # white, mixed,
 DETAILED_ONLY = frozenset(DETAILED_CODES) - frozenset(BROAD_CODES)
 SUM_KEYS = frozenset({"service", "ethnicity", "regulated", "senior_manager"})  # decide which sum a row is in
 CELLS, KEYS, BOUNDS = "__cells__", "__keys__", "__bounds__"  # names of the long frames (not table names)
+MAX_LISTED = 1000  # problems listed per table: enough to act on; 200,000 would swamp the page and the console
 
 
 def _has_reading_error(raw: RawReturn, name: str) -> bool:

@@ -928,16 +928,22 @@ class Pool:
         self.jobs, self.timeout, self.memory_mb = jobs, timeout, memory_mb
         self.ctx = mp.get_context("spawn")
 
-    def _start(self):
-        parent, child = self.ctx.Pipe()
-        proc = self.ctx.Process(target=_worker, args=(child, self.memory_mb), daemon=True)
-        proc.start()
-        child.close()
-        if not parent.poll(600):
+    def _start(self, attempts: int = 3):
+        """A warmed-up worker; a start that fails (the machine out of memory, a kill) is tried again."""
+        for _ in range(attempts):
+            parent, child = self.ctx.Pipe()
+            proc = self.ctx.Process(target=_worker, args=(child, self.memory_mb), daemon=True)
+            proc.start()
+            child.close()
+            try:
+                if parent.poll(600):
+                    parent.recv()
+                    return proc, parent
+            except (EOFError, OSError):
+                pass
             proc.kill()
-            raise RuntimeError("a fuzz worker did not start within 600 s")
-        parent.recv()
-        return proc, parent
+            proc.join()
+        raise RuntimeError(f"a fuzz worker did not start in {attempts} attempts")
 
     def run(self, jobs: list[tuple[object, Callable[[], Tree]]]) -> Iterator[tuple[object, str, str, float]]:
         """Yield (key, outcome, detail, seconds) for each (key, make_tree), as they finish.
@@ -1031,7 +1037,16 @@ def campaign(n: int, seed: int, jobs: int = 1, timeout: float = 60.0, memory_mb:
     slowest = (0.0, "")
     pool = Pool(jobs, timeout, memory_mb)
     done = 0
-    for case, outcome, detail, seconds in pool.run([(c, lambda c=c: c.tree()[0]) for c in cases]):
+    results = pool.run([(c, lambda c=c: c.tree()[0]) for c in cases])
+    while True:
+        try:
+            case, outcome, detail, seconds = next(results)
+        except StopIteration:
+            break
+        except KeyboardInterrupt:  # Ctrl-C (or kill -INT): stop, and report the cases that finished
+            print(f"  interrupted after {done} cases", file=sys.stderr, flush=True)
+            results.close()
+            break
         counts[case.cls][outcome] += 1
         if seconds > slowest[0]:
             slowest = (seconds, f"{case.cls} #{case.index}")
@@ -1080,7 +1095,8 @@ def main(argv: list[str] | None = None) -> int:
     result = campaign(args.n, args.seed, args.jobs, args.timeout, args.memory_mb, args.quick, args.out,
                       progress=True)
     print(result.table())
-    print(f"\n{args.n} cases in {result.seconds:.0f} s; slowest case {result.slowest[0]:.1f} s ({result.slowest[1]}).")
+    tried = sum(sum(c.values()) for c in result.counts.values())
+    print(f"\n{tried} cases in {result.seconds:.0f} s; slowest case {result.slowest[0]:.1f} s ({result.slowest[1]}).")
     for case, outcome, detail in result.crashes:
         print(f"{outcome.upper()} {case.cls} #{case.index}: {detail}")
     if result.crashes:
