@@ -1090,6 +1090,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="only a few return cases (they run GX, ~1 s each)")
     parser.add_argument("--out", type=Path, default=CRASHES, help="where crashes are saved")
     args = parser.parse_args(argv)
+    import signal
+
+    def stop(signum, frame):  # noqa: ARG001 - kill (TERM) or Ctrl-C: report what finished
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)  # a background job starts with SIGINT ignored
     print(f"Fuzzing {args.n} cases (seed {args.seed}, {args.jobs} worker(s), {args.timeout:.0f} s per case)...",
           file=sys.stderr, flush=True)
     result = campaign(args.n, args.seed, args.jobs, args.timeout, args.memory_mb, args.quick, args.out,
