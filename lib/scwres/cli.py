@@ -46,8 +46,6 @@ COMMANDS: tuple[Command, ...] = (
     Command("pdf", "pdf", "print an already-built report to an A4 PDF with page numbers and bookmarks (make pdf)"),
     Command("update", "run", "write an action plan progress update (make update)",
             setup="add_update_arguments", handler="update_command"),
-    Command("pdf", "run", "print a built report to PDF with Chromium (make pdf)",
-            setup="add_pdf_arguments", handler="pdf_command"),
     Command("template", "template_xlsx", "write a blank return workbook with drop-down lists (make template)"),
     Command("index", "cli", "rewrite reports/index.html from the published reports",
             setup="add_index_arguments", handler="index_command"),

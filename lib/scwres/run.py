@@ -170,26 +170,6 @@ def report_command(args: argparse.Namespace) -> int:
     return code
 
 
-def add_pdf_arguments(parser: argparse.ArgumentParser) -> None:
-    """Options of ``python -m scwres pdf`` (``make pdf``)."""
-    add_report_arguments(parser)
-    parser.add_argument("--chromium", default="chromium", help="the Chromium command (default: chromium)")
-
-
-def pdf_command(args: argparse.Namespace) -> int:
-    """Print a built report to PDF; every value reaches Chromium as one argument, never through a shell."""
-    try:
-        target = print_pdf(args.la, args.period or None, args.audience, args.chromium or "chromium")
-        print(f"PDF written to {_shown(target)}")
-    except (UnknownCouncilError, UnknownPeriodError, RunFailed) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2 if isinstance(exc, (UnknownCouncilError, UnknownPeriodError)) else 1
-    except ReturnError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    return 0
-
-
 def add_update_arguments(parser: argparse.ArgumentParser) -> None:
     """Options of ``python -m scwres update`` (``make update``)."""
     parser.add_argument("--la", required=True, help="council slug, e.g. norfolk")
