@@ -9,6 +9,25 @@ STAMP := $(VENV)/.installed
 LA ?= norfolk
 PERIOD ?=
 AUDIENCE ?= public
+AS_OF ?=
+LAS ?=
+PERIODS ?=
+JOBS ?=
+FORCE ?=
+REGION ?=
+N ?= 150
+FORM ?= counts
+STAFF ?=
+CHROMIUM ?= /usr/bin/chromium
+
+# User variables reach the commands only through the environment, read by Python as arguments, and never
+# as text pasted into a shell line or Python source: LA='x"; rm -rf ~; echo "' stays one odd council name.
+# $(value X) takes the text as typed, so make does not run a $(shell ...) inside it either; unexport stops
+# make exporting the variables themselves (it would expand them to do so).
+USER_VARS := LA PERIOD AUDIENCE AS_OF LAS PERIODS JOBS FORCE REGION N FORM STAFF CHROMIUM
+unexport $(USER_VARS)
+$(foreach v,$(USER_VARS),$(eval export SCWRES_ARG_$(v) := $$(value $(v))))
+export SCWRES_ARG_FORCE := $(if $(filter 1 yes true,$(value FORCE)),1)
 
 .PHONY: help report test lab clean lint data
 
@@ -30,44 +49,46 @@ $(STAMP): requirements.txt constraints.txt pyproject.toml
 	@touch $@
 
 report: $(STAMP) ## build one council's report: make report LA=norfolk [PERIOD=2024] [AUDIENCE=internal]
-	$(PY) -m scwres report --la "$(LA)" --period "$(PERIOD)" --audience "$(AUDIENCE)"
+	$(PY) -m scwres report --la "$$SCWRES_ARG_LA" --period "$$SCWRES_ARG_PERIOD" --audience "$$SCWRES_ARG_AUDIENCE"
 
 .PHONY: pdf
-CHROMIUM ?= /usr/bin/chromium
 pdf: $(STAMP) ## print the already-built report to an A4 PDF (page numbers, bookmarks): make pdf LA=norfolk [PERIOD=2024] [AUDIENCE=internal]
-	$(PY) -m scwres pdf --la "$(LA)" --period "$(PERIOD)" --audience "$(AUDIENCE)" --chromium "$(CHROMIUM)"
+	$(PY) -m scwres pdf --la "$$SCWRES_ARG_LA" --period "$$SCWRES_ARG_PERIOD" --audience "$$SCWRES_ARG_AUDIENCE" \
+	  --chromium "$$SCWRES_ARG_CHROMIUM"
 
 .PHONY: update
 update: $(STAMP) ## write an action plan progress update: make update LA=norfolk AS_OF=2023-02-28
-	$(PY) -m scwres update --la "$(LA)" --as-of "$(AS_OF)"
+	$(PY) -m scwres update --la "$$SCWRES_ARG_LA" --as-of "$$SCWRES_ARG_AS_OF"
 
 .PHONY: template
-FORM ?= counts
 template: $(STAMP) ## write a blank return workbook with drop-downs: make template LA=norfolk [FORM=records]
-	$(PY) -m scwres template --la "$(LA)" --form "$(FORM)"
+	$(PY) -m scwres template --la "$$SCWRES_ARG_LA" --form "$$SCWRES_ARG_FORM"
 
 .PHONY: reports national bench synthetic
-LAS ?=
-PERIODS ?=
-JOBS ?=
-FORCE ?=
-REGION ?=
-N ?= 150
 reports: $(STAMP) ## build every council and period in parallel, only what changed: [LAS="norfolk leeds"] [PERIODS=2024] [JOBS=2] [FORCE=1]
-	$(PY) -m scwres reports --las "$(LAS)" --periods "$(PERIODS)" $(if $(JOBS),--jobs $(JOBS)) $(if $(filter 1 yes true,$(FORCE)),--force)
+	$(PY) -m scwres reports --las "$$SCWRES_ARG_LAS" --periods "$$SCWRES_ARG_PERIODS" \
+	  $${SCWRES_ARG_JOBS:+--jobs "$$SCWRES_ARG_JOBS"} $${SCWRES_ARG_FORCE:+--force}
 
 national: $(STAMP) ## national roll-up with funnel plots: make national PERIOD=2024 [REGION=London]
-	$(PY) -m scwres national --period "$(PERIOD)" --region "$(REGION)" $(if $(JOBS),--jobs $(JOBS))
+	$(PY) -m scwres national --period "$$SCWRES_ARG_PERIOD" --region "$$SCWRES_ARG_REGION" \
+	  $${SCWRES_ARG_JOBS:+--jobs "$$SCWRES_ARG_JOBS"}
 
 bench: $(STAMP) ## time the batch against the naive way, a no-op rebuild, 10 vs N generated councils (slow)
-	$(PY) -m scwres bench --scale $(N) $(if $(JOBS),--jobs $(JOBS))
+	$(PY) -m scwres bench --scale "$$SCWRES_ARG_N" $${SCWRES_ARG_JOBS:+--jobs "$$SCWRES_ARG_JOBS"}
+
+.PHONY: fuzz bench-scale
+fuzz: $(STAMP) ## mutate returns, params and action plans N times; a table of outcomes, crashes saved: make fuzz N=10000
+	$(PY) tests/fuzz/fuzz.py --n "$$SCWRES_ARG_N" $${SCWRES_ARG_JOBS:+--jobs "$$SCWRES_ARG_JOBS"}
+
+bench-scale: $(STAMP) ## time and memory of validation (200,000 rows) and suppression (many pay bands)
+	$(PY) -m scwres bench-scale
 
 .PHONY: bench-records
 bench-records: $(STAMP) ## time reading, checking and counting 200,000 staff records (STAFF=<n> to change)
-	$(PY) -m scwres bench-records $(if $(STAFF),--staff $(STAFF))
+	$(PY) -m scwres bench-records $${SCWRES_ARG_STAFF:+--staff "$$SCWRES_ARG_STAFF"}
 
 synthetic: $(STAMP) ## write N generated councils to build/synthetic (raw/, params/): make synthetic N=150
-	$(PY) -m scwres synthetic --n $(N) --out build/synthetic
+	$(PY) -m scwres synthetic --n "$$SCWRES_ARG_N" --out build/synthetic
 
 test: $(STAMP) ## run every test (unit, property, end-to-end, accessibility)
 	$(PY) -m pytest -n 2

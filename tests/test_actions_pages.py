@@ -192,8 +192,10 @@ def test_cli_lists_plan_errors_and_publishes_nothing(scratch_tree, tmp_path):
     env = {**os.environ, "SCWRES_RAW_DIR": str(scratch_tree / "raw"), "SCWRES_REPORTS_DIR": str(tmp_path)}
     proc = cli("--la", "norfolk", "--as-of", "2023-02-28", env=env)
     assert proc.returncode == 1 and "Traceback" not in proc.stderr
-    assert "action_plan.csv line 2: The action is complete but completed_on is empty" in proc.stderr
-    assert "action_plan.csv line 3: The success measure cannot be read" in proc.stderr
+    assert ("action_plan.csv line 2, column completed_on: The action is complete but completed_on is empty"
+            in proc.stderr)
+    assert ("action_plan.csv line 3, column success_measure, value 'm6 <== 1.1': The success measure cannot be read"
+            in proc.stderr)
     assert not (tmp_path / "norfolk").exists()
 
 

@@ -17,12 +17,16 @@ import pandas as pd
 
 from .ethnicity_labels import LabelMap, nearest_code, unknown_sentence
 from .gx_checks import Failure, Rule, run_rules
+from .limits import MAX_COUNT, MAX_TOTAL, count_too_large, shown
 from .load import LINE, RawReturn
 from .problems import Problem
 from .schema import BROAD_CODES, DETAILED_CODES, ETHNICITY_CODES, SERVICES, TABLES, YES_NO, Bound
 
-# A whole count >= 0; "12.0" is allowed because Excel and some exports write whole numbers that way.
-COUNT_PATTERN = r"^[0-9]+(?:\.0*)?$"
+# A whole count from 0 to MAX_COUNT (10,000,000); "12.0" is allowed because Excel and some exports
+# write whole numbers that way. The bound is in the pattern, so a 5,000-digit cell is refused as text
+# and never reaches a numeric conversion (no backtracking: each part matches one kind of character).
+COUNT_PATTERN = r"^0*(?:[0-9]{1,7}|10000000)(?:\.0*)?$"
+assert MAX_COUNT == 10_000_000, "COUNT_PATTERN spells out MAX_COUNT"
 CODE_COLUMNS: dict[str, tuple[str, ...]] = {
     "service": SERVICES, "ethnicity": ETHNICITY_CODES, "senior_manager": YES_NO, "regulated": YES_NO,
 }
@@ -60,36 +64,55 @@ def check_return(raw: RawReturn, pay_bands: list[str] | None = None,
             found[name].extend(explain_shape(raw, name, frame, failure))
         found[name].extend(_mixed_codes(raw, name, frame))
         found[name].extend(_unsplittable_white(raw, name, frame, params))
+    cell_text = {name: frame.set_index(LINE) for name, frame in raw.tables.items()}  # once, not per failing cell
+    unlisted = dict.fromkeys(raw.tables, 0)
     unknown_ethnicity: dict[tuple[str, str], list[int]] = {}  # (table, value) -> lines: one problem per value
     for failure in failures.get(CELLS, []):
         for row in failure.rows:
             name, col, line = row["table"], row["column"], int(row[LINE])
-            value = str(raw.tables[name].set_index(LINE).at[line, col])
             if failure.rule.kind == "in_set" and col == "ethnicity":
+                value = str(cell_text[name].at[line, col])
                 unknown_ethnicity.setdefault((name, value), []).append(line)
                 continue
+            if len(found[name]) >= MAX_LISTED:  # the first ones say what to fix; the rest are counted
+                unlisted[name] += 1
+                continue
+            value = str(cell_text[name].at[line, col])
             if failure.rule.kind == "in_set":
                 sentence = _unknown_code_sentence(col, value, allowed.get(col, ()), _uses_broad(raw.tables[name]))
             else:
                 sentence = count_problem(value) or f"'{value}' is not a whole number of 0 or more."
-            found[name].append(raw.problem(name, line, col, value, sentence))
+            found[name].append(raw.problem(name, line, col, shown(value), sentence))
     if unknown_ethnicity:
         labels = LabelMap.build((params or {}).get("ethnicity_labels") or {})
         for (name, value), lines in unknown_ethnicity.items():
+            if len(found[name]) >= MAX_LISTED:
+                unlisted[name] += 1
+                continue
             first = min(lines)
-            found[name].append(raw.problem(name, first, "ethnicity", value, unknown_sentence(
-                value, len(lines), first, nearest_code(value, labels), broad=_uses_broad(raw.tables[name]))))
+            sentence = unknown_sentence(shown(value), len(lines), first, nearest_code(value[:200], labels),
+                                        broad=_uses_broad(raw.tables[name]))
+            found[name].append(raw.problem(name, first, "ethnicity", shown(value), sentence))
     for failure in failures.get(KEYS, []):
         for name in sorted({row["table"] for row in failure.rows}):
-            lines = [int(row[LINE]) for row in failure.rows if row["table"] == name]
-            found[name].extend(_duplicates(raw, name, raw.tables[name], lines))
+            lines = sorted(int(row[LINE]) for row in failure.rows if row["table"] == name)
+            room = max(0, MAX_LISTED - len(found[name]))
+            repeats = _duplicates(raw, name, raw.tables[name], lines[:room + 1])[:room]
+            found[name].extend(repeats)
+            unlisted[name] += max(0, len(lines) - (room + 1))  # "at least": some of these are first rows
     # Cross-table sums are skipped for a table whose rows reading dropped or whose key cells
     # (service, ethnicity, flags) are wrong, since a row may then count under the wrong key; a
     # bad count makes just the sums it is part of unknown (see _summed_bound), so one run
     # still reports every bound it can check.
     failed_tables = {name for name in raw.tables
                      if _has_reading_error(raw, name) or any(p.column in SUM_KEYS for p in found[name])}
-    for name in raw.tables:
+    for name, frame in raw.tables.items():
+        found[name].extend(_implausible_totals(raw, name, frame))
+        if unlisted[name]:
+            found[name].append(raw.problem(name, None, None, None,
+                                           f"There are more problems in this table than the {MAX_LISTED:,} listed "
+                                           f"(at least {unlisted[name]:,} more); fix these and run again to see "
+                                           "the rest."))
         problems.extend(found[name])
     leaver_base = (params or {}).get("leaver_base", "snapshot")
     bounds = bound_frame(raw, failed_tables, leaver_base)
@@ -104,6 +127,7 @@ BROAD_ONLY = frozenset(BROAD_CODES) - frozenset(DETAILED_CODES)  # white, mixed,
 DETAILED_ONLY = frozenset(DETAILED_CODES) - frozenset(BROAD_CODES)
 SUM_KEYS = frozenset({"service", "ethnicity", "regulated", "senior_manager"})  # decide which sum a row is in
 CELLS, KEYS, BOUNDS = "__cells__", "__keys__", "__bounds__"  # names of the long frames (not table names)
+MAX_LISTED = 1000  # problems listed per table: enough to act on; 200,000 would swamp the page and the console
 
 
 def _has_reading_error(raw: RawReturn, name: str) -> bool:
@@ -147,7 +171,9 @@ def key_frame(raw: RawReturn) -> pd.DataFrame:
     for name, frame in raw.tables.items():
         keys = list(TABLES[name].keys)
         if all(k in frame for k in keys):
-            joined = frame[keys].astype(str).agg("\x1f".join, axis=1) if len(frame) else pd.Series([], dtype=str)
+            joined = frame[keys[0]].astype(str)
+            for key in keys[1:]:  # column by column: a row-wise join took seconds per 20,000 rows
+                joined = joined + "\x1f" + frame[key].astype(str)
             parts.append(pd.DataFrame({LINE: frame[LINE].to_numpy(), "table": name, "key": joined.to_numpy()}))
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=[LINE, "table", "key"])
 
@@ -202,24 +228,49 @@ def _unknown_code_sentence(col: str, value: str, codes: tuple[str, ...], broad: 
 
 
 def count_problem(value: str) -> str | None:
-    """Why a text cell is not a whole count >= 0, or None when it is."""
+    """Why a text cell is not a whole count from 0 to MAX_COUNT, or None when it is."""
     if re.match(COUNT_PATTERN, value):
         return None
+    quoted = shown(value)
     if value == "":
         return "The count is empty; enter 0 if there were none."
+    if re.fullmatch(r"[0-9]+(?:\.0*)?", value) and count_too_large(value):
+        return (f"'{quoted}' is more than {MAX_COUNT:,}, which is more people than any council employs; "
+                "check the figure (a date or a code pasted into a count looks like this).")
     if re.fullmatch(r"-?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]*)?", value):
-        return f"'{value}' has a thousands separator; write the number without commas."
+        return f"'{quoted}' has a thousands separator; write the number without commas."
     try:
         number = float(value)
     except ValueError:
-        return f"'{value}' is not a number; enter the count as digits, such as 12."
+        return f"'{quoted}' is not a number; enter the count as digits, such as 12."
     if number != number or number in (float("inf"), float("-inf")):
-        return f"'{value}' is not a number; enter the count as digits, such as 12."
+        return f"'{quoted}' is not a number; enter the count as digits, such as 12."
     if number < 0:
-        return f"'{value}' is negative; enter the count of people, 0 or more."
+        return f"'{quoted}' is negative; enter the count of people, 0 or more."
     if not number.is_integer():
-        return f"'{value}' is not a whole number; enter a whole count of people, without decimals."
-    return f"'{value}' is not written as a plain whole number; write it as digits only, such as {int(number)}."
+        return f"'{quoted}' is not a whole number; enter a whole count of people, without decimals."
+    if number > MAX_COUNT:
+        return (f"'{quoted}' is more than {MAX_COUNT:,}, which is more people than any council employs; "
+                "check the figure.")
+    return f"'{quoted}' is not written as a plain whole number; write it as digits only, such as {int(number)}."
+
+
+def _implausible_totals(raw: RawReturn, name: str, frame: pd.DataFrame) -> list[Problem]:
+    """A count column whose valid cells add up to more than MAX_TOTAL: no council has that many people.
+
+    Each cell is at most MAX_COUNT, so the sum (in float64, exact far beyond
+    this) cannot overflow; the check keeps a return of many large cells from
+    publishing figures no council could have.
+    """
+    out = []
+    for col in TABLES[name].counts:
+        if col in frame:
+            total = numbers(frame[col]).sum()
+            if total > MAX_TOTAL:
+                out.append(raw.problem(name, None, col, f"{total:,.0f}",
+                                       f"The {col} figures add up to {total:,.0f}, more than {MAX_TOTAL:,}, which is "
+                                       "more people than any council has; check the figures in this column."))
+    return out
 
 
 def _duplicates(raw: RawReturn, name: str, frame: pd.DataFrame, lines: list[int]) -> list[Problem]:
@@ -331,11 +382,12 @@ def _summed_bound(frame: pd.DataFrame, other: pd.DataFrame, bound: Bound) -> pd.
 
 def _explain_bounds(raw: RawReturn, bounds: pd.DataFrame, failure: Failure, leaver_base: str) -> list[Problem]:
     """``appointed (12) is more than shortlisted (9) for children / black_african; ...``."""
-    by_cell = bounds.set_index([LINE, "table", "column"])
+    records = bounds.to_dict("records")
+    by_cell = {(int(r[LINE]), r["table"], r["column"]): r for r in records}  # one lookup per failing cell
     out = []
     for row in failure.rows:
         name, col, line = row["table"], row["column"], int(row[LINE])
-        cell = by_cell.loc[(line, name, col)]
+        cell = by_cell[(line, name, col)]
         bound = next(b for b in TABLES[name].bounds if b.column == col)
         label = bound.description or bound.other_column
         if col == "leavers" and leaver_base == "snapshot_plus_leavers":

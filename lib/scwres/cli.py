@@ -52,6 +52,8 @@ COMMANDS: tuple[Command, ...] = (
     Command("data", "illustrative", "re-create the illustrative returns and params from the seeded generator "
             "(make data)"),
     Command("synthetic", "synthetic", "write N generated councils for scale tests (make synthetic)"),
+    Command("bench-scale", "bench_scale", "time and memory of validation (200,000 rows) and suppression (many pay "
+            "bands) (make bench-scale)"),
     Command("bench", "bench", "time the batch against the naive way, a no-op rebuild, 10 vs N councils (make bench)"),
     Command("bench-records", "records_bench", "time reading, checking and counting 200,000 staff records, as a "
             "run does"),

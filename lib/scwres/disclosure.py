@@ -34,6 +34,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from threadpoolctl import threadpool_limits
 
 COUNT_COLUMNS = ("events_me", "base_me", "events_white", "base_white")
 SUBGROUPS_ALL = ("asian", "black", "mixed", "other", "white_minorities")
@@ -272,7 +273,18 @@ def _block_matrix(block: list[Atoms]) -> np.ndarray:
 
 def _suppress_block(block: list[Atoms], value_of: dict[Atoms, int], label: dict[Atoms, str],
                     threshold: int) -> set[Atoms]:
-    """Primary plus secondary suppression inside one independent block."""
+    """Primary plus secondary suppression inside one independent block.
+
+    The SVDs run on one BLAS thread: on a busy two-core machine OpenBLAS's
+    threads made one large SVD many times slower than a single thread.
+    """
+    with threadpool_limits(1):
+        return _suppress_rounds(block, value_of, label, threshold)
+
+
+def _suppress_rounds(block: list[Atoms], value_of: dict[Atoms, int], label: dict[Atoms, str],
+                     threshold: int) -> set[Atoms]:
+    """The rounds of primary and secondary suppression over one block (see _suppress_block)."""
     matrix_all = _block_matrix(block)
     zero = {i for i, q in enumerate(block) if value_of[q] == 0}
     sensitive = [i for i, q in enumerate(block) if is_small(value_of[q], threshold)]

@@ -20,7 +20,7 @@ from urllib.parse import quote
 
 import yaml
 
-from . import paths
+from . import paths, safe_yaml
 from .open_data import council_stem, file_names, rollup_stem
 from .publish import write_atomic
 from .standalone_page import esc, page
@@ -72,10 +72,10 @@ def council_facts(la: str) -> tuple[str, dict[str, bool]]:
     still list a council whose params were broken after its report was built.
     """
     try:
-        data = yaml.safe_load(paths.params_file(la).read_text(encoding="utf-8"))
+        data = safe_yaml.load(paths.params_file(la).read_text(encoding="utf-8"))
         periods = {str(k): bool((v or {}).get("illustrative", False)) for k, v in (data.get("periods") or {}).items()}
         return str(data.get("name") or la), periods
-    except (OSError, yaml.YAMLError, AttributeError):
+    except (OSError, UnicodeDecodeError, yaml.YAMLError, AttributeError):
         return la, {}
 
 

@@ -21,6 +21,18 @@ import numpy as np
 import pandas as pd
 
 from . import paths
+from .limits import (
+    MAX_CELL_CHARS,
+    MAX_COLUMNS,
+    MAX_FILE_BYTES,
+    MAX_ROWS,
+    MAX_XLSX_BYTES,
+    MAX_XLSX_UNPACKED,
+    bad_character,
+    read_limited,
+    shown,
+    text_problem,
+)
 from .problems import Problem, ReturnError
 from .schema import RECORD_TABLES, TABLES
 
@@ -218,7 +230,7 @@ def _read_folder(raw: RawReturn, folder: Path) -> None:
     for name in RETURN_NAMES:
         path = folder / f"{name}.csv"
         raw.files[name] = path.name
-        if not path.exists():
+        if not (path.exists() or path.is_symlink()):  # a broken link is there, and unreadable: say so
             continue
         raw.source_files.append(path)
         expected = TABLES[name].columns if name in TABLES else RECORD_TABLES[name].columns
@@ -252,7 +264,10 @@ def _no_gc() -> Iterator[None]:
 
 def read_csv_text(path: Path, problems: list[Problem], expected: tuple[str, ...] = ()) -> pd.DataFrame | None:
     """A CSV as text cells with line numbers; BOM and CRLF are fine, other faults are problems."""
-    data = path.read_bytes()
+    data = read_limited(path, MAX_FILE_BYTES)
+    if isinstance(data, str):  # a folder, too large, unreadable: said before anything is parsed
+        problems.append(Problem("error", path.name, None, None, None, data))
+        return None
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -264,12 +279,27 @@ def read_csv_text(path: Path, problems: list[Problem], expected: tuple[str, ...]
         problems.append(Problem("error", path.name, None, None, None,
                                 "The file is not a CSV (it holds binary data); save it as 'CSV UTF-8'."))
         return None
+    if text.count(",") > MAX_COLUMNS * (text.count("\n") + 1):  # one huge row would cost gigabytes to split
+        problems.append(Problem("error", path.name, None, None, None,
+                                f"The lines of the file hold more than {MAX_COLUMNS} cells each on average; a "
+                                "table of the return has at most 15 columns. Check that it is the right file."))
+        return None
+    rows: list[list[str]] = []
     try:
         with _no_gc():
-            rows = list(csv.reader(io.StringIO(text, newline="")))
+            for row in csv.reader(io.StringIO(text, newline="")):
+                rows.append(row)
+                if len(rows) > MAX_ROWS:
+                    problems.append(Problem("error", path.name, len(rows), None, None,
+                                            f"The file has more than {MAX_ROWS:,} lines; check that it is the "
+                                            "right file."))
+                    return None
     except csv.Error as exc:
-        problems.append(Problem("error", path.name, None, None, None,
-                                f"The file cannot be read as a CSV ({exc}); save it as 'CSV UTF-8 (comma delimited)'."))
+        why = (f"A cell holds more than {csv.field_size_limit():,} characters; the limit is {MAX_CELL_CHARS:,}. "
+               "Check that a whole file or column was not pasted into one cell."
+               if "field larger than field limit" in str(exc) else
+               f"The file cannot be read as a CSV ({shown(exc)}); save it as 'CSV UTF-8 (comma delimited)'.")
+        problems.append(Problem("error", path.name, len(rows) + 1, None, None, why))
         return None
     return rows_to_frame(rows, path.name, None, problems, expected)
 
@@ -321,6 +351,18 @@ def rows_to_frame(rows: list[list[str]], filename: str, sheet: str | None,
         numbered = [(i, r[start:width]) for i, r in numbered]
     header_line, header = numbered[0]
     header = [h.strip() for h in header]
+    for j, name in enumerate(header):
+        why = text_problem(name)
+        if why:
+            problems.append(Problem("error", filename, header_line, shown(name), shown(name),
+                                    f"The header of column {j + 1}: {why}", sheet))
+            return None
+    if len(header) > MAX_COLUMNS:
+        problems.append(Problem("error", filename, header_line, None, None,
+                                f"The header has {len(header)} columns; a table of the return has at most 15.",
+                                sheet))
+        return None
+    suspect = _rows_with_bad_text(numbered[1:])
     if len(header) == 1 and any(d in header[0] for d in (";", "\t", "|")):
         problems.append(Problem("error", filename, header_line, None, header[0],
                                 "The columns are not separated by commas; save the file as 'CSV UTF-8 "
@@ -340,10 +382,13 @@ def rows_to_frame(rows: list[list[str]], filename: str, sheet: str | None,
     body = numbered[1:]
     width = len(header)
     for line, row in (item for item in body if len(item[1]) != width):
-        problems.append(Problem("error", filename, line, None, ",".join(row),
+        problems.append(Problem("error", filename, line, None, shown(",".join(row)),
                                 f"This row has {len(row)} cells but the header has {width}; "
                                 "check for a stray comma or a missing value.", sheet))
-    body = [item for item in body if len(item[1]) == width]
+    for line, row in (item for item in body if item[0] in suspect and len(item[1]) == width):
+        bad = next((j, why) for j, why in ((j, text_problem(c)) for j, c in enumerate(row)) if why)
+        problems.append(Problem("error", filename, line, header[bad[0]], shown(row[bad[0]]), bad[1], sheet))
+    body = [item for item in body if len(item[1]) == width and item[0] not in suspect]
     with _no_gc():
         frame = pd.DataFrame([row for _, row in body], columns=header, dtype=object) if body else \
             pd.DataFrame(columns=header, dtype=object)
@@ -357,6 +402,55 @@ def rows_to_frame(rows: list[list[str]], filename: str, sheet: str | None,
     return frame
 
 
+def _rows_with_bad_text(numbered: list[tuple[int, list[str]]]) -> set[int]:
+    """Lines holding a cell that no input may hold (see ``limits.text_problem``).
+
+    One scan of all the text first: almost every file is clean, and then no
+    cell is looked at on its own.
+    """
+    cells = [c for _, row in numbered for c in row]
+    if not cells or (bad_character("".join(cells)) is None and max(map(len, cells)) <= MAX_CELL_CHARS):
+        return set()
+    return {line for line, row in numbered if any(text_problem(c) for c in row)}
+
+
+def _unreadable_workbook(path: Path) -> str | None:
+    """Why a workbook must not be opened (a folder, too large, too large once unpacked), or None."""
+    import zipfile
+
+    data = read_limited(path, MAX_XLSX_BYTES)
+    if isinstance(data, str):
+        return data
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        return None  # not a zip at all: openpyxl says so below, in the usual words
+    if unpacked > MAX_XLSX_UNPACKED:
+        return (f"{path.name} unpacks to {unpacked / 1048576:,.0f} MB, more than the limit of "
+                f"{MAX_XLSX_UNPACKED / 1048576:,.0f} MB; save the return again in Excel as an .xlsx workbook.")
+    return None
+
+
+def _sheet_rows(sheet) -> list[list[str]] | str:
+    """A read-only sheet's rows as text, or why it is refused (too many rows or columns).
+
+    The sheet's stated size is ignored (a file may claim A1:XFD1048576 and make
+    openpyxl pad every row to 16,384 cells): rows are read as stored, at most
+    MAX_COLUMNS + 1 wide, so a value just past the limit is refused without
+    reading further (one much further right is not read at all).
+    """
+    sheet.reset_dimensions()
+    rows: list[list[str]] = []
+    for row in sheet.iter_rows(max_col=MAX_COLUMNS + 1, values_only=True):
+        if len(row) > MAX_COLUMNS and row[MAX_COLUMNS] is not None:
+            return f"The sheet has a value beyond column {MAX_COLUMNS}; a table of the return has at most 15 columns."
+        if len(rows) >= MAX_ROWS:
+            return f"The sheet has more than {MAX_ROWS:,} rows; check that it is the right workbook."
+        rows.append(["" if v is None else _cell_text(v) for v in row[:MAX_COLUMNS]])
+    return rows
+
+
 def _read_workbook(raw: RawReturn, path: Path) -> None:
     from openpyxl import load_workbook
 
@@ -364,10 +458,13 @@ def _read_workbook(raw: RawReturn, path: Path) -> None:
     for name in RETURN_NAMES:
         raw.files[name] = path.name
         raw.sheets[name] = name
+    refused = _unreadable_workbook(path)
     try:
+        if refused:
+            raise ValueError(refused)
         book = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a bad file
-        raw.problems.append(Problem("error", path.name, None, None, None,
+        raw.problems.append(Problem("error", path.name, None, None, None, refused or
                                     f"The workbook cannot be opened ({type(exc).__name__}); save it again "
                                     "as an Excel .xlsx workbook."))
         raw.files = {n: path.name for n in TABLES}
@@ -400,7 +497,14 @@ def _read_workbook(raw: RawReturn, path: Path) -> None:
                                         f"The sheet '{title}' was read as the {name} table; rename it '{name}' "
                                         "(sheet names are exact and lower case).", title))
         raw.sheets[name] = title
-        rows = [["" if v is None else _cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+        try:
+            rows = _sheet_rows(sheet)
+        except Exception as exc:  # a damaged sheet part: openpyxl and the XML parser raise many types
+            rows = f"The sheet cannot be read ({type(exc).__name__}); save the workbook again in Excel."
+        if isinstance(rows, str):
+            raw.problems.append(Problem("error", path.name, None, None, None, rows, title))
+            raw.unreadable.add(name)
+            continue
         expected = TABLES[name].columns if name in TABLES else (
             RECORD_TABLES[name].columns if name in RECORD_TABLES else ())
         frame = rows_to_frame(rows, path.name, title, raw.problems, expected)

@@ -77,8 +77,13 @@ def group_totals(frame: pd.DataFrame, service: str, white_minorities_as_me: bool
     """
     if service != "all":
         frame = frame[frame["service"] == service]
+    return _totals(frame.groupby("ethnicity")["n"].sum().items(), white_minorities_as_me)
+
+
+def _totals(counts, white_minorities_as_me: bool) -> dict[str, int]:
+    """``group_totals`` from (ethnicity code, count) pairs."""
     out = {"me": 0, "white": 0, "unknown": 0, **{f"subgroup:{s}": 0 for s in SUBGROUPS}}
-    for code, n in frame.groupby("ethnicity")["n"].sum().items():
+    for code, n in counts:
         group = ethnic_group(code, white_minorities_as_me)
         out[{"minority_ethnic": "me", "white": "white", "unknown": "unknown"}[group]] += int(n)
         sub = subgroup_of(code, white_minorities_as_me)
@@ -141,13 +146,19 @@ def m1_rows(tables: dict[str, pd.DataFrame], params: dict[str, Any]) -> list[dic
     """m1: minority ethnic share of each pay band, and the share of the whole workforce."""
     wm = bool(params.get("white_minorities_as_minority_ethnic"))
     staff = _column("workforce", "headcount")(tables, params)
-    bands = tables["workforce"]["pay_band"].to_numpy()
+    # One pass over the workforce for every band (a mask per band made this band count x row count).
+    per_band: dict[tuple[str, str], list[tuple[str, int]]] = {}
+    sums = staff.assign(_band=tables["workforce"]["pay_band"].to_numpy()).groupby(
+        ["_band", "service", "ethnicity"], sort=False)["n"].sum()
+    for (band, service, code), n in sums.items():
+        per_band.setdefault((band, service), []).append((code, n))
+        per_band.setdefault((band, "all"), []).append((code, n))
     rows = []
     for service in SERVICE_ROWS:
         total = group_totals(staff, service, wm)
         rows.append(_share_row(service, "m1", "overall", total["me"], total["me"], total["white"], total["white"]))
         for band in params["pay_bands"]:
-            inband = group_totals(staff[bands == band], service, wm)
+            inband = _totals(per_band.get((band, service), []), wm)
             rows.append(_share_row(service, "m1", band, inband["me"], total["me"], inband["white"], total["white"]))
     return rows
 

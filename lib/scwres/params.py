@@ -14,13 +14,17 @@ from typing import Any
 
 import yaml
 
-from . import paths
+from . import paths, safe_yaml
 from .ethnicity_labels import check_council_labels
+from .limits import MAX_COUNT, MAX_YAML_BYTES, read_limited
+from .limits import shown as shown_value
 from .problems import Problem, ReturnError, UnknownCouncilError, UnknownPeriodError
 from .schema import LEAVER_BASES, PARAMS_DEFAULTS, PARAMS_KEYS, PEOPLE_KEYS, PERIOD_KEYS
 
 LA_PATTERN = re.compile(r"^[a-z][a-z0-9-]{1,40}$")
 PERIOD_PATTERN = re.compile(r"^[0-9]{4}$")
+MAX_PAY_BANDS = 200  # real councils have 5 to 20; disclosure control's work grows with the square of this
+MAX_PERIODS = 100
 
 
 def list_councils(params_dir: Path | None = None) -> list[str]:
@@ -44,8 +48,12 @@ def read_params_file(la: str, params_dir: Path | None = None) -> dict[str, Any]:
         )
     shown = params_display_name(la)
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_ParamsLoader)  # noqa: S506 (a SafeLoader)
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        data = safe_yaml.load(read_params_text(path, shown))
+    except safe_yaml.LimitError as exc:
+        mark = exc.problem_mark
+        raise ReturnError([Problem("error", shown, mark.line + 1 if mark else None, None, None,
+                                   f"The params file cannot be used: {exc.problem}.")]) from None
+    except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
         reason = getattr(exc, "problem", None) or type(exc).__name__
@@ -60,17 +68,17 @@ def read_params_file(la: str, params_dir: Path | None = None) -> dict[str, Any]:
     return data
 
 
-class _ParamsLoader(yaml.SafeLoader):
-    """SafeLoader that keeps an impossible date (2024-13-01) as text, so the check can name its key and line."""
-
-    def construct_yaml_timestamp(self, node: yaml.Node) -> object:
-        try:
-            return super().construct_yaml_timestamp(node)
-        except ValueError:
-            return self.construct_scalar(node)
-
-
-_ParamsLoader.add_constructor("tag:yaml.org,2002:timestamp", _ParamsLoader.construct_yaml_timestamp)
+def read_params_text(path: Path, shown: str) -> str:
+    """The params file as text, refused plainly when it is a folder, too large or not UTF-8."""
+    data = read_limited(path, MAX_YAML_BYTES)
+    if isinstance(data, str):
+        raise ReturnError([Problem("error", shown, None, None, None, data)])
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise ReturnError([Problem("error", shown, line, None, None,
+                                   "The params file is not UTF-8 text; save it as UTF-8.")]) from None
 
 
 def params_display_name(la: str) -> str:
@@ -84,7 +92,7 @@ def key_lines(text: str) -> dict[str, int]:
     Lets a params problem point at the line to change; unparseable text gives {}.
     """
     try:
-        root = yaml.compose(text)
+        root = safe_yaml.compose(text)
     except yaml.YAMLError:
         return {}
     out: dict[str, int] = {}
@@ -117,8 +125,8 @@ def check_params(data: dict[str, Any], filename: str) -> list[Problem]:
     """Missing, unknown or ill-typed keys in a params mapping."""
     out: list[Problem] = []
 
-    def bad(key: str, value: object, message: str) -> None:
-        out.append(Problem("error", filename, None, key, None if value is None else str(value), message))
+    def bad(key: object, value: object, message: str) -> None:
+        out.append(Problem("error", filename, None, str(key), None if value is None else shown_value(value), message))
 
     for key, required in PARAMS_KEYS.items():
         if required and key not in data:
@@ -132,6 +140,9 @@ def check_params(data: dict[str, Any], filename: str) -> list[Problem]:
     bands = data.get("pay_bands")
     if "pay_bands" in data and (not isinstance(bands, list) or not bands or len(set(map(str, bands))) != len(bands)):
         bad("pay_bands", bands, "pay_bands must be a list of distinct pay band codes, lowest first.")
+    elif isinstance(bands, list) and len(bands) > MAX_PAY_BANDS:  # every band multiplies what a report must check
+        bad("pay_bands", f"{len(bands)} bands", f"pay_bands lists {len(bands):,} bands; a council has at most "
+                                                f"{MAX_PAY_BANDS} (group finer grades into bands).")
     labels = data.get("pay_band_labels", {})
     if not isinstance(labels, dict):
         bad("pay_band_labels", labels, "pay_band_labels must map pay band codes to labels.")
@@ -155,7 +166,7 @@ def check_params(data: dict[str, Any], filename: str) -> list[Problem]:
                                                      and all(isinstance(v, str) for v in value))):
                     bad(f"people.{key}", value, f"people.{key} must be a role, or a list of roles, as text.")
     threshold = data.get("suppression_threshold", 10)
-    if not isinstance(threshold, int) or isinstance(threshold, bool) or threshold < 1:
+    if not isinstance(threshold, int) or isinstance(threshold, bool) or not 1 <= threshold <= MAX_COUNT:
         bad("suppression_threshold", threshold, "suppression_threshold must be a whole number of at least 1.")
     share = data.get("unknown_share_warning", 0.1)
     if not isinstance(share, (int, float)) or isinstance(share, bool) or not 0 <= share <= 1:
@@ -171,6 +182,9 @@ def check_params(data: dict[str, Any], filename: str) -> list[Problem]:
     if "periods" in data:
         if not isinstance(periods, dict) or not periods:
             bad("periods", periods, "periods must map each period (e.g. \"2023\") to its dates and sources.")
+        elif len(periods) > MAX_PERIODS:
+            bad("periods", f"{len(periods)} periods", f"periods lists {len(periods):,} periods; at most {MAX_PERIODS} "
+                                                      "(one a year) can be reported on.")
         else:
             for period, spec in periods.items():
                 out.extend(_check_period(str(period), spec, filename))
@@ -184,7 +198,7 @@ def _check_period(period: str, spec: object, filename: str) -> list[Problem]:
 
     def bad(key: str, value: object, message: str) -> None:
         out.append(Problem("error", filename, None, f"{col}.{key}" if key else col,
-                           None if value is None else str(value), message))
+                           None if value is None else shown_value(value), message))
 
     if not PERIOD_PATTERN.match(period):
         bad("", period, f"Period '{period}' must be a four-digit year in quotes, such as \"2023\".")
@@ -199,16 +213,20 @@ def _check_period(period: str, spec: object, filename: str) -> list[Problem]:
             bad(str(key), key, f"'{key}' is not a period key; check the spelling or remove it "
                                f"(keys are {', '.join(PERIOD_KEYS)}).")
     for key in ("snapshot_date", "window_start", "window_end"):
-        if key in spec and (not isinstance(spec[key], dt.date) or isinstance(spec[key], dt.datetime)):
+        if key in spec and not _is_day(spec[key]):
             bad(key, spec[key], f"{key} must be a date written yyyy-mm-dd, such as 2023-09-30.")
-    start, end, snap = (spec.get(k) for k in ("window_start", "window_end", "snapshot_date"))
-    if isinstance(start, dt.date) and isinstance(end, dt.date) and start >= end:
+    # Only days are compared: a timestamp (2023-10-01 10:00) is reported above, and comparing it
+    # with a day would raise TypeError.
+    start, end, snap = (spec.get(k) if _is_day(spec.get(k)) else None
+                        for k in ("window_start", "window_end", "snapshot_date"))
+    if start is not None and end is not None and start >= end:
         bad("window_start", start, f"window_start ({start}) must be before window_end ({end}); swap or correct them.")
-    if isinstance(start, dt.date) and isinstance(snap, dt.date) and snap < start:
+    if start is not None and snap is not None and snap < start:
         bad("snapshot_date", snap, f"snapshot_date ({snap}) is before window_start ({start}); the snapshot is "
                                    "taken at the end of the 12-month window.")
     employees = spec.get("direct_employees")
-    if "direct_employees" in spec and (not isinstance(employees, int) or isinstance(employees, bool) or employees < 0):
+    if "direct_employees" in spec and (not isinstance(employees, int) or isinstance(employees, bool)
+                                       or not 0 <= employees <= MAX_COUNT):
         bad("direct_employees", employees, "direct_employees must be a whole number of staff, such as 4417.")
     sources = spec.get("sources")
     if "sources" in spec and (not isinstance(sources, list) or not all(isinstance(x, str) for x in sources)):
@@ -216,6 +234,11 @@ def _check_period(period: str, spec: object, filename: str) -> list[Problem]:
     if not isinstance(spec.get("illustrative", False), bool):
         bad("illustrative", spec.get("illustrative"), "illustrative must be true or false.")
     return out
+
+
+def _is_day(value: object) -> bool:
+    """A calendar day (``datetime.date``), not a timestamp (``datetime`` is a subclass of ``date``)."""
+    return isinstance(value, dt.date) and not isinstance(value, dt.datetime)
 
 
 def check_period_folders(la: str, params: dict[str, Any], raw_dir: Path | None = None) -> list[Problem]:
@@ -253,7 +276,7 @@ def load_params(la: str, params_dir: Path | None = None) -> dict[str, Any]:
     path = paths.params_file(la, params_dir)
     problems = check_params(data, params_display_name(la))
     if problems:
-        raise ReturnError(locate(problems, key_lines(path.read_text(encoding="utf-8"))))
+        raise ReturnError(locate(problems, key_lines(read_params_text(path, params_display_name(la)))))
     merged = {**PARAMS_DEFAULTS, **data}
     merged["la"] = la
     merged["pay_bands"] = [str(b) for b in merged["pay_bands"]]

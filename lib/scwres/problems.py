@@ -35,6 +35,18 @@ class Problem:
     def __str__(self) -> str:
         return f"{self.severity.upper()} {self.where()}: {self.message}"
 
+    def described(self) -> str:
+        """``action_plan.csv line 3, column due, value '2023-02-30': ...``: every part a person needs to find it.
+
+        The value is already made printable and short where it entered (``limits.shown``).
+        """
+        place = self.where()
+        if self.column:
+            place += f", column {self.column}"
+        if self.value not in (None, ""):
+            place += f", value '{self.value}'"
+        return f"{place}: {self.message}"
+
     def as_dict(self) -> dict[str, object]:
         return asdict(self)
 
@@ -45,7 +57,7 @@ class ReturnError(Exception):
     def __init__(self, problems: list[Problem]):
         self.problems = problems
         errors = [p for p in problems if p.severity == "error"]
-        lines = "\n".join(str(p) for p in errors[:50])
+        lines = "\n".join(f"ERROR {p.described()}" for p in errors[:50])
         more = f"\n... and {len(errors) - 50} more" if len(errors) > 50 else ""
         super().__init__(f"The return has {len(errors)} error(s):\n{lines}{more}")
 

@@ -17,6 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from . import open_data, paths, quality_page
+from .limits import shown
+from .locks import report_lock
 from .params import load_params, resolve_period
 from .problems import ReturnError, UnknownCouncilError, UnknownPeriodError
 from .publish import export_html, write_atomic_many
@@ -70,7 +72,8 @@ def print_problems(build: Path) -> int:
         print(f"The return has {len(errors)} error(s); nothing was published:", file=sys.stderr)
         for p in errors:
             column = f", column {p['column']}" if p.get("column") else ""
-            print(f"  {p['where']}{column}: {p['message']}", file=sys.stderr)
+            value = f", value '{p['value']}'" if p.get("value") not in (None, "") else ""
+            print(f"  {p['where']}{column}{value}: {p['message']}", file=sys.stderr)
     return len(errors)
 
 
@@ -87,11 +90,19 @@ def build_report(la: str, period: str | None = None, audience: str = "public", k
     except ReturnError as exc:  # broken params: the data quality page still says what to fix
         guessed = quality_page.guess_period(la, period)
         if guessed:
-            record.update(page=quality_page.publish(la, guessed, exc.problems), problems=list(exc.problems))
+            with report_lock(la, guessed):
+                record.update(page=quality_page.publish(la, guessed, exc.problems), problems=list(exc.problems))
         raise
     period = resolve_period(params, period)
     if audience not in AUDIENCES:
-        raise RunFailed(f"AUDIENCE must be one of {', '.join(AUDIENCES)}, not '{audience}'.")
+        raise RunFailed(f"AUDIENCE must be one of {', '.join(AUDIENCES)}, not '{shown(audience)}'.")
+    with report_lock(la, period):  # one run per council and period; a killed run's temporary pages go
+        return _build_locked(la, period, audience, params, km, record)
+
+
+def _build_locked(la: str, period: str, audience: str, params: dict[str, Any], km: Any,
+                  record: dict[str, Any]) -> Path:
+    """``build_report`` once it holds the council and period's lock."""
     build = paths.build_dir(la, period)
     build.mkdir(parents=True, exist_ok=True)
     shutil.rmtree(open_data.build_folder(la, period, audience), ignore_errors=True)  # only this run's files publish

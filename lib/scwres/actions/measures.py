@@ -14,7 +14,7 @@ parsing stopped, so the analyst can find the typo in the cell.
 from __future__ import annotations
 
 import math
-import re
+import weakref
 from dataclasses import dataclass
 
 import pandas as pd
@@ -28,8 +28,9 @@ OPERATOR_WORDS: dict[str, str] = {">=": "at least", "<=": "at most", ">": "above
 MET, NOT_MET, NOT_MEASURABLE = "met", "not_met", "not_measurable"
 RESULT_WORDS: dict[str, str] = {MET: "met", NOT_MET: "not met", NOT_MEASURABLE: "not yet measurable"}
 
-_TOKEN = re.compile(r"\s*(?:(?P<metric>m[0-9a-z_]*)(?:\[(?P<band>[^\]]*)\])?|(?P<op>>=|<=|≥|≤|>|<|=+|!=)"
-                    r"|(?P<number>[0-9]+(?:\.[0-9]+)?|\.[0-9]+)(?P<percent>%)?|(?P<and>and\b|&&?))", re.IGNORECASE)
+MAX_MEASURE_CHARS = 300  # a measure is a line of a table cell, not a program
+MAX_COMPARISONS = 10
+_OP_CHARS = "<>=!≥≤"
 
 
 class MeasureSyntaxError(ValueError):
@@ -67,54 +68,144 @@ class Measure:
 
 
 def parse_measure(text: str, pay_bands: list[str] | None = None) -> Measure:
-    """Parse ``m2 >= 0.8 and m8 <= 1.25``; raise MeasureSyntaxError saying where it went wrong."""
+    """Parse ``m2 >= 0.8 and m8 <= 1.25``; raise MeasureSyntaxError saying where it went wrong.
+
+    A small hand-written scanner for the grammar
+    ``measure := comparison ("and" comparison)*``,
+    ``comparison := metric ["[" band "]"] op number ["%"]``: it reads each
+    character once, so its time grows with the text and no input can make it
+    backtrack, and the text is refused past MAX_MEASURE_CHARS before any of it is read.
+    """
     source = text.strip()
     if not source:
         raise MeasureSyntaxError("The success measure is empty", 1)
     offset = len(text) - len(text.lstrip())
-    pos = 0
+    if len(source) > MAX_MEASURE_CHARS:
+        raise MeasureSyntaxError(f"The success measure is {len(source):,} characters long; keep it under "
+                                 f"{MAX_MEASURE_CHARS} (at most {MAX_COMPARISONS} comparisons joined by “and”)",
+                                 MAX_MEASURE_CHARS + offset + 1)
+    scan = _Scanner(source, offset)
     comparisons: list[Comparison] = []
-
-    def token(expected: str) -> re.Match[str]:
-        nonlocal pos
-        match = _TOKEN.match(source, pos)
-        at = pos + offset + 1 + (len(source[pos:]) - len(source[pos:].lstrip()))
-        if match is None or match.end() == pos or match.group(expected) is None:
-            got = source[pos:].strip()
-            raise MeasureSyntaxError(
-                f"Expected {_EXPECTED[expected]} but found {('“' + got[:12] + '”') if got else 'the end'}", at)
-        pos = match.end()
-        return match
-
     while True:
-        start = pos + offset + 1 + (len(source[pos:]) - len(source[pos:].lstrip()))
-        m = token("metric")
-        metric = m.group("metric").lower()
+        start = scan.skip_space()
+        name = scan.metric()
+        metric = name.lower()
         if metric not in METRIC_IDS:
-            raise MeasureSyntaxError(f"“{m.group('metric')}” is not a metric id; use one of {', '.join(METRIC_IDS)}",
-                                     start)
-        band = m.group("band")
+            raise MeasureSyntaxError(f"“{name}” is not a metric id; use one of {', '.join(METRIC_IDS)}", start)
+        band = scan.band()
         if band is not None:
             band = band.strip()
             if metric != "m1":
                 raise MeasureSyntaxError(f"Only m1 takes a pay band in brackets, not {metric}", start)
             if pay_bands is not None and band not in pay_bands:
                 raise MeasureSyntaxError(f"“{band}” is not a pay band in params ({', '.join(pay_bands)})", start)
-        op_at = pos + offset + 1 + (len(source[pos:]) - len(source[pos:].lstrip()))
-        op_text = token("op").group("op")
+        op_at = scan.skip_space()
+        op_text = scan.operator()
         if op_text not in OPERATORS:
             raise MeasureSyntaxError(f"“{op_text}” is not a comparison; use >=, <=, > or <", op_at)
-        number = token("number")
-        target = float(number.group("number"))
-        if number.group("percent"):
+        digits, percent = scan.number()
+        target = float(digits)
+        if percent:
             if metric != "m1":
                 raise MeasureSyntaxError(f"A percentage only makes sense for the m1 share, not {metric}", op_at)
             target /= 100
         comparisons.append(Comparison(metric, band, OPERATORS[op_text], target))
-        if not source[pos:].strip():
+        scan.skip_space()
+        if scan.at_end():
             break
-        token("and")
-    return Measure(text.strip(), tuple(comparisons))
+        scan.conjunction()
+        if len(comparisons) >= MAX_COMPARISONS:
+            raise MeasureSyntaxError(f"A success measure has at most {MAX_COMPARISONS} comparisons",
+                                     scan.skip_space())
+    return Measure(source, tuple(comparisons))
+
+
+class _Scanner:
+    """The cursor of ``parse_measure``: each method reads one token or raises with its position."""
+
+    def __init__(self, source: str, offset: int):
+        self.source, self.offset, self.pos = source, offset, 0
+
+    def at_end(self) -> bool:
+        return self.pos >= len(self.source)
+
+    def skip_space(self) -> int:
+        """Skip white space; the 1-based position of the next character in the text as typed."""
+        while self.pos < len(self.source) and self.source[self.pos].isspace():
+            self.pos += 1
+        return self.pos + self.offset + 1
+
+    def fail(self, expected: str) -> MeasureSyntaxError:
+        at = self.skip_space()
+        got = self.source[self.pos:self.pos + 12].strip()
+        return MeasureSyntaxError(f"Expected {_EXPECTED[expected]} but found {('“' + got + '”') if got else 'the end'}",
+                                  at)
+
+    def _run(self, allowed) -> str:
+        start = self.pos
+        while self.pos < len(self.source) and allowed(self.source[self.pos]):
+            self.pos += 1
+        return self.source[start:self.pos]
+
+    def metric(self) -> str:
+        self.skip_space()
+        if self.at_end() or self.source[self.pos] not in "mM":
+            raise self.fail("metric")
+        self.pos += 1
+        return self.source[self.pos - 1] + self._run(lambda c: c.isascii() and (c.isalnum() or c == "_"))
+
+    def band(self) -> str | None:
+        if self.at_end() or self.source[self.pos] != "[":
+            return None
+        close = self.source.find("]", self.pos)
+        if close < 0:
+            raise self.fail("op")
+        inside = self.source[self.pos + 1:close]
+        self.pos = close + 1
+        return inside
+
+    def operator(self) -> str:
+        self.skip_space()
+        rest = self.source[self.pos:self.pos + 2]
+        for op in (">=", "<=", "!="):
+            if rest.startswith(op):
+                self.pos += 2
+                return op
+        if rest[:1] in ("≥", "≤", ">", "<"):
+            self.pos += 1
+            return rest[:1]
+        if rest[:1] == "=":
+            return self._run(lambda c: c == "=")
+        raise self.fail("op")
+
+    def number(self) -> tuple[str, bool]:
+        self.skip_space()
+        whole = self._run(lambda c: "0" <= c <= "9")
+        point = self.pos
+        fraction = ""
+        if self.source[self.pos:self.pos + 1] == ".":
+            self.pos += 1
+            fraction = self._run(lambda c: "0" <= c <= "9")
+            if not fraction:
+                self.pos = point  # "1." is not a number; leave the point to be reported next
+        if not whole and not fraction:
+            raise self.fail("number")
+        percent = self.source[self.pos:self.pos + 1] == "%"
+        self.pos += percent
+        return f"{whole or '0'}.{fraction or '0'}", percent
+
+    def conjunction(self) -> None:
+        self.skip_space()
+        word = self.source[self.pos:self.pos + 3]
+        after = self.source[self.pos + 3:self.pos + 4]
+        if word.lower() == "and" and not (after.isalnum() or after == "_"):
+            self.pos += 3
+        elif self.source[self.pos:self.pos + 2] == "&&":
+            self.pos += 2
+        elif self.source[self.pos:self.pos + 1] == "&":
+            self.pos += 1
+        else:
+            raise self.fail("and")
 
 
 _EXPECTED = {"metric": "a metric id such as m2", "op": "a comparison (>=, <=, > or <)",
@@ -146,19 +237,53 @@ def metric_value(metrics: pd.DataFrame, metric: str, service: str, pay_bands: li
                  breakdown: str | None = None, audience: str = "public") -> MetricValue:
     """Look up one value in a metrics table; NaN or a missing row gives ``value=None``."""
     breakdown = breakdown or default_breakdown(metric, pay_bands)
-    rows = metrics[(metrics["metric"] == metric) & (metrics["service"] == service)
-                   & (metrics["breakdown"] == breakdown)]
-    period = str(rows["period"].iloc[0]) if len(rows) else str(metrics["period"].iloc[0]) if len(metrics) else ""
-    if rows.empty:
-        return MetricValue(metric, breakdown, period, None, False)
-    value = float(rows["value"].iloc[0])
-    suppressed = bool(rows["suppressed"].iloc[0]) and audience == "public"
+    index, first_period = _lookup(metrics)
+    found = index.get((metric, service, breakdown))
+    if found is None:
+        return MetricValue(metric, breakdown, first_period, None, False)
+    period, value, suppressed, white_none_me_some = found
     why = ""
-    if math.isnan(value) and metric != "m1" and "events_white" in rows and int(rows["events_white"].iloc[0]) == 0 \
-            and int(rows["events_me"].iloc[0]) > 0:
+    if math.isnan(value) and metric != "m1" and white_none_me_some:
         # docs/methods.md: no white cases leaves the RL undefined (blank); a blank can meet no target
         why = "the relative likelihood is not defined, because no white staff had the event"
-    return MetricValue(metric, breakdown, period, None if math.isnan(value) else value, suppressed, why)
+    return MetricValue(metric, breakdown, period, None if math.isnan(value) else value,
+                       suppressed and audience == "public", why)
+
+
+_Found = tuple[str, float, bool, bool]
+_LOOKUPS: dict[int, tuple[weakref.ref, dict[tuple[str, str, str], _Found], str]] = {}
+
+
+def _lookup(metrics: pd.DataFrame) -> tuple[dict[tuple[str, str, str], _Found], str]:
+    """(metric, service, breakdown) -> (period, value, suppressed, no white but some ME events), built once per table.
+
+    A page judges every action on the same one or two tables; filtering the
+    table once per value made a register of thousands of actions take minutes.
+    The first row of a repeated key wins, as the filter did.
+    """
+    cached = _LOOKUPS.get(id(metrics))
+    if cached is not None and cached[0]() is metrics:
+        return cached[1], cached[2]
+    index: dict[tuple[str, str, str], _Found] = {}
+    has_events = "events_white" in metrics and "events_me" in metrics
+    columns = ["metric", "service", "breakdown", "period", "value", "suppressed"]
+    for row in metrics[columns + (["events_white", "events_me"] if has_events else [])].itertuples(index=False):
+        white_none_me_some = bool(has_events and _count(row.events_white) == 0 and _count(row.events_me) > 0)
+        index.setdefault((row.metric, row.service, row.breakdown),
+                         (str(row.period), float(row.value), bool(row.suppressed), white_none_me_some))
+    first_period = str(metrics["period"].iloc[0]) if len(metrics) else ""
+    for key in [k for k, (ref, _, _) in _LOOKUPS.items() if ref() is None]:
+        del _LOOKUPS[key]
+    _LOOKUPS[id(metrics)] = (weakref.ref(metrics), index, first_period)
+    return index, first_period
+
+
+def _count(value: object) -> float:
+    """A count cell as a number; a blank (NaN) is neither zero nor positive."""
+    try:
+        return float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return float("nan")
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from typing import Any
 import pandas as pd
 
 from .. import paths
+from ..limits import shown
 from ..load import LINE, find_workbook, read_csv_text, read_return
 from ..params import period_list
 from ..problems import Problem
@@ -38,6 +39,7 @@ SERVICES: tuple[str, ...] = ("adults", "children", "all")
 STATUSES: tuple[str, ...] = ("not_started", "in_progress", "complete", "dropped")
 ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,19}$")
 DATE_PATTERN = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+MAX_ACTIONS = 1000  # real plans hold tens of actions
 
 
 class ActionPlanError(Exception):
@@ -46,7 +48,7 @@ class ActionPlanError(Exception):
     def __init__(self, problems: list[Problem]):
         self.problems = problems
         errors = [p for p in problems if p.severity == "error"]
-        listed = "\n".join(f"  {p}" for p in errors[:50])
+        listed = "\n".join(f"  {p.described()}" for p in errors[:50])
         more = f"\n  ... and {len(errors) - 50} more" if len(errors) > 50 else ""
         super().__init__(f"The action plan has {len(errors)} error(s); nothing was published:\n{listed}{more}")
 
@@ -154,9 +156,13 @@ def check_frame(frame: pd.DataFrame, file: str, sheet: str | None, params: dict[
                 ) -> tuple[list[Action], list[Problem]]:
     """Every fault in a text frame of the register, and the actions of the rows without errors."""
     problems: list[Problem] = []
+    n_errors = 0  # kept as a count: rescanning the problems per row made many bad rows quadratic
 
     def add(line: int | None, column: str | None, value: object, message: str, severity: str = "error") -> None:
-        problems.append(Problem(severity, file, line, column, None if value is None else str(value), message, sheet))
+        nonlocal n_errors
+        n_errors += severity == "error"
+        problems.append(Problem(severity, file, line, column, None if value is None else shown(value), message,
+                                sheet))
 
     header = [c for c in frame.columns if c != LINE]
     for column in COLUMNS:
@@ -169,6 +175,11 @@ def check_frame(frame: pd.DataFrame, file: str, sheet: str | None, params: dict[
                                    "remove it.")
     if problems:
         return [], problems
+    if len(frame) > MAX_ACTIONS:  # every page judges every action: a register this long is not a plan
+        add(int(frame[LINE].iloc[MAX_ACTIONS]), None, None,
+            f"The action plan has {len(frame):,} actions; it may have at most {MAX_ACTIONS:,}. Check that it is the "
+            "right file, or split the plan.")
+        return [], problems
     periods = period_list(params)
     bands = list(params.get("pay_bands", []))
     seen: dict[str, int] = {}
@@ -176,7 +187,7 @@ def check_frame(frame: pd.DataFrame, file: str, sheet: str | None, params: dict[
     for record in frame.to_dict("records"):
         line = int(record[LINE])
         row = {c: str(record[c]).strip() for c in COLUMNS}
-        before = len([p for p in problems if p.severity == "error"])
+        before = n_errors
         for column in REQUIRED:
             if not row[column]:
                 add(line, column, "", f"{column} is empty; every action needs one.")
@@ -189,20 +200,22 @@ def check_frame(frame: pd.DataFrame, file: str, sheet: str | None, params: dict[
             seen[ident] = line
         for column, allowed in (("theme", THEMES), ("service", SERVICES), ("status", STATUSES)):
             if row[column] and row[column] not in allowed:
-                add(line, column, row[column], f"'{row[column]}' is not a {column}; use one of {', '.join(allowed)}.")
-        metric_ids = tuple(m.strip() for m in row["metrics"].split(";") if m.strip())
-        for metric in metric_ids:
-            if metric not in METRIC_IDS:
-                add(line, "metrics", metric, f"'{metric}' is not a metric id; use {', '.join(METRIC_IDS)}, "
-                                             "separated by ';'.")
+                add(line, column, row[column],
+                    f"'{shown(row[column])}' is not a {column}; use one of {', '.join(allowed)}.")
+        metric_ids = tuple(dict.fromkeys(m.strip() for m in row["metrics"].split(";") if m.strip()))
+        unknown = [m for m in metric_ids if m not in METRIC_IDS]
+        if unknown:  # the first one, and how many more: one cell must not make thousands of problems
+            more = f" ({len(unknown) - 1} more in this cell are not metric ids either)" if len(unknown) > 1 else ""
+            add(line, "metrics", unknown[0], f"'{shown(unknown[0])}' is not a metric id{more}; use "
+                                             f"{', '.join(METRIC_IDS)}, separated by ';'.")
         if row["plan_period"] and row["plan_period"] not in periods:
             add(line, "plan_period", row["plan_period"],
-                f"The plan period '{row['plan_period']}' is not a period in params ({', '.join(periods)}).")
+                f"The plan period '{shown(row['plan_period'])}' is not a period in params ({', '.join(periods)}).")
         dates: dict[str, dt.date | None] = {}
         for column in DATE_COLUMNS:
             dates[column] = parse_date(row[column]) if row[column] else None
             if row[column] and dates[column] is None:
-                add(line, column, row[column], f"'{row[column]}' is not a date; write it as yyyy-mm-dd "
+                add(line, column, row[column], f"'{shown(row[column])}' is not a date; write it as yyyy-mm-dd "
                                                "(e.g. 2023-03-31).")
         if dates["start"] and dates["due"] and dates["due"] < dates["start"]:
             add(line, "due", row["due"], f"The due date {row['due']} is before the start {row['start']}.")
@@ -211,7 +224,7 @@ def check_frame(frame: pd.DataFrame, file: str, sheet: str | None, params: dict[
                                           "was completed.")
         if row["completed_on"] and row["status"] and row["status"] != "complete":
             add(line, "completed_on", row["completed_on"],
-                f"completed_on is filled in but the status is {row['status']}; clear it or set the status "
+                f"completed_on is filled in but the status is {shown(row['status'])}; clear it or set the status "
                 "to complete.", "warning")
         if dates["completed_on"] and dates["start"] and dates["completed_on"] < dates["start"]:
             add(line, "completed_on", row["completed_on"],
@@ -225,7 +238,7 @@ def check_frame(frame: pd.DataFrame, file: str, sheet: str | None, params: dict[
         measure: Measure | None = None
         if row["success_measure"]:
             try:
-                measure = parse_measure(row["success_measure"], bands or None)
+                measure = parse_measure(row["success_measure"], bands or None)  # linear, length-limited
             except MeasureSyntaxError as exc:
                 add(line, "success_measure", row["success_measure"],
                     f"The success measure cannot be read: {exc}. Write it like m2 >= 0.8 or m8 <= 1.25.")
@@ -235,7 +248,7 @@ def check_frame(frame: pd.DataFrame, file: str, sheet: str | None, params: dict[
                     add(line, "success_measure", row["success_measure"],
                         f"The success measure uses {', '.join(missing)}, which the action does not list in "
                         "metrics; add it there too.")
-        if len([p for p in problems if p.severity == "error"]) == before:
+        if n_errors == before:
             actions.append(Action(
                 id=ident, objective=row["objective"], action=row["action"], metrics=metric_ids,
                 theme=row["theme"], service=row["service"], lead=row["lead"], plan_period=row["plan_period"],

@@ -25,6 +25,8 @@ from pathlib import Path
 from typing import Any
 
 from .. import paths, standalone_page
+from ..limits import shown
+from ..locks import remove_stale_temporaries, run_lock
 from ..params import load_params
 from ..publish import write_atomic
 from .progress import Progress, next_period, periods_known, plan_progress, snapshot
@@ -65,11 +67,14 @@ def next_update(as_of: dt.date) -> dt.date:
 def parse_as_of(text: str) -> dt.date:
     """``yyyy-mm-dd`` to a date; anything else is a ValueError with a sentence a person can act on."""
     if not isinstance(text, str) or not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text):
-        raise ValueError(f"AS_OF must be a date written yyyy-mm-dd (e.g. 2023-02-28), not '{text}'.")
+        raise ValueError(f"AS_OF must be a date written yyyy-mm-dd (e.g. 2023-02-28), not '{shown(text)}'.")
     try:
-        return dt.date.fromisoformat(text)
+        day = dt.date.fromisoformat(text)
     except ValueError:
         raise ValueError(f"AS_OF '{text}' is not a day in the calendar; check the month and day.") from None
+    if not 1900 <= day.year <= 9000:  # the update looks 3 months either side: keep well inside the calendar
+        raise ValueError(f"AS_OF '{text}' is not a plausible date for a progress update; check the year.")
+    return day
 
 
 def update_path(la: str, as_of: dt.date, reports_root: Path | None = None) -> Path:
@@ -204,7 +209,9 @@ def write_update(la: str, as_of: dt.date | str, params_dir: Path | None = None, 
     day = parse_as_of(as_of) if isinstance(as_of, str) else as_of
     params = load_params(la, params_dir)
     target = update_path(la, day, reports_root)
-    write_atomic(target, update_html(la, day, params, raw_dir))
+    with run_lock(paths.BUILD_DIR / la / "updates", f"{la} progress updates"):
+        remove_stale_temporaries(target.parent)  # left by a run that was killed while writing
+        write_atomic(target, update_html(la, day, params, raw_dir))
     return target
 
 
