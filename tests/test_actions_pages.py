@@ -209,3 +209,11 @@ def test_update_page_has_no_axe_violations(tmp_path):
         finally:
             page.close()
     assert violations == [], describe(violations)
+
+
+def test_annual_section_names_stale_actions_in_readers_words(norfolk):
+    """Overdue with no note for 90 days: the action and dates, never the register's file, line or a fix-it."""
+    html = action_plan_section("norfolk", "2023", norfolk)
+    listing = html.split("Overdue actions with no progress note for more than 90 days:")[1].split("</ul>")[0]
+    assert "N3: Offer bystander and allyship training" in listing and "overdue since 10 February 2023" in listing
+    assert "action_plan.csv" not in listing and "line" not in listing and "add a progress note" not in listing

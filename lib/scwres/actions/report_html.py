@@ -23,7 +23,7 @@ from ..problems import Problem
 from .progress import Progress, plan_progress
 from .register import Register, read_register
 from .render import ACTION_HEADERS, SERVICE_WORDS, action_rows, esc, long_date, measure_cell, status_cell, table
-from .status import STATUS_ORDER, STATUS_WORDS, stale_warnings
+from .status import STATUS_ORDER, STATUS_WORDS, is_stale
 
 HEADING = '<h2 id="action-plan">Action plan progress</h2>'  # the report's contents list links here
 
@@ -88,11 +88,12 @@ def action_plan_section(la: str, period: str, params: dict[str, Any], as_of: dt.
              "its due date and not complete; <strong>due soon</strong> means due within 30 days. A success "
              "measure is judged only on data collected after the plan was made.</p>")
     parts = [HEADING, intro, summary_table(items, day)]
-    shown = {p.action.line for p in items}
-    stale = [w for w in stale_warnings(register, day) if w.line in shown]
-    if stale:
-        parts.append("<p>Overdue actions with no progress note for more than 90 days:</p><ul>"
-                     + "".join(f"<li>{esc(w.message)}</li>" for w in stale) + "</ul>")
+    stale = [p for p in items if is_stale(p.action, day)]
+    if stale:  # a reader's sentence; the register's file and line are for the data-quality page
+        parts.append("<p>Overdue actions with no progress note for more than 90 days:</p><ul>" + "".join(
+            f"<li>{esc(p.action.id)}: {esc(p.action.action)} (overdue since {esc(long_date(p.action.due))}; "
+            + (f"last note {esc(long_date(p.note[1]))}" if p.note else "no progress note yet") + ").</li>"
+            for p in stale) + "</ul>")
     for objective in register.objectives:
         group = [p for p in items if p.action.objective == objective]
         if not group:
