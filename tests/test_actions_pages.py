@@ -59,6 +59,8 @@ def test_update_shows_what_changed_this_quarter(page):
     assert ids(s["New progress notes on actions under way"]) == ["N2", "N4", "N5", "N7", "N8"]
     assert ids(s["Due before the next update"]) == ["N7"]
     assert "Action N3 has been overdue since 10 February 2023" in s["Needs attention"]
+    for analyst_words in ("action_plan.csv", "line", "add a progress note"):  # public page: no register places
+        assert analyst_words not in s["Needs attention"]
     assert "No success measure became met" in s["Success measures"]
     assert "The 2023 data (snapshot 30 September 2023)" in s["Success measures"]
     assert "previous update was on 28 November 2022 and the next is due on 28 May 2023" in page

@@ -76,15 +76,21 @@ def is_stale(action: Action, as_of: dt.date) -> bool:
     return note is None or (as_of - note[1]).days > STALE_DAYS
 
 
+def stale_sentence(action: Action, as_of: dt.date) -> str:
+    """A reader's sentence for an overdue action nobody has updated: no register file, line or fix-it."""
+    note = note_on(action, as_of)
+    since = f"since {long_date(note[1])}" if note else "at all"
+    return f"Action {action.id} has been overdue since {long_date(action.due)} and has not been updated {since}."
+
+
 def stale_warnings(register: Register, as_of: dt.date) -> list[Problem]:
-    """Warnings, located like validation problems, for overdue actions nobody has updated."""
+    """Warnings, located like validation problems, for overdue actions nobody has updated (for the analyst)."""
     out = []
     for action in register.actions:
         if is_stale(action, as_of):
             note = note_on(action, as_of)
-            since = f"since {long_date(note[1])}" if note else "at all"
             out.append(Problem("warning", register.file, action.line, "updated_on",
                                note[1].isoformat() if note else "",
-                               f"Action {action.id} has been overdue since {long_date(action.due)} and has not "
-                               f"been updated {since}; add a progress note or a new due date.", register.sheet))
+                               f"{stale_sentence(action, as_of)[:-1]}; add a progress note or a new due date.",
+                               register.sheet))
     return out

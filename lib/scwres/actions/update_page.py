@@ -44,7 +44,7 @@ from .render import (
     table,
     verdict_cell,
 )
-from .status import COMPLETE, DROPPED, OVERDUE, STATUS_ORDER, STATUS_WORDS, stale_warnings
+from .status import COMPLETE, DROPPED, OVERDUE, STATUS_ORDER, STATUS_WORDS, is_stale, stale_sentence
 
 CYCLE_MONTHS = 3
 
@@ -125,8 +125,9 @@ def update_html(la: str, as_of: dt.date, params: dict[str, Any], raw_dir: Path |
                  and (was(p) is None or was(p).measure is None or was(p).measure.state != "met")]
     coming = [_item(p, f"{status_cell(p)}.") for p in now
               if p.status not in (COMPLETE, DROPPED, OVERDUE) and as_of < p.action.due <= next_update(as_of)]
-    warnings = [f"<li>{esc(w.message)} <span class=\"meta\">({esc(w.where())})</span></li>"
-                for w in stale_warnings(register, as_of) if any(p.action.line == w.line for p in now)]
+    listed = {p.action.id for p in now}  # a public page: the reader's sentence, not the register's file and line
+    warnings = [f"<li>{esc(stale_sentence(a, as_of))}</li>"
+                for a in register.actions if a.id in listed and is_stale(a, as_of)]
 
     known = periods_known(params, as_of)
     upcoming = next_period(params, as_of)
