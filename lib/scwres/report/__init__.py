@@ -7,21 +7,30 @@ per cell, so the notebook stays thin and every rule lives here:
 - ``markup``: tables, figures and disclosure-aware counts;
 - ``context``: everything one report needs, loaded once;
 - ``sections``: the sections themselves.
+
+The names below are loaded on first use (PEP 562), so importing ``report.wording`` alone (the index
+page, the national page, the action plan pages) does not pull in the charts and matplotlib.
 """
 
-from .context import ReportContext, load_context
-from .sections import (
-    about_section,
-    data_quality_section,
-    findings_sections,
-    glance_section,
-    methods_section,
-    subgroups_section,
-    title_section,
-    trend_section,
-)
+from __future__ import annotations
 
-__all__ = [
-    "ReportContext", "load_context", "title_section", "glance_section", "about_section", "findings_sections",
-    "trend_section", "subgroups_section", "data_quality_section", "methods_section",
-]
+from importlib import import_module
+from typing import Any
+
+_HOME = {
+    "ReportContext": "context", "load_context": "context", "title_section": "sections",
+    "glance_section": "sections", "about_section": "sections", "findings_sections": "sections",
+    "trend_section": "sections", "subgroups_section": "sections", "data_quality_section": "sections",
+    "methods_section": "sections",
+}
+__all__ = list(_HOME)
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _HOME:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(import_module(f".{_HOME[name]}", __name__), name)
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *__all__])
