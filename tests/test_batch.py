@@ -237,9 +237,3 @@ def test_batch_isolates_a_broken_return_and_then_does_nothing(tmp_path):
     assert third.returncode == 0
     assert third.stdout.startswith("Nothing to do: all 2 report(s) are up to date")
     assert "Index written" not in third.stdout
-
-
-def test_index_words_match_the_reports():
-    from scwres.report.wording import ASSESSMENT_SHORT
-
-    assert index_page.WORDS == ASSESSMENT_SHORT

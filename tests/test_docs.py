@@ -17,7 +17,7 @@ import yaml
 from scwres import params as params_module
 from scwres import schema
 from scwres.actions.measures import METRIC_IDS
-from scwres.metrics import RL_SPECS
+from scwres.catalogue import METRICS
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
@@ -110,16 +110,25 @@ def test_params_check_catches_a_removed_key_an_invented_key_and_a_wrong_default(
 
 
 def code_metric_ids() -> set[str]:
-    return {*METRIC_IDS, "m1", *(spec.metric for spec in RL_SPECS)}
+    return {*METRIC_IDS, *METRICS}
 
 
 def methods_doc_problems(doc: str) -> list[str]:
-    """Metric ids of the code absent from docs/methods.md's measures table, or listed there but unknown."""
-    listed = {untick(r[0]) for r in table_rows(section(doc, "The nine measures"))}
+    """docs/methods.md's measures table against the catalogue: ids, source tables and adverse side."""
+    rows = {untick(r[0]): r for r in table_rows(section(doc, "The nine measures"))}
     code = code_metric_ids()
     out = [f"metric '{m}' is in the code but not in the measures table of docs/methods.md"
-           for m in sorted(code - listed)]
-    out += [f"docs/methods.md lists metric '{m}', which the code does not have" for m in sorted(listed - code)]
+           for m in sorted(code - set(rows))]
+    out += [f"docs/methods.md lists metric '{m}', which the code does not have" for m in sorted(set(rows) - code)]
+    for m, row in sorted(rows.items()):
+        if m not in METRICS:
+            continue
+        spec, tables = METRICS[m], {t.strip() for t in row[4].split(",")}
+        if tables != set(spec.tables):
+            out.append(f"docs/methods.md: {m} reads {sorted(tables)}, the catalogue says {sorted(spec.tables)}")
+        side = ("RL below 1" if spec.adverse_below_one else "RL above 1") if spec.relative_likelihood else None
+        if side and row[5] != side:
+            out.append(f"docs/methods.md: {m}'s adverse side is '{row[5]}', the catalogue's is '{side}'")
     return out
 
 
@@ -134,6 +143,15 @@ def test_methods_check_catches_a_missing_and_an_unknown_metric():
         "metric 'm7_managers' is in the code but not in the measures table of docs/methods.md"]
     extra = doc.replace("| m9 |", "| m10 | invented | a | b | c | d |\n| m9 |", 1)
     assert methods_doc_problems(extra) == ["docs/methods.md lists metric 'm10', which the code does not have"]
+
+
+def test_methods_check_catches_a_wrong_source_table_and_a_wrong_adverse_side():
+    doc = read(DOCS / "methods.md")
+    moved = doc.replace("| `cpd` | headcount | events, workforce | RL below 1 |", "| `cpd` | headcount | events | RL above 1 |")
+    assert moved != doc
+    assert methods_doc_problems(moved) == [
+        "docs/methods.md: m5 reads ['events'], the catalogue says ['events', 'workforce']",
+        "docs/methods.md: m5's adverse side is 'RL above 1', the catalogue's is 'RL below 1'"]
 
 
 # --- ethnicity codes ----------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from typing import Any
 
 import pandas as pd
 
+from .catalogue import LEAVERS, adds_leavers
 from .ethnicity_labels import LabelMap, nearest_code, unknown_sentence
 from .gx_checks import Failure, Rule, run_rules
 from .limits import MAX_COUNT, MAX_TOTAL, count_too_large, shown
@@ -358,7 +359,7 @@ def bound_frame(raw: RawReturn, failed: set[str], leaver_base: str) -> pd.DataFr
                 limit = numbers(frame[bound.other_column])
             else:
                 limit = _summed_bound(frame, other, bound).where(valid)
-                if bound.column == "leavers" and leaver_base == "snapshot_plus_leavers":
+                if bound.column == LEAVERS.column and adds_leavers(leaver_base):
                     limit = limit + value
             parts.append(pd.DataFrame({
                 LINE: frame[LINE].to_numpy(), "table": name, "column": bound.column,
@@ -390,7 +391,7 @@ def _explain_bounds(raw: RawReturn, bounds: pd.DataFrame, failure: Failure, leav
         cell = by_cell[(line, name, col)]
         bound = next(b for b in TABLES[name].bounds if b.column == col)
         label = bound.description or bound.other_column
-        if col == "leavers" and leaver_base == "snapshot_plus_leavers":
+        if col == LEAVERS.column and adds_leavers(leaver_base):
             label = "headcount plus leavers"
         if bound.other_table != name:
             other = bound.other_table

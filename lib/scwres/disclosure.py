@@ -36,26 +36,16 @@ import numpy as np
 import pandas as pd
 from threadpoolctl import threadpool_limits
 
+from .catalogue import METRICS, RL_METRICS, Count, adds_leavers, suppression_threshold
+
 COUNT_COLUMNS = ("events_me", "base_me", "events_white", "base_white")
 SUBGROUPS_ALL = ("asian", "black", "mixed", "other", "white_minorities")
 SERVICE_SETS = {"adults": ("adults",), "children": ("children",), "all": ("adults", "children")}
 
-# Where each RL metric's events and base come from (mirrors metrics.RL_SPECS; a
-# unit test checks the catalogue reproduces every count in the metrics table).
-EVENTS = {
-    "m2": ("recruitment.appointed", {}), "m3": ("events.disciplinary", {}), "m4": ("events.ftp", {}),
-    "m5": ("events.cpd", {}), "m6": ("survey.hba_public", {}), "m7_colleagues": ("survey.hba_colleagues", {}),
-    "m7_managers": ("survey.hba_managers", {}), "m8": ("events.leavers", {}),
-    "m9": ("workforce.headcount", {"senior": "yes"}),
-}
-BASES = {
-    "m2": ("recruitment.shortlisted", {}), "m3": ("workforce.headcount", {}),
-    "m4": ("workforce.headcount", {"regulated": "yes"}), "m5": ("workforce.headcount", {}),
-    "m6": ("survey.respondents", {}), "m7_colleagues": ("survey.respondents", {}),
-    "m7_managers": ("survey.respondents", {}), "m8": ("workforce.headcount", {}), "m9": ("workforce.headcount", {}),
-}
 # Counts shown outside the metrics table: per source, unknown ethnicity and the total of all groups.
 EXTRA_SOURCES = ("workforce.headcount", "recruitment.shortlisted", "survey.respondents")
+# A catalogue count's workforce filter (column of the return) -> the flag ``Structure.atoms`` takes.
+WHERE_FLAGS = {"senior_manager": "senior", "regulated": "regulated"}
 
 Atoms = frozenset
 
@@ -109,22 +99,24 @@ class Structure:
                     "base_white": self.atoms(wf, service, white)}
         if metric == "m9" and breakdown == "population_share":
             return None
-        (esrc, efilt), (bsrc, bfilt) = EVENTS[metric], BASES[metric]
+        spec = METRICS[metric]
         out = {}
         for group_key, groups in (("me", me), ("white", white)):
-            out[f"events_{group_key}"] = self.atoms(esrc, service, groups, **efilt)
-            base = self.atoms(bsrc, service, groups, **bfilt)
-            if metric == "m8" and self.plus_leavers:
-                base = base | self.atoms("events.leavers", service, groups)
-            out[f"base_{group_key}"] = base
+            out[f"events_{group_key}"] = self.count_atoms(spec.events, service, groups)
+            out[f"base_{group_key}"] = frozenset().union(
+                *(self.count_atoms(c, service, groups) for c in spec.base_counts(self.plus_leavers)))
         return out
+
+    def count_atoms(self, count: Count, service: str, groups: Iterable[str]) -> Atoms:
+        """Atom set of a catalogue count (its workforce filters become the atoms' flags)."""
+        flags = {WHERE_FLAGS[column]: value for column, value in count.where}
+        return self.atoms(count.source, service, groups, **flags)
 
 
 def structure_from_params(params: dict[str, Any]) -> Structure:
     wm = bool(params.get("white_minorities_as_minority_ethnic"))
     subs = SUBGROUPS_ALL if wm else tuple(s for s in SUBGROUPS_ALL if s != "white_minorities")
-    return Structure(tuple(str(b) for b in params["pay_bands"]), subs,
-                     params.get("leaver_base") == "snapshot_plus_leavers")
+    return Structure(tuple(str(b) for b in params["pay_bands"]), subs, adds_leavers(params))
 
 
 @dataclass
@@ -336,8 +328,6 @@ def hidden_needlessly_removed(matrix_all: np.ndarray, hidden: set[int], sensitiv
 def rollup_keys() -> list[str]:
     """The council counts a national or regional page adds up: every RL row's four counts, and the
     two headcounts of the workforce share, for each service."""
-    from .stats import RL_METRICS
-
     keys = [row_key(m, s, "overall", c) for m in RL_METRICS for s in SERVICE_SETS for c in COUNT_COLUMNS]
     keys += [row_key("m1", s, "overall", c) for s in SERVICE_SETS for c in ("events_me", "events_white")]
     return keys
@@ -412,7 +402,7 @@ def report_plan(frame: pd.DataFrame, params: dict[str, Any], tables: dict[str, p
     """The plan a report uses: the metrics table plus unknown counts and totals."""
     extras = extra_counts(tables, params) if tables is not None else None
     entries = catalogue(frame, structure_from_params(params), extras)
-    return plan(entries, int(params.get("suppression_threshold", 10)))
+    return plan(entries, suppression_threshold(params))
 
 
 def flag_suppressed(frame: pd.DataFrame, params: dict[str, Any],

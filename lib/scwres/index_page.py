@@ -21,23 +21,13 @@ from urllib.parse import quote
 import yaml
 
 from . import paths, safe_yaml
+from .catalogue import METRICS, RL_METRICS
 from .open_data import council_stem, file_names, rollup_stem
 from .publish import write_atomic
+from .report.wording import ASSESSMENT_SHORT
 from .standalone_page import esc, page
-from .stats import RL_METRICS
 
 LA_DIR_EXCLUDED = {"national", "regional"}
-SHORT_TITLES = {
-    "m2": "Appointment from shortlisting", "m3": "Disciplinary", "m4": "Fitness to practise",
-    "m5": "Funded CPD", "m6": "Harassment from the public", "m7_colleagues": "Harassment from colleagues",
-    "m7_managers": "Harassment from managers", "m8": "Leaving", "m9": "Senior management",
-}
-# The same short words as the reports (report.wording.ASSESSMENT_SHORT), written out here because importing
-# the report package pulls in matplotlib and would make a no-op batch several times slower.
-WORDS = {
-    "adverse": "Unfavourable (significant)", "favourable": "Favourable (significant)",
-    "no_significant_difference": "No significant difference", "insufficient_data": "Too little data",
-}
 SUPPRESSED = "[c]"
 
 
@@ -89,7 +79,7 @@ def headline_assessments(la: str, period: str) -> dict[str, str]:
         for row in csv.DictReader(handle):
             if row.get("service") == "all" and row.get("breakdown") == "overall" and row.get("metric") in RL_METRICS:
                 hidden = row.get("suppressed") == "true"
-                out[row["metric"]] = SUPPRESSED if hidden else WORDS.get(row.get("assessment", ""), "")
+                out[row["metric"]] = SUPPRESSED if hidden else ASSESSMENT_SHORT.get(row.get("assessment", ""), "")
     return out
 
 
@@ -159,7 +149,7 @@ def render(entries: list[Entry], updates: dict[str, list[str]], rollups: list[tu
     if not entries:
         parts.append("<p>No reports have been published yet.</p>")
     else:
-        head = "".join(f"<th scope=\"col\">{esc(SHORT_TITLES[m])}</th>" for m in RL_METRICS)
+        head = "".join(f"<th scope=\"col\">{esc(METRICS[m].index_title)}</th>" for m in RL_METRICS)
         rows = []
         for e in entries:
             links = [f"<a href=\"{href(e.la, e.period, 'report.html')}\">{esc(e.name)} {esc(e.period)} report</a>"]

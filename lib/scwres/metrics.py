@@ -1,5 +1,8 @@
 """The nine SC-WRES metrics, computed exactly as docs/methods.md defines them.
 
+Where each metric's events and base come from is the catalogue's (``catalogue.METRICS``); this
+module only adds them up by group and turns them into rates, ratios and intervals.
+
 Input: the typed tables of one return and the council's params. Output: the
 metrics table (one row per service, metric and breakdown) whose columns are
 the pipeline's contract. ``all`` is always computed from summed counts.
@@ -7,13 +10,12 @@ the pipeline's contract. ``all`` is always computed from summed counts.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from .catalogue import METRICS, RL_METRICS, Count, Metric, adds_leavers
 from .disclosure import PlanRef, report_plan, row_flags, write_plan
 from .schema import SUBGROUPS, ethnic_group
 from .schema import subgroup as subgroup_of
@@ -28,46 +30,23 @@ COLUMNS = [
 SERVICE_ROWS = ("adults", "children", "all")
 
 
-@dataclass(frozen=True)
-class RLSpec:
-    """Where an RL metric's events and base come from."""
-
-    metric: str
-    events: Callable[[dict[str, pd.DataFrame], dict[str, Any]], pd.DataFrame]
-    base: Callable[[dict[str, pd.DataFrame], dict[str, Any]], pd.DataFrame]
-
-
-def _column(table: str, col: str, where: dict[str, str] | None = None):
-    """A (service, ethnicity, n) frame of one count column, optionally filtered."""
-
-    def pick(tables: dict[str, pd.DataFrame], params: dict[str, Any]) -> pd.DataFrame:
-        frame = tables[table]
-        for key, value in (where or {}).items():
-            frame = frame[frame[key] == value]
-        return frame[["service", "ethnicity"]].assign(n=frame[col].to_numpy())
-
-    return pick
+def counted(count: Count, tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """A catalogue count as a (service, ethnicity, n) frame, filtered on its ``where``."""
+    frame = tables[count.table]
+    for key, value in count.where:
+        frame = frame[frame[key] == value]
+    return frame[["service", "ethnicity"]].assign(n=frame[count.column].to_numpy())
 
 
-def _leaver_base(tables: dict[str, pd.DataFrame], params: dict[str, Any]) -> pd.DataFrame:
-    """Headcount, plus leavers when params say ``leaver_base: snapshot_plus_leavers``."""
-    base = _column("workforce", "headcount")(tables, params)
-    if params.get("leaver_base") == "snapshot_plus_leavers":
-        base = pd.concat([base, _column("events", "leavers")(tables, params)])
-    return base
+def events_frame(metric: Metric, tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """The metric's events as a (service, ethnicity, n) frame."""
+    return counted(metric.events, tables)
 
 
-RL_SPECS: tuple[RLSpec, ...] = (
-    RLSpec("m2", _column("recruitment", "appointed"), _column("recruitment", "shortlisted")),
-    RLSpec("m3", _column("events", "disciplinary"), _column("workforce", "headcount")),
-    RLSpec("m4", _column("events", "ftp"), _column("workforce", "headcount", {"regulated": "yes"})),
-    RLSpec("m5", _column("events", "cpd"), _column("workforce", "headcount")),
-    RLSpec("m6", _column("survey", "hba_public"), _column("survey", "respondents")),
-    RLSpec("m7_colleagues", _column("survey", "hba_colleagues"), _column("survey", "respondents")),
-    RLSpec("m7_managers", _column("survey", "hba_managers"), _column("survey", "respondents")),
-    RLSpec("m8", _column("events", "leavers"), _leaver_base),
-    RLSpec("m9", _column("workforce", "headcount", {"senior_manager": "yes"}), _column("workforce", "headcount")),
-)
+def base_frame(metric: Metric, tables: dict[str, pd.DataFrame], params: dict[str, Any]) -> pd.DataFrame:
+    """The base's counts stacked (the leaver base may add the leavers: ``Metric.base_counts``)."""
+    parts = [counted(c, tables) for c in metric.base_counts(adds_leavers(params))]
+    return parts[0] if len(parts) == 1 else pd.concat(parts)
 
 
 def group_totals(frame: pd.DataFrame, service: str, white_minorities_as_me: bool) -> dict[str, int]:
@@ -131,21 +110,21 @@ def rl_rows(tables: dict[str, pd.DataFrame], params: dict[str, Any]) -> list[dic
     """m2-m9 relative likelihoods, overall and by sub-group, for each service."""
     wm = bool(params.get("white_minorities_as_minority_ethnic"))
     rows = []
-    for spec in RL_SPECS:
-        events, base = spec.events(tables, params), spec.base(tables, params)
+    for spec in (METRICS[m] for m in RL_METRICS):
+        events, base = events_frame(spec, tables), base_frame(spec, tables, params)
         for service in SERVICE_ROWS:
             ev, bs = group_totals(events, service, wm), group_totals(base, service, wm)
-            rows.append(_rl_row(service, spec.metric, "overall", ev["me"], bs["me"], ev["white"], bs["white"]))
+            rows.append(_rl_row(service, spec.id, "overall", ev["me"], bs["me"], ev["white"], bs["white"]))
             for sub in subgroups_in_use(params):
                 key = f"subgroup:{sub}"
-                rows.append(_rl_row(service, spec.metric, key, ev[key], bs[key], ev["white"], bs["white"]))
+                rows.append(_rl_row(service, spec.id, key, ev[key], bs[key], ev["white"], bs["white"]))
     return rows
 
 
 def m1_rows(tables: dict[str, pd.DataFrame], params: dict[str, Any]) -> list[dict[str, Any]]:
     """m1: minority ethnic share of each pay band, and the share of the whole workforce."""
     wm = bool(params.get("white_minorities_as_minority_ethnic"))
-    staff = _column("workforce", "headcount")(tables, params)
+    staff = base_frame(METRICS["m1"], tables, params)
     # One pass over the workforce for every band (a mask per band made this band count x row count).
     per_band: dict[tuple[str, str], list[tuple[str, int]]] = {}
     sums = staff.assign(_band=tables["workforce"]["pay_band"].to_numpy()).groupby(
@@ -166,8 +145,8 @@ def m1_rows(tables: dict[str, pd.DataFrame], params: dict[str, Any]) -> list[dic
 def m9_share_rows(tables: dict[str, pd.DataFrame], params: dict[str, Any]) -> list[dict[str, Any]]:
     """m9 (b) and (c): minority ethnic share of senior managers, the workforce and the population."""
     wm = bool(params.get("white_minorities_as_minority_ethnic"))
-    staff = _column("workforce", "headcount")(tables, params)
-    senior = _column("workforce", "headcount", {"senior_manager": "yes"})(tables, params)
+    m9 = METRICS["m9"]
+    staff, senior = base_frame(m9, tables, params), events_frame(m9, tables)
     population = tables.get("population")
     rows = []
     for service in SERVICE_ROWS:

@@ -39,6 +39,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import funnel, paths
+from .catalogue import ADVERSE_BELOW_ONE, DEFAULT_THRESHOLD, RL_METRICS, suppression_threshold
 from .disclosure import Plan, read_plan, report_plan
 from .metrics import read_metrics_csv
 from .params import list_councils, load_params
@@ -46,10 +47,10 @@ from .publication import RollupPlan, rollup_plan
 from .publish import write_atomic_many
 from .report.wording import ASSESSMENT_SHORT, METRIC_TITLES, SERVICE_WORDS, interval, rl_value
 from .standalone_page import esc, page
-from .stats import ADVERSE_BELOW_ONE, RL_METRICS, assess, relative_likelihood, wilson
+from .stats import assess, relative_likelihood, wilson
 
 SUPPRESSED = "[c]"
-POOLED_THRESHOLD = 10  # the default suppression threshold (docs/params.md), applied to pooled and left-over counts
+POOLED_THRESHOLD = DEFAULT_THRESHOLD  # the default suppression threshold, applied to pooled and left-over counts
 ASSESSMENTS = ("adverse", "favourable", "no_significant_difference", "insufficient_data")
 POSITION_WORDS = {
     funnel.WITHIN: "Inside the 95% limits",
@@ -128,7 +129,7 @@ def collect(period: str, region: str | None = None) -> RollUp:
         councils.append(Council(la, params["name"], str(params.get("region", "")),
                                 bool(params["periods"][str(period)].get("illustrative")), frame,
                                 council_plan(la, str(period), params, frame),
-                                int(params.get("suppression_threshold", POOLED_THRESHOLD))))
+                                suppression_threshold(params)))
     councils.sort(key=lambda c: (c.name, c.la))
     excluded.sort()
     return RollUp(str(period), region, councils, excluded)

@@ -31,6 +31,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .catalogue import PERCENT_METRICS, RL_METRICS, suppression_threshold
+
 SUPPRESSED = "[c]"
 PUBLIC_MARK = "public"
 INTERNAL_MARK = "INTERNAL - not for publication"
@@ -129,14 +131,14 @@ def published_figures(ctx: Any) -> Published:
     from .report.sections import UNKNOWN_SOURCES, mapping_sentence, national_text
     from .report.wording import METRIC_TITLES, SUBGROUP_WORDS, interval, percent, ratio
     from .schema import BROAD_CODES, DETAILED_CODES, ethnic_group
-    from .stats import RL_METRICS, wilson
+    from .stats import wilson
 
     params, spec = ctx.params, ctx.spec
     illustrative = bool(spec.get("illustrative"))
     meta = Meta(
         title=f"{params['name']}: Social Care Workforce Race Equality Standard {ctx.period}",
         area=str(params["name"]), period=str(ctx.period), audience=ctx.audience, illustrative=illustrative,
-        threshold=int(params.get("suppression_threshold", 10)), group=ctx.group,
+        threshold=suppression_threshold(params), group=ctx.group,
         snapshot_date=spec.get("snapshot_date"), window=(spec.get("window_start"), spec.get("window_end")),
         sources=[str(s) for s in spec.get("sources") or []], contacts=_contacts(params),
         grouping=html.unescape(mapping_sentence(ctx)), stem=council_stem(ctx.la, ctx.period))
@@ -180,7 +182,7 @@ def published_figures(ctx: Any) -> Published:
         for group in ("me", "white"):
             ghide = group_hidden(metric, service, breakdown, group)
             row[f"rate_{group}"] = SUPPRESSED if ghide else shown_number(percent(getattr(r, f"rate_{group}")))
-            if metric in ("m6", "m7_colleagues", "m7_managers") and breakdown == "overall":
+            if metric in PERCENT_METRICS and breakdown == "overall":
                 span = wilson(int(getattr(r, f"events_{group}")), int(getattr(r, f"base_{group}")))
                 low, high = (SUPPRESSED, SUPPRESSED) if ghide else (
                     shown_interval(interval(span[0], span[1], percent)) if span else (None, None))
@@ -274,7 +276,6 @@ def published_rollup(rollup: Any, audience: str = "public") -> Published:
     """Every figure of the national or regional page, resolved by the page's own functions."""
     from . import funnel, national
     from .report.wording import METRIC_TITLES
-    from .stats import RL_METRICS
 
     area = f"{rollup.region} region" if rollup.region else "England"
     illustrative = any(c.illustrative for c in rollup.councils)

@@ -165,7 +165,7 @@ def check_params(data: dict[str, Any], filename: str) -> list[Problem]:
                 elif not (isinstance(value, str) or (isinstance(value, list)
                                                      and all(isinstance(v, str) for v in value))):
                     bad(f"people.{key}", value, f"people.{key} must be a role, or a list of roles, as text.")
-    threshold = data.get("suppression_threshold", 10)
+    threshold = data.get("suppression_threshold", PARAMS_DEFAULTS["suppression_threshold"])
     if not isinstance(threshold, int) or isinstance(threshold, bool) or not 1 <= threshold <= MAX_COUNT:
         bad("suppression_threshold", threshold, "suppression_threshold must be a whole number of at least 1.")
     share = data.get("unknown_share_warning", 0.1)

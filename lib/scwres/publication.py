@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .catalogue import DEFAULT_THRESHOLD, RL_METRICS
 from .disclosure import COUNT_COLUMNS, Plan, is_small, row_key
 
 SUPPRESSED = "[c]"
@@ -166,14 +167,12 @@ class RollupPlan:
 
     rollups: dict[str, list[str]]  # roll-up name -> council slugs ("" is the national page)
     councils: dict[str, RollupCouncil]
-    threshold: int = 10
+    threshold: int = DEFAULT_THRESHOLD
     hidden_rows: set[tuple[str, str, str]] = field(default_factory=set)
 
     @staticmethod
     def rows() -> list[tuple[str, str, tuple[str, ...]]]:
         """(metric, service, columns) of every pooled row a roll-up page shows."""
-        from .stats import RL_METRICS
-
         out = [(m, s, COUNT_COLUMNS) for m in RL_METRICS for s in RL_SERVICES]
         out += [("m1", s, ROLLUP_COLUMNS["share"]) for s in RL_SERVICES]
         return out
@@ -301,7 +300,8 @@ class RollupPlan:
             self.hidden_rows.add(used[0])
 
 
-def rollup_plan(rollups: dict[str, list[str]], plans: dict[str, Plan], threshold: int = 10) -> RollupPlan:
+def rollup_plan(rollups: dict[str, list[str]], plans: dict[str, Plan],
+                threshold: int = DEFAULT_THRESHOLD) -> RollupPlan:
     """Decide every pooled row of the national page and each regional page at once."""
     councils = {la: RollupCouncil(la, plan) for la, plan in plans.items()}
     return RollupPlan({k: sorted(v) for k, v in rollups.items()}, councils, threshold).decide()

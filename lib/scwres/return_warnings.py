@@ -14,6 +14,7 @@ from typing import Any
 
 import pandas as pd
 
+from .catalogue import METRICS, suppression_threshold
 from .checks import numbers
 from .load import RawReturn, read_return
 from .metrics import metric_rows
@@ -27,20 +28,6 @@ UNKNOWN_BASES: dict[str, tuple[tuple[str, ...], str]] = {
     "recruitment": (("shortlisted",), "shortlisted candidates"),
     "events": (("disciplinary", "ftp", "cpd", "leavers"), "recorded events"),
     "survey": (("respondents",), "survey respondents"),
-}
-# Where each metric's base comes from (table, column, who the base is, what the metric is about),
-# so a small-base warning names the table to look at in words a reader knows.
-METRIC_BASES: dict[str, tuple[str, str, str, str]] = {
-    "m1": ("workforce", "headcount", "staff", "pay bands"),
-    "m2": ("recruitment", "shortlisted", "shortlisted candidates", "appointment from shortlisting"),
-    "m3": ("workforce", "headcount", "staff", "disciplinary"),
-    "m4": ("workforce", "headcount", "regulated staff", "fitness to practise"),
-    "m5": ("workforce", "headcount", "staff", "CPD"),
-    "m6": ("survey", "respondents", "survey respondents", "abuse from the public"),
-    "m7_colleagues": ("survey", "respondents", "survey respondents", "abuse from colleagues"),
-    "m7_managers": ("survey", "respondents", "survey respondents", "abuse from managers"),
-    "m8": ("workforce", "headcount", "staff", "leaving"),
-    "m9": ("workforce", "headcount", "staff", "senior managers"),
 }
 HEADCOUNT_TOLERANCE = 0.02
 YEAR_ON_YEAR_LIMIT = 0.25
@@ -112,15 +99,17 @@ def headcount_vs_declared(raw: RawReturn, typed: dict[str, pd.DataFrame], params
 
 def small_bases(raw: RawReturn, typed: dict[str, pd.DataFrame], params: dict[str, Any]) -> list[Problem]:
     """Headline metrics whose minority ethnic or white base is below the suppression threshold."""
-    threshold = int(params.get("suppression_threshold", 10))
+    threshold = suppression_threshold(params)
     label = str(params.get("group_label", "minority ethnic"))
     if not {"workforce", "recruitment", "events", "survey"} <= set(typed):
         return []
     out = []
     for row in metric_rows(typed, params):
-        if row["breakdown"] != "overall" or row["metric"] not in METRIC_BASES:
+        if row["breakdown"] != "overall" or row["metric"] not in METRICS:
             continue
-        table, column, who, topic = METRIC_BASES[row["metric"]]
+        # The catalogue's base names the table to look at, in words a reader knows.
+        spec = METRICS[row["metric"]]
+        table, column, who, topic = spec.base.table, spec.base.column, spec.base.who, spec.topic
         service = "all staff" if row["service"] == "all" else row["service"]
         for group, base in ((label, row["base_me"]), ("white", row["base_white"])):
             if base is not None and base == base and 0 < int(base) < threshold:

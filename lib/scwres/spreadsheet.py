@@ -26,6 +26,7 @@ from typing import Any
 
 import pandas as pd
 
+from .catalogue import PERCENT_METRICS, RL_METRICS
 from .open_data import INTERNAL_MARK, ROLLUP_COLUMNS, SUPPRESSED, Published
 
 NOT_AVAILABLE = "[x]"
@@ -130,7 +131,7 @@ def _rl_records(pub: Published, metric: str, previous: str) -> tuple[list[dict[s
 
     group = _capital(pub.meta.group)
     events, base = EVENT_NOUN[metric]
-    survey = metric in ("m6", "m7_colleagues", "m7_managers")
+    survey = metric in PERCENT_METRICS
     out, units = [], {}
     by_key = {(r["measure"], r["service"], r["breakdown"]): r for r in pub.rows}
     for service in ("adults", "children", "all"):
@@ -157,7 +158,6 @@ def _rl_records(pub: Published, metric: str, previous: str) -> tuple[list[dict[s
 
 def _council_sheets(book: _Book) -> None:
     from .report.wording import ASSESSMENT_SHORT, METRIC_SHORT, METRIC_TITLES, SERVICE_WORDS, TREND_WORDS
-    from .stats import RL_METRICS
 
     pub, meta = book.published, book.published.meta
     group = _capital(meta.group)
@@ -283,7 +283,6 @@ def _council_sheets(book: _Book) -> None:
 
 def _rollup_sheets(book: _Book) -> None:
     from .report.wording import ASSESSMENT_SHORT, METRIC_TITLES, SERVICE_WORDS
-    from .stats import RL_METRICS
 
     pub = book.published
     pooled = [{"Measure": r["measure_name"], "Service": SERVICE_WORDS[r["service"]], "Value": r["value"],

@@ -34,14 +34,13 @@ import numpy as np
 from scipy.optimize import brentq
 from statsmodels.stats.proportion import confint_proportions_2indep, proportion_confint, score_test_proportions_2indep
 
+from .catalogue import ADVERSE_BELOW_ONE  # which side of 1 is adverse for each RL metric
+
 ALPHA = 0.05  # 95% intervals; statsmodels turns it into z = 1.959963985 (docs/methods.md: 1.959964)
 Z95 = 1.959964  # docs/methods.md's constant, used by the trend test and the funnel limits
 ZERO_CLAMP = 1e-9  # a lower bound this close to 0 is 0 (float noise from the cubic)
 _CHECK = 1e-9  # a returned bound whose score-test p-value is further than this from ALPHA is rejected
 
-# Which side of 1 is adverse for each RL metric (docs/methods.md table).
-ADVERSE_BELOW_ONE = frozenset({"m2", "m5", "m9"})
-RL_METRICS = ("m2", "m3", "m4", "m5", "m6", "m7_colleagues", "m7_managers", "m8", "m9")
 
 
 def wilson(events: int, base: int) -> tuple[float, float] | None:

@@ -19,9 +19,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from ..stats import RL_METRICS
+from ..catalogue import METRIC_IDS  # noqa: F401  (the ids an action's measure may name; re-exported)
 
-METRIC_IDS: tuple[str, ...] = ("m1", *RL_METRICS)
 OPERATORS: dict[str, str] = {">=": ">=", "<=": "<=", ">": ">", "<": "<", "≥": ">=", "≤": "<="}
 OPERATOR_WORDS: dict[str, str] = {">=": "at least", "<=": "at most", ">": "above", "<": "below"}
 

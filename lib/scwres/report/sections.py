@@ -14,12 +14,13 @@ from collections.abc import Callable
 from typing import Any
 
 from .. import charts
+from ..catalogue import ADVERSE_BELOW_ONE, PERCENT_METRICS, RL_METRICS, suppression_threshold
 from ..disclosure import extra_key, row_key
 from ..ethnicity_labels import PUBLIC_NAMES
 from ..params import pay_band_label
 from ..provenance import git_commit, input_files, versions
 from ..schema import BROAD_CODES, DETAILED_CODES, ethnic_group
-from ..stats import ADVERSE_BELOW_ONE, RL_METRICS, wilson
+from ..stats import wilson
 from .context import ReportContext
 from .markup import count_span, derived, figure, table
 from .wording import (
@@ -60,7 +61,6 @@ THEMES = (
     ("voice", "Staff voice", ("m6", "m7_colleagues", "m7_managers"),
      "What staff told the survey about harassment, bullying or abuse."),
 )
-PERCENT_METRICS = ("m6", "m7_colleagues", "m7_managers")
 # Every <h2> of the report, in order, for the contents list (the action plan section is written by
 # scwres.actions.report_html with the same anchor).
 # Short labels keep the list to a few lines on a phone.
@@ -868,7 +868,7 @@ def data_quality_section(ctx: ReportContext) -> str:
     if ctx.public and ctx.plan.hidden_keys:
         notes.append(f"Some groups are small, so some figures are shown as [c]: {WITHHELD}.")
     elif not ctx.public:
-        threshold = int(ctx.params.get("suppression_threshold", 10))
+        threshold = suppression_threshold(ctx.params)
         notes.append(f"The public version of this report hides figures that rest on fewer than {threshold} people; "
                      "this internal version shows them all.")
     listing = ("<p>What to bear in mind when reading these figures:</p><ul>" + "".join(f"<li>{n}</li>" for n in notes)
@@ -902,7 +902,7 @@ def intake_paragraph(ctx: ReportContext) -> str:
 
 def methods_section(ctx: ReportContext) -> str:
     """Formulas, intervals, assessment and suppression rules, ethnicity mapping, file hashes, versions."""
-    threshold = int(ctx.params.get("suppression_threshold", 10))
+    threshold = suppression_threshold(ctx.params)
     wm = bool(ctx.params.get("white_minorities_as_minority_ethnic"))
     codes = {**DETAILED_CODES, **BROAD_CODES}
     words = {"white": "White", "minority_ethnic": capital(ctx.group), "unknown": "Not known (left out)"}

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from ..catalogue import CATALOGUE
 from ..standalone_page import esc  # noqa: F401  (the one escape for outside strings; re-exported)
 
 SUPPRESSED = "[c]"
@@ -19,53 +20,14 @@ DASH = "–"
 WITHHELD = "withheld so that no one can be identified"
 C_KEY = f"{SUPPRESSED} means {WITHHELD}."
 
-METRIC_TITLES = {
-    "m1": "Staff in each pay band",
-    "m2": "Appointment from shortlisting",
-    "m3": "Entering the formal disciplinary process",
-    "m4": "Referral into fitness to practise",
-    "m5": "Access to funded non-mandatory training (CPD)",
-    "m6": "Harassment, bullying or abuse from people who use services, their relatives or the public",
-    "m7_colleagues": "Harassment, bullying or abuse from colleagues",
-    "m7_managers": "Harassment, bullying or abuse from managers",
-    "m8": "Leaving the organisation",
-    "m9": "Senior management",
-}
-METRIC_SHORT = {
-    "m1": "Pay bands", "m2": "Appointment", "m3": "Disciplinary", "m4": "Fitness to practise", "m5": "CPD",
-    "m6": "Abuse from the public", "m7_colleagues": "Abuse from colleagues", "m7_managers": "Abuse from managers",
-    "m8": "Leaving", "m9": "Senior managers",
-}
-# Who is compared, and what happened to them, per metric.
-SUBJECT = {
-    "m2": "applicants", "m3": "staff", "m4": "registered professionals", "m5": "staff", "m6": "survey respondents",
-    "m7_colleagues": "survey respondents", "m7_managers": "survey respondents", "m8": "staff", "m9": "staff",
-}
-EVENT_PHRASE = {
-    "m2": "to be appointed from shortlisting",
-    "m3": "to enter the formal disciplinary process",
-    "m4": "to be referred into fitness to practise",
-    "m5": "to access funded non-mandatory training",
-    "m6": "to report harassment, bullying or abuse from people who use services, their relatives or the public",
-    "m7_colleagues": "to report harassment, bullying or abuse from colleagues",
-    "m7_managers": "to report harassment, bullying or abuse from managers",
-    "m8": "to leave the organisation",
-    "m9": "to be senior managers",
-}
-EVENT_DONE = {
-    "m2": "appointed from shortlisting", "m3": "entering the formal disciplinary process",
-    "m4": "referred into fitness to practise", "m5": "accessing funded non-mandatory training",
-    "m6": "reporting harassment, bullying or abuse from the public",
-    "m7_colleagues": "reporting harassment, bullying or abuse from colleagues",
-    "m7_managers": "reporting harassment, bullying or abuse from managers", "m8": "leaving",
-    "m9": "senior managers",
-}
-EVENT_NOUN = {
-    "m2": ("appointed", "shortlisted"), "m3": ("entered the disciplinary process", "staff"),
-    "m4": ("referred", "registered professionals"), "m5": ("accessed CPD", "staff"),
-    "m6": ("said yes", "respondents"), "m7_colleagues": ("said yes", "respondents"),
-    "m7_managers": ("said yes", "respondents"), "m8": ("left", "staff"), "m9": ("senior managers", "staff"),
-}
+# The metric words come from the catalogue (one record per metric); these views keep the report's names.
+METRIC_TITLES = {m.id: m.title for m in CATALOGUE}
+METRIC_SHORT = {m.id: m.short for m in CATALOGUE}
+# Who is compared, and what happened to them, per relative likelihood.
+SUBJECT = {m.id: m.subject for m in CATALOGUE if m.relative_likelihood}
+EVENT_PHRASE = {m.id: m.event_phrase for m in CATALOGUE if m.relative_likelihood}
+EVENT_DONE = {m.id: m.event_done for m in CATALOGUE if m.relative_likelihood}
+EVENT_NOUN = {m.id: (m.event_noun, m.base_noun) for m in CATALOGUE if m.relative_likelihood}
 ASSESSMENT_WORDS = {
     "adverse": "a statistically significant difference, unfavourable to {group} staff",
     "favourable": "a statistically significant difference, favourable to {group} staff",
