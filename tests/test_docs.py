@@ -147,7 +147,8 @@ def test_methods_check_catches_a_missing_and_an_unknown_metric():
 
 def test_methods_check_catches_a_wrong_source_table_and_a_wrong_adverse_side():
     doc = read(DOCS / "methods.md")
-    moved = doc.replace("| `cpd` | headcount | events, workforce | RL below 1 |", "| `cpd` | headcount | events | RL above 1 |")
+    moved = doc.replace("| `cpd` | headcount | events, workforce | RL below 1 |",
+                        "| `cpd` | headcount | events | RL above 1 |")
     assert moved != doc
     assert methods_doc_problems(moved) == [
         "docs/methods.md: m5 reads ['events'], the catalogue says ['events', 'workforce']",
