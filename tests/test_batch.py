@@ -18,6 +18,7 @@ import yaml
 from scwres import batch, index_page, paths
 from scwres.metrics import read_metrics_csv, write_metrics_csv
 from scwres.params import load_params
+from scwres.report.wording import ASSESSMENT_SHORT
 from scwres.synthetic import write_synthetic
 from scwres.workbook import calculate
 
@@ -166,7 +167,7 @@ def test_index_lists_reports_with_assessments_and_links(index_tree):
     assert "Evil &lt;b&gt;council&lt;/b&gt; &amp; co" in html and "<b>council" not in html
     metrics = read_metrics_csv(paths.build_dir("synthetic-001", PERIOD) / "metrics.csv")
     row = metrics[(metrics["metric"] == "m2") & (metrics["service"] == "all") & (metrics["breakdown"] == "overall")]
-    expected = "[c]" if bool(row["suppressed"].iloc[0]) else index_page.WORDS[row["assessment"].iloc[0]]
+    expected = "[c]" if bool(row["suppressed"].iloc[0]) else ASSESSMENT_SHORT[row["assessment"].iloc[0]]
     first_row = html[html.index('<th scope="row">Synthetic council 001</th>'):]
     first_row = first_row[:first_row.index("</tr>")]
     assert first_row.split("<td>")[4].startswith(expected)  # period, links, m2
