@@ -447,8 +447,14 @@ def _sheet_rows(sheet) -> list[list[str]] | str:
             return f"The sheet has a value beyond column {MAX_COLUMNS}; a table of the return has at most 15 columns."
         if len(rows) >= MAX_ROWS:
             return f"The sheet has more than {MAX_ROWS:,} rows; check that it is the right workbook."
+        if row.count(None) == len(row):  # an empty row (openpyxl pads every gap): one shared list, no cells
+            rows.append(_NO_CELLS)  # a value at A1048576 made a million rows of a hundred cells each: minutes
+            continue
         rows.append(["" if v is None else _cell_text(v) for v in row[:MAX_COLUMNS]])
     return rows
+
+
+_NO_CELLS: list[str] = []  # shared by every empty row of a sheet; never changed
 
 
 def _read_workbook(raw: RawReturn, path: Path) -> None:
