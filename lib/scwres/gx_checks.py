@@ -153,10 +153,13 @@ def run_rules(frames: dict[str, tuple[pd.DataFrame, list[Rule]]]) -> dict[str, l
             expectation.meta = {"scwres_rule": index}
             expectations.append(expectation)
         suite = gx.ExpectationSuite(name=f"scwres_{name}", expectations=expectations)
-        batch = batch_def.get_batch(batch_parameters={"dataframe": frame.reset_index(drop=True)})
+        frame = frame.reset_index(drop=True)
+        batch = batch_def.get_batch(batch_parameters={"dataframe": frame})
         index = [c for c in INDEX_COLUMNS if c in frame.columns]
-        result_format = {"result_format": "COMPLETE", "unexpected_index_column_names": index}
-        result = batch.validate(suite, result_format=result_format)
+        # GX reports failing rows by their position in the frame; the identifying columns are then
+        # taken in one step. Asking GX for them ("unexpected_index_column_names") made it look each
+        # failing row up on its own: 20,000 bad rows took minutes.
+        result = batch.validate(suite, result_format={"result_format": "COMPLETE"})
         # GX does not keep suite order in its results: match them back by the index in meta.
         failures = []
         for res in result.results:
@@ -166,7 +169,14 @@ def run_rules(frames: dict[str, tuple[pd.DataFrame, list[Rule]]]) -> dict[str, l
             if _raised(res.exception_info):
                 raise RuntimeError(f"great-expectations could not evaluate {rule} on {name}: {res.exception_info}")
             details = res.result or {}
-            rows = [{k: row[k] for k in index if k in row} for row in details.get("unexpected_index_list") or []]
+            rows = _identify(frame, index, details.get("unexpected_index_list") or [])
             failures.append(Failure(rule, rows, details.get("observed_value")))
         out[name] = failures
     return out
+
+
+def _identify(frame: pd.DataFrame, index: list[str], found: list[Any]) -> list[dict[str, Any]]:
+    """The identifying cells (line, table, column) of the failing rows GX found, in its order."""
+    if found and isinstance(found[0], dict):  # a GX version that names the rows itself
+        return [{k: row[k] for k in index if k in row} for row in found]
+    return frame.iloc[list(found)][index].to_dict("records")
