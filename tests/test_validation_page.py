@@ -128,3 +128,14 @@ def test_page_has_no_axe_violations_at_phone_and_desktop_width(tmp_path: Path) -
             assert violations == [], describe(violations)
             assert overflow(page)["unwrapped"] == []
             page.close()
+
+
+def test_small_base_warnings_keep_the_topics_capitals(tmp_path: Path) -> None:
+    # Every base is small under a huge threshold; "CPD" must not become "Cpd" at the start of a sentence.
+    from scwres.catalogue import METRICS
+
+    params = {**good.params(), "suppression_threshold": 1_000_000}
+    found = _warnings(tmp_path, good.tables(), params)
+    cpd = [w.message for w in found if "(m5)" in w.message]
+    assert cpd and all(m.startswith(METRICS["m5"].topic[:1].upper() + METRICS["m5"].topic[1:]) for m in cpd)
+    assert all(m.startswith("CPD") for m in cpd), cpd[:1]

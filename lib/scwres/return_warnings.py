@@ -116,7 +116,7 @@ def small_bases(raw: RawReturn, typed: dict[str, pd.DataFrame], params: dict[str
                 # "fewer than", never the count: the page is linked from the public report.
                 out.append(raw.problem(
                     table, None, column, f"< {threshold}",
-                    f"{topic.capitalize()} ({row['metric']}), {service}: fewer than {threshold} {group} {who} (the "
+                    f"{topic[:1].upper()}{topic[1:]} ({row['metric']}), {service}: fewer than {threshold} {group} {who} (the "
                     f"suppression threshold), so the public report will not show this figure.",
                     severity="warning"))
     return out
