@@ -116,8 +116,8 @@ def small_bases(raw: RawReturn, typed: dict[str, pd.DataFrame], params: dict[str
                 # "fewer than", never the count: the page is linked from the public report.
                 out.append(raw.problem(
                     table, None, column, f"< {threshold}",
-                    f"{topic[:1].upper()}{topic[1:]} ({row['metric']}), {service}: fewer than {threshold} {group} {who} (the "
-                    f"suppression threshold), so the public report will not show this figure.",
+                    f"{topic[:1].upper()}{topic[1:]} ({row['metric']}), {service}: fewer than {threshold} {group} "
+                    f"{who} (the suppression threshold), so the public report will not show this figure.",
                     severity="warning"))
     return out
 
