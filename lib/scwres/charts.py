@@ -67,6 +67,19 @@ def to_svg(fig) -> str:
     return text[text.index("<svg"):]
 
 
+def _svg(kind: str, draw, *args) -> str:
+    """A chart's SVG text, drawn once per distinct set of arguments while the process lives.
+
+    Why: a chart is a pure function of its arguments (fixed style, hash salt and no date), and drawing
+    one costs a fifth of a second of text layout. ``make preview`` rebuilds the report after each
+    commentary edit with the same figures, so its charts come from here; ``scwres.memo`` keeps the cache
+    bounded. The key is the arguments as canonical JSON, so any changed figure or label draws anew.
+    """
+    from . import memo
+
+    return memo.cached(("chart", kind, memo.canonical(args)), lambda: to_svg(draw(*args)), copy_result=False)
+
+
 def data_uri(svg: str) -> str:
     """An SVG as a ``data:`` URI for an ``<img src>``."""
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
@@ -148,7 +161,7 @@ def _span(ax, x0: float, x1: float, y: float, colour: str, open_ended: bool, ver
 def forest(points: list[dict], title: str, subtitle: str, adverse_below_one: bool,
            national: float | None = None) -> str:
     """Dot-and-interval chart of relative likelihoods on a log axis, a dashed line at 1 (SVG text)."""
-    return to_svg(draw_forest(points, title, subtitle, adverse_below_one, national))
+    return _svg("forest", draw_forest, points, title, subtitle, adverse_below_one, national)
 
 
 def draw_forest(points: list[dict], title: str, subtitle: str, adverse_below_one: bool,
@@ -208,7 +221,7 @@ def draw_forest(points: list[dict], title: str, subtitle: str, adverse_below_one
 def band_shares(bands: list[str], shares: list[float | None], overall: float | None,
                 population: float | None, title: str, subtitle: str) -> str:
     """m1: minority ethnic share by pay band (low to high) with workforce and population lines (SVG text)."""
-    return to_svg(draw_band_shares(bands, shares, overall, population, title, subtitle))
+    return _svg("band_shares", draw_band_shares, bands, shares, overall, population, title, subtitle)
 
 
 def draw_band_shares(bands: list[str], shares: list[float | None], overall: float | None,
@@ -247,7 +260,7 @@ def draw_band_shares(bands: list[str], shares: list[float | None], overall: floa
 
 def percent_pairs(rows: list[dict], title: str, subtitle: str, group_label: str) -> str:
     """m6/m7: white and minority ethnic percentages side by side, with Wilson intervals (SVG text)."""
-    return to_svg(draw_percent_pairs(rows, title, subtitle, group_label))
+    return _svg("percent_pairs", draw_percent_pairs, rows, title, subtitle, group_label)
 
 
 def pairs_drawable(rows: list[dict]) -> bool:
@@ -289,7 +302,7 @@ def trend_drawable(item: dict) -> bool:
 
 def trend_grid(series: list[dict], title: str, subtitle: str) -> str:
     """Small multiples, one per metric: the RL for all staff in each period (SVG text)."""
-    return to_svg(draw_trend_grid(series, title, subtitle))
+    return _svg("trend_grid", draw_trend_grid, series, title, subtitle)
 
 
 def draw_trend_grid(series: list[dict], title: str, subtitle: str):

@@ -30,6 +30,21 @@ def previous_tables(la: str, period: str, params: dict[str, Any], raw_dir: Path 
 
 
 def calculate(la: str, period: str, params: dict[str, Any], raw_dir: Path | None = None) -> pd.DataFrame:
-    """The metrics table for one council and period, trend against the previous period."""
+    """The metrics table for one council and period, trend against the previous period.
+
+    Kept (``memo``) while this period's and the previous period's return files and the params are
+    unchanged: one report asks for the same periods' metrics several times (trend, action plan).
+    """
+    from . import memo
+    from .paths import return_dir
+
+    folders = [return_dir(la, p, raw_dir) for p in (period, previous_period(params, period)) if p is not None]
+    key = ("calculate", la, str(period), tuple(str(f.resolve()) for f in folders),
+           memo.files_digest([x for f in folders for x in (f, f.with_suffix(".xlsx"))]), memo.canonical(params))
+    return memo.cached(key, lambda: _calculate(la, period, params, raw_dir))
+
+
+def _calculate(la: str, period: str, params: dict[str, Any], raw_dir: Path | None = None) -> pd.DataFrame:
+    """``calculate`` without the cache."""
     tables = load_return(la, period, raw_dir, params=params)
     return metrics_table(la, period, tables, params, previous_tables(la, period, params, raw_dir))

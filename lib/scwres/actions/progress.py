@@ -11,8 +11,8 @@ after the plan was made:
   and the page says when the next data are due;
 - values are for the action's service (``adults``, ``children`` or ``all``),
   breakdown ``overall`` (m1: the top pay band, see ``measures``);
-- metrics come from ``scwres.workbook.calculate`` (pure Python), cached per
-  council, period and data folder; a period whose return has errors simply
+- metrics come from ``scwres.workbook.calculate`` (pure Python), kept while
+  the return files and params are unchanged (``scwres.memo``); a period whose return has errors simply
   has no values.
 """
 
@@ -32,23 +32,24 @@ from .measures import MeasureResult, MetricValue, evaluate, metric_value
 from .register import Action, Register
 from .status import note_on, status
 
-_METRICS_CACHE: dict[tuple[str, str, str], pd.DataFrame | None] = {}
-
 
 def metrics_for(la: str, period: str, params: dict[str, Any], raw_dir: Path | None = None) -> pd.DataFrame | None:
-    """The period's metrics table, or None when its return cannot be used; computed once per run."""
-    key = (la, str(period), str(raw_dir or ""))
-    if key not in _METRICS_CACHE:
-        try:
-            _METRICS_CACHE[key] = calculate(la, str(period), params, raw_dir)
-        except (ReturnError, FileNotFoundError):
-            _METRICS_CACHE[key] = None
-    return _METRICS_CACHE[key]
+    """The period's metrics table, or None when its return cannot be used.
+
+    ``calculate`` keeps its results while the return files and params are unchanged (``scwres.memo``), so
+    asking again costs a hash of the files, and an edited return (``make preview``) is read afresh.
+    """
+    try:
+        return calculate(la, str(period), params, raw_dir)
+    except (ReturnError, FileNotFoundError):
+        return None
 
 
 def clear_cache() -> None:
     """Forget computed metrics (tests that rewrite a return call this)."""
-    _METRICS_CACHE.clear()
+    from .. import memo
+
+    memo.clear()
 
 
 def snapshot(params: dict[str, Any], period: str) -> dt.date:
