@@ -55,6 +55,10 @@ COMMANDS: tuple[Command, ...] = (
     Command("bench-scale", "bench_scale", "time and memory of validation (200,000 rows) and suppression (many pay "
             "bands) (make bench-scale)"),
     Command("bench", "bench", "time the batch against the naive way, a no-op rebuild, 10 vs N councils (make bench)"),
+    Command("preview", "preview", "keep one council's report up to date while you edit its commentary, action "
+            "plan, return or params (make preview)"),
+    Command("profile", "profile_batch", "profile a warm batch worker over N reports with cProfile: where the time "
+            "goes"),
     Command("bench-records", "records_bench", "time reading, checking and counting 200,000 staff records, as a "
             "run does"),
 )

@@ -1,7 +1,10 @@
 """One report, start to finish: ``python -m scwres report --la norfolk`` (``make report``).
 
 Runs the three notebooks in order with papermill (validate, calculate,
-report), keeps the executed notebooks under ``build/<la>/<period>/`` and
+report) in one kernel, so pandas, matplotlib and the project's modules are
+imported once per report, not once per notebook, and results one notebook
+computed (a return read, a period's metrics) are reused by the next
+(``scwres.memo``). It keeps the executed notebooks under ``build/<la>/<period>/`` and
 publishes ``reports/<la>/<period>/report.html`` only when every step passed.
 Errors a person can fix (no such council, a bad return) are printed plainly
 with a non-zero exit, never as a stack trace.
@@ -10,6 +13,7 @@ with a non-zero exit, never as a stack trace.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import shutil
 import sys
@@ -25,6 +29,7 @@ from .publish import export_html, write_atomic_many
 from .validate import read_intake, read_problems
 
 NOTEBOOKS = ("1_validate_return", "2_calculate_metrics", "3_publish_report")
+STEP_WORDS = ("checking the return", "calculating the metrics", "writing the report")
 KERNEL = "scwres"
 AUDIENCES = ("public", "internal")
 
@@ -43,8 +48,8 @@ def kernel_name() -> str:
 def run_notebook(name: str, build: Path, parameters: dict[str, Any], km: Any = None) -> Path:
     """Execute one notebook into the build folder; a failing cell becomes RunFailed.
 
-    ``km``: an already started kernel manager to run in (the batch keeps one
-    warm kernel per worker); by default each notebook gets a fresh kernel.
+    ``km``: an already started kernel manager to run in (``build_report`` starts one per report, the
+    batch keeps one per worker); without one papermill starts a fresh kernel for this notebook alone.
     """
     import papermill
     from papermill.exceptions import PapermillExecutionError
@@ -77,12 +82,39 @@ def print_problems(build: Path) -> int:
     return len(errors)
 
 
+@contextlib.contextmanager
+def one_kernel():
+    """A kernel for the three notebooks of one report, shut down afterwards (pass or fail).
+
+    Why: a kernel per notebook imported pandas, matplotlib and the pipeline three times per report
+    and threw away what the earlier notebooks had computed.
+    """
+    from jupyter_core.utils import run_sync
+
+    from .kernel_guard import GuardedKernelManager
+
+    km = GuardedKernelManager(kernel_name=kernel_name())
+    run_sync(km.start_kernel)(cwd=str(paths.NOTEBOOKS_DIR))
+    try:
+        yield km
+    finally:
+        km.close_clients()
+        with contextlib.suppress(Exception):  # already dead: nothing left to stop
+            run_sync(km.shutdown_kernel)(now=True)
+
+
 def build_report(la: str, period: str | None = None, audience: str = "public", km: Any = None,
-                 record: dict[str, Any] | None = None) -> Path:
+                 record: dict[str, Any] | None = None, start: int = 0,
+                 progress: Any = None) -> Path:
     """Run the whole pipeline for one council and period; return the published report path.
 
     ``record``, when given, receives ``page`` (the data-quality page) and ``problems`` (everything it
     lists: the return's, the commentary's and the action plan's), pass or fail, for the console summary.
+    ``km``: the kernel to run the notebooks in (the batch's and the preview's warm one); without one,
+    a kernel is started for this report's three notebooks and shut down after them.
+    ``start``: the first notebook to run (``make preview`` reruns only the report notebook when only
+    the commentary or the action plan changed; the earlier notebooks' outputs must then be in place).
+    ``progress``: called with a short phrase as each step begins (``make report`` prints it).
     """
     record = {} if record is None else record
     try:
@@ -97,19 +129,26 @@ def build_report(la: str, period: str | None = None, audience: str = "public", k
     if audience not in AUDIENCES:
         raise RunFailed(f"AUDIENCE must be one of {', '.join(AUDIENCES)}, not '{shown(audience)}'.")
     with report_lock(la, period):  # one run per council and period; a killed run's temporary pages go
-        return _build_locked(la, period, audience, params, km, record)
+        if km is not None:
+            return _build_locked(la, period, audience, params, km, record, start, progress)
+        if progress:
+            progress("starting Python")
+        with one_kernel() as own:
+            return _build_locked(la, period, audience, params, own, record, start, progress)
 
 
 def _build_locked(la: str, period: str, audience: str, params: dict[str, Any], km: Any,
-                  record: dict[str, Any]) -> Path:
+                  record: dict[str, Any], start: int = 0, progress: Any = None) -> Path:
     """``build_report`` once it holds the council and period's lock."""
     build = paths.build_dir(la, period)
     build.mkdir(parents=True, exist_ok=True)
     shutil.rmtree(open_data.build_folder(la, period, audience), ignore_errors=True)  # only this run's files publish
-    (build / "problems.json").unlink(missing_ok=True)
-    (build / "intake.json").unlink(missing_ok=True)  # what this run's validation says came in, or nothing
-    (build / "metrics.csv").unlink(missing_ok=True)  # a failed run must not leave an older one looking current
-    (build / paths.PLAN_FILE).unlink(missing_ok=True)
+    if start <= 0:
+        (build / "problems.json").unlink(missing_ok=True)
+        (build / "intake.json").unlink(missing_ok=True)  # what this run's validation says came in, or nothing
+    if start <= 1:
+        (build / "metrics.csv").unlink(missing_ok=True)  # a failed run must not leave an older one looking current
+        (build / paths.PLAN_FILE).unlink(missing_ok=True)
     from .batch import Job, inputs_key, key_path  # here, not at the top: batch imports this module
 
     job = Job(la, period, audience)
@@ -117,8 +156,10 @@ def _build_locked(la: str, period: str, audience: str, params: dict[str, Any], k
     key_path(job).unlink(missing_ok=True)  # until this run succeeds, `make reports` must not call it up to date
     parameters = {"la": la, "period": period, "audience": audience}
     try:
-        for name in NOTEBOOKS:
-            run_notebook(name, build, parameters, km)
+        for index in range(max(0, start), len(NOTEBOOKS)):
+            if progress:
+                progress(STEP_WORDS[index])
+            run_notebook(NOTEBOOKS[index], build, parameters, km)
     except RunFailed:
         # figures from a run that did not publish must not look released (the index and national page read them)
         (build / "metrics.csv").unlink(missing_ok=True)
@@ -132,6 +173,8 @@ def _build_locked(la: str, period: str, audience: str, params: dict[str, Any], k
         others = quality_page.analyst_problems(la, period, params)
         record.update(page=quality_page.publish(la, period, found, params, others=others, intake=read_intake(build)),
                       problems=[*(found or []), *others])
+    if progress:
+        progress("publishing")
     html = export_html(build / f"{NOTEBOOKS[-1]}.ipynb")
     target = paths.report_dir(la, period) / ("report.html" if audience == "public" else "report-internal.html")
     # The report's spreadsheet and CSV (written by the report notebook from the same figures) go out with it.
@@ -155,6 +198,26 @@ def add_report_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--audience", default="public", help="public (small counts as [c], default) or internal")
 
 
+def progress_printer(stream: Any = None) -> Any:
+    """A ``progress`` callback that rewrites one line on a terminal: "[2/5] calculating the metrics ...".
+
+    Why: a first run shows nothing for many seconds otherwise. Only on a terminal (``report_command``),
+    so logs and tests see the same output as before.
+    """
+    import time
+
+    stream = stream or sys.stderr
+    steps = ("starting Python", *STEP_WORDS, "publishing")
+    began = time.perf_counter()
+
+    def show(phrase: str) -> None:
+        number = steps.index(phrase) + 1 if phrase in steps else 0
+        stream.write(f"\r\033[K[{number}/{len(steps)}] {phrase} ... ({time.perf_counter() - began:.0f} s)")
+        stream.flush()
+
+    return show
+
+
 def report_command(args: argparse.Namespace) -> int:
     """Build one report; a problem a person can fix is one plain line on stderr and a non-zero exit.
 
@@ -162,8 +225,14 @@ def report_command(args: argparse.Namespace) -> int:
     "N errors, M warnings: see <path>" (the return's problems plus the commentary's and action plan's).
     """
     record: dict[str, Any] = {}
+    progress = progress_printer() if sys.stderr.isatty() else None
     try:
-        target = build_report(args.la, args.period or None, args.audience, record=record)
+        try:
+            target = build_report(args.la, args.period or None, args.audience, record=record, progress=progress)
+        finally:
+            if progress:  # the progress line gives way to what follows
+                sys.stderr.write("\r\033[K")
+                sys.stderr.flush()
         print(f"Report written to {_shown(target)}")
     except (UnknownCouncilError, UnknownPeriodError, RunFailed) as exc:
         print(f"error: {exc}", file=sys.stderr)
