@@ -51,6 +51,10 @@ $(STAMP): requirements.txt constraints.txt pyproject.toml
 report: $(STAMP) ## build one council's report: make report LA=norfolk [PERIOD=2024] [AUDIENCE=internal]
 	$(PY) -m scwres report --la "$$SCWRES_ARG_LA" --period "$$SCWRES_ARG_PERIOD" --audience "$$SCWRES_ARG_AUDIENCE"
 
+.PHONY: preview
+preview: $(STAMP) ## rebuild one report on every saved change (commentary alone: seconds): make preview LA=norfolk [PERIOD=2024]
+	$(PY) -m scwres preview --la "$$SCWRES_ARG_LA" --period "$$SCWRES_ARG_PERIOD" --audience "$$SCWRES_ARG_AUDIENCE"
+
 .PHONY: pdf
 pdf: $(STAMP) ## print the already-built report to an A4 PDF (page numbers, bookmarks): make pdf LA=norfolk [PERIOD=2024] [AUDIENCE=internal]
 	$(PY) -m scwres pdf --la "$$SCWRES_ARG_LA" --period "$$SCWRES_ARG_PERIOD" --audience "$$SCWRES_ARG_AUDIENCE" \
