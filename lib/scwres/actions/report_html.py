@@ -35,6 +35,24 @@ def report_as_of(period: str, params: dict[str, Any], as_of: dt.date | None = No
 
 def _load(la: str, period: str, params: dict[str, Any], as_of: dt.date | None, audience: str,
           raw_dir: Path | None) -> tuple[Register, list[Progress], dt.date]:
+    """The register and each action's progress, worked out once per report, not once per measure.
+
+    The report asks for it for each of its nine measures and for the section; it depends only on the
+    council's folder (register and returns), the params and the date, so ``scwres.memo`` keeps it while
+    those are unchanged.
+    """
+    from .. import memo
+    from ..paths import RAW_DIR
+
+    folder = (raw_dir or RAW_DIR) / la
+    key = ("action_plan", la, str(period), str(as_of), audience, str(folder.resolve()),
+           memo.files_digest([folder]), memo.canonical(params))
+    return memo.cached(key, lambda: _load_fresh(la, period, params, as_of, audience, raw_dir))
+
+
+def _load_fresh(la: str, period: str, params: dict[str, Any], as_of: dt.date | None, audience: str,
+                raw_dir: Path | None) -> tuple[Register, list[Progress], dt.date]:
+    """``_load`` without the cache."""
     day = report_as_of(period, params, as_of)
     register = read_register(la, params, raw_dir)
     items = [] if register.errors else [p for p in plan_progress(register, params, day, audience, raw_dir)
