@@ -55,9 +55,9 @@ def profile_reports(jobs: list[tuple[str, str]], out: Path) -> dict[str, Any]:
     out.mkdir(parents=True, exist_ok=True)
     km = batch.warm_kernel()
     try:
-        _kernel_exec(km, "import cProfile as _c, sys as _s\n_s._scwres_profile = _c.Profile()\n"
-                         "_s._scwres_profile.enable()")
-        worker = cProfile.Profile()
+        _kernel_exec(km, "import cProfile as _c, sys as _s, time as _t\n"
+                         "_s._scwres_profile = _c.Profile(_t.process_time)\n_s._scwres_profile.enable()")
+        worker = cProfile.Profile(time.process_time)
         start = time.perf_counter()
         worker.enable()
         for la, period in jobs:
@@ -105,7 +105,8 @@ def format_profile(result: dict[str, Any], limit: int = 15) -> str:
     """The profile as text: per report, each side's heaviest steps and where the CPU goes."""
     n = result["reports"]
     lines = [f"Profile of a warm batch worker over {n} reports ({result['seconds'] / n:.2f} s per report on the "
-             f"clock, profiler included; {os.cpu_count()} cores, shared):"]
+             f"clock, profiler included; {os.cpu_count()} cores, shared). Figures are CPU seconds, which the "
+             "machine's other work does not inflate:"]
     for side in SIDES:
         lines.append(f"  {side}: heaviest steps (cumulative seconds and calls per report)")
         lines += ["    " + line for line in top_lines(result[side], n, limit)]

@@ -8,6 +8,7 @@ run never leaves a half-written report or removes the last good one.
 
 from __future__ import annotations
 
+import functools
 import os
 import tempfile
 from pathlib import Path
@@ -20,6 +21,19 @@ REMOVE_TAGS = ("injected-parameters", "parameters", "remove-cell")
 def export_html(notebook: Path) -> str:
     """The executed notebook as self-contained HTML with no input cells."""
     import nbformat
+
+    node = nbformat.read(notebook, as_version=4)
+    node.metadata["title"] = report_title(node)
+    body, _ = _exporter().from_notebook_node(node)
+    return body
+
+
+@functools.cache
+def _exporter():
+    """The configured exporter, made once per process (a batch worker or preview exports many reports).
+
+    Making one loads and compiles the templates; exporting keeps no state between notebooks.
+    """
     from nbconvert import HTMLExporter
     from traitlets.config import Config
 
@@ -31,11 +45,7 @@ def export_html(notebook: Path) -> str:
     config.HTMLExporter.exclude_output_prompt = True
     config.HTMLExporter.extra_template_basedirs = [str(TEMPLATE_DIR)]
     config.HTMLExporter.template_name = TEMPLATE_NAME
-    exporter = HTMLExporter(config=config)
-    node = nbformat.read(notebook, as_version=4)
-    node.metadata["title"] = report_title(node)
-    body, _ = exporter.from_notebook_node(node)
-    return body
+    return HTMLExporter(config=config)
 
 
 def report_title(node) -> str:

@@ -60,6 +60,9 @@ def run_notebook(name: str, build: Path, parameters: dict[str, Any], km: Any = N
             str(paths.NOTEBOOKS_DIR / f"{name}.ipynb"), str(output), parameters=parameters,
             kernel_name=kernel_name(), cwd=str(paths.NOTEBOOKS_DIR), progress_bar=False, log_output=False,
             execution_timeout=600, kernel_manager_class="scwres.kernel_guard.GuardedKernelManager", km=km,
+            # written once when done (papermill still writes it, error included, when a cell fails), not
+            # after every cell: the report notebook's outputs are megabytes of SVG, written about 25 times
+            request_save_on_cell_execute=False,
         )
     except PapermillExecutionError as exc:
         raise RunFailed(f"{name} failed: {exc.ename}: {exc.evalue}\n(see the executed notebook {output})") from None
