@@ -77,7 +77,7 @@ national: $(STAMP) ## national roll-up with funnel plots: make national PERIOD=2
 	$(PY) -m scwres national --period "$$SCWRES_ARG_PERIOD" --region "$$SCWRES_ARG_REGION" \
 	  $${SCWRES_ARG_JOBS:+--jobs "$$SCWRES_ARG_JOBS"}
 
-bench: $(STAMP) ## time the batch against the naive way, a no-op rebuild, 10 vs N generated councils (slow)
+bench: $(STAMP) ## ratios against the naive way: batch, make report, preview; N generated councils, memory (slow)
 	$(PY) -m scwres bench --scale "$$SCWRES_ARG_N" $${SCWRES_ARG_JOBS:+--jobs "$$SCWRES_ARG_JOBS"}
 
 .PHONY: fuzz bench-scale
