@@ -133,7 +133,8 @@ def test_no_target_pastes_a_variable_into_shell_or_python() -> None:
     marker = f"MARK{uuid.uuid4().hex[:8]}$(shell touch {planted})"
     values = {v: marker for v in ("LA", "PERIOD", "AUDIENCE", "AS_OF", "LAS", "PERIODS", "JOBS", "REGION", "N",
                                    "CHROMIUM", "FORCE")}
-    for target in ("report", "pdf", "update", "template", "reports", "national", "bench", "synthetic", "fuzz"):
+    for target in ("report", "preview", "pdf", "update", "template", "reports", "national", "bench", "synthetic",
+                   "fuzz"):
         proc = make("-n", target, *(f"{k}={v}" for k, v in values.items()))
         assert proc.returncode == 0, proc.stderr
         assert "MARK" not in proc.stdout, f"make {target} pastes a variable into its recipe:\n{proc.stdout}"
