@@ -30,11 +30,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
 import pandas as pd
-from threadpoolctl import threadpool_limits
+from threadpoolctl import ThreadpoolController
 
 from .catalogue import METRICS, RL_METRICS, Count, adds_leavers, suppression_threshold
 
@@ -62,6 +63,9 @@ class Structure:
     bands: tuple[str, ...]
     subgroups: tuple[str, ...]
     plus_leavers: bool = False
+    # atoms() results: with many pay bands the same large sets (a base over every band) are asked
+    # for once per band row, and building them again each time was most of suppression's time.
+    _made: dict[tuple, Atoms] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @property
     def groups(self) -> tuple[str, ...]:
@@ -70,6 +74,14 @@ class Structure:
     def atoms(self, source: str, service: str, groups: Iterable[str], band: str | None = None,
               senior: str | None = None, regulated: str | None = None) -> Atoms:
         """Atom set of ``source`` summed over ``service`` and ``groups`` (and workforce filters)."""
+        groups = tuple(groups)
+        key = (source, service, groups, band, senior, regulated)
+        if key not in self._made:
+            self._made[key] = self._build(source, service, groups, band, senior, regulated)
+        return self._made[key]
+
+    def _build(self, source: str, service: str, groups: tuple[str, ...], band: str | None, senior: str | None,
+               regulated: str | None) -> Atoms:
         out = set()
         for svc in SERVICE_SETS[service]:
             for g in groups:
@@ -225,20 +237,33 @@ def _components(quantities: list[Atoms]) -> list[list[Atoms]]:
     return list(blocks.values())
 
 
-def _known(matrix_all: np.ndarray, shown: list[int], zero: set[int]) -> np.ndarray:
+@dataclass
+class BlockRows:
+    """One block's counts as rows, with a unit row for every unknown inside a zero count.
+
+    ``counts[i]`` is count i; ``units[k]`` is the unit vector of the k-th unknown that some zero
+    count adds up (in increasing column order), and ``inside[i]`` lists the units of zero count i.
+    Either the plain 0/1 matrix and unit vectors, or all of them in one orthonormal basis of their
+    common span (see ``_coordinates``): span tests and least-squares coefficients depend only on
+    inner products, which that change of basis keeps.
+    """
+
+    counts: np.ndarray
+    units: np.ndarray
+    inside: dict[int, list[int]]
+
+
+def _known(rows: BlockRows, shown: list[int], zero: set[int]) -> np.ndarray:
     """The rows a reader knows: the shown counts, plus every unknown inside a shown zero.
 
     Counts are never negative, so a published 0 tells the reader that every cell it adds up is 0 -
     something no linear combination of the shown counts says, but a reader using bounds sees at once.
     """
-    rows = [matrix_all[shown]] if shown else [np.zeros((0, matrix_all.shape[1]))]
-    zero_rows = [i for i in shown if i in zero]
-    if zero_rows:
-        cols = np.flatnonzero(matrix_all[zero_rows].max(axis=0) > 0)
-        unit = np.zeros((len(cols), matrix_all.shape[1]))
-        unit[np.arange(len(cols)), cols] = 1.0
-        rows.append(unit)
-    return np.vstack(rows)
+    parts = [rows.counts[shown]] if shown else [np.zeros((0, rows.counts.shape[1]))]
+    units = sorted({k for i in shown if i in zero for k in rows.inside[i]})
+    if units:
+        parts.append(rows.units[units])
+    return np.vstack(parts)
 
 
 def _basis(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -250,35 +275,98 @@ def _basis(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return u[:, keep], s[keep], vt[keep]
 
 
-def _block_matrix(block: list[Atoms]) -> np.ndarray:
-    """Quantities x unknowns; atoms that always occur together are one unknown (keeps matrices small)."""
+def _block_columns(block: list[Atoms]) -> list[tuple[int, ...]]:
+    """The unknowns of a block: atoms that always occur together are one unknown (keeps matrices small).
+
+    Each unknown is given as the sorted indices of the counts that add it up.
+    """
     signature: dict = {}
     for i, q in enumerate(block):
         for atom in q:
             signature.setdefault(atom, []).append(i)
-    columns = sorted({tuple(v) for v in signature.values()})
-    matrix_all = np.zeros((len(block), len(columns)))
-    for j, members in enumerate(columns):
-        matrix_all[list(members), j] = 1.0
-    return matrix_all
+    return sorted({tuple(v) for v in signature.values()})
 
 
-def _suppress_block(block: list[Atoms], value_of: dict[Atoms, int], label: dict[Atoms, str],
-                    threshold: int) -> set[Atoms]:
-    """Primary plus secondary suppression inside one independent block.
+ROW_CHUNK = 512  # unknowns made dense at a time in the tall-skinny QR (memory: chunk x rows x 8 bytes)
+# Blocks with more unknowns than this (and than rows) work in their own basis (``block_rows``). Below it
+# every SVD takes milliseconds; the shipped councils' largest block has about 200 unknowns, 25 pay bands
+# about 1,000.
+TRANSFORM_FROM = 1000
 
-    The SVDs run on one BLAS thread: on a busy two-core machine OpenBLAS's
-    threads made one large SVD many times slower than a single thread.
+
+def block_rows(block: list[Atoms], zero: set[int], transform: bool | None = None) -> BlockRows:
+    """The block's counts and the unit rows its zero counts imply, as ``BlockRows``.
+
+    ``transform`` gives them in their own orthonormal basis rather than as 0/1 rows over the
+    unknowns. By default that is done for a block with more than ``TRANSFORM_FROM`` unknowns
+    and more unknowns than rows: with many pay bands the workforce block has far more
+    unknowns than counts (100 bands: 660 counts over 4,000 unknowns), and every SVD then
+    works on a matrix no wider than its number of rows. Smaller blocks - every ordinary
+    council's - keep the 0/1 matrix, so their plans are unchanged to the last bit.
     """
-    with threadpool_limits(1):
-        return _suppress_rounds(block, value_of, label, threshold)
+    columns = _block_columns(block)
+    n = len(block)
+    zero_columns = sorted({j for j, members in enumerate(columns) if zero.intersection(members)})
+    unit_of = {j: k for k, j in enumerate(zero_columns)}
+    inside: dict[int, list[int]] = {i: [] for i in sorted(zero)}
+    for j in zero_columns:
+        for i in columns[j]:
+            if i in inside:
+                inside[i].append(unit_of[j])
+    width = n + len(zero_columns)
+    if transform is None:
+        transform = len(columns) > max(width, TRANSFORM_FROM)
+    if not transform:
+        matrix_all = np.zeros((n, len(columns)))
+        for j, members in enumerate(columns):
+            matrix_all[list(members), j] = 1.0
+        units = np.zeros((len(zero_columns), len(columns)))
+        units[np.arange(len(zero_columns)), zero_columns] = 1.0
+        return BlockRows(matrix_all, units, inside)
+    coordinates = _coordinates(columns, n, unit_of, width)
+    return BlockRows(coordinates[:n], coordinates[n:], inside)
+
+
+def _coordinates(columns: list[tuple[int, ...]], n: int, unit_of: dict[int, int], width: int) -> np.ndarray:
+    """The rows of S = [counts; units] in an orthonormal basis of their span: R^T, where S^T = QR.
+
+    S = R^T Q^T with Q's columns orthonormal, so the rows of R^T have exactly the inner products
+    of the rows of S. R comes from a tall-skinny QR of S^T, a chunk of unknowns at a time, so the
+    dense 0/1 matrix never exists whole.
+    """
+    chunk_size = max(ROW_CHUNK, 2 * width)  # each step refactors the triangle so far: keep steps few
+    r = np.zeros((0, width))
+    for start in range(0, len(columns), chunk_size):
+        part = range(start, min(start + chunk_size, len(columns)))
+        chunk = np.zeros((len(part), width))
+        for k, j in enumerate(part):
+            chunk[k, list(columns[j])] = 1.0
+            if j in unit_of:
+                chunk[k, n + unit_of[j]] = 1.0
+        r = np.linalg.qr(np.vstack([r, chunk]), mode="r")
+    return np.ascontiguousarray(r.T)
+
+
+@lru_cache(maxsize=1)
+def _blas() -> ThreadpoolController:
+    """The process's BLAS libraries, found once: finding them reads every loaded library's path
+    (about 30 ms), which done for each of a council's hundred blocks cost seconds."""
+    return ThreadpoolController()
+
+
+def one_blas_thread() -> Any:
+    """A context in which the SVDs run on one BLAS thread: on a busy two-core machine OpenBLAS's
+    threads made one large SVD many times slower than a single thread (145 s instead of 9 s)."""
+    return _blas().limit(limits=1, user_api="blas")
 
 
 def _suppress_rounds(block: list[Atoms], value_of: dict[Atoms, int], label: dict[Atoms, str],
-                     threshold: int) -> set[Atoms]:
-    """The rounds of primary and secondary suppression over one block (see _suppress_block)."""
-    matrix_all = _block_matrix(block)
+                     threshold: int, rows: BlockRows | None = None) -> set[Atoms]:
+    """The rounds of primary and secondary suppression over one block (run under ``one_blas_thread``)."""
     zero = {i for i, q in enumerate(block) if value_of[q] == 0}
+    if rows is None:
+        rows = block_rows(block, zero)
+    matrix_all = rows.counts
     sensitive = [i for i, q in enumerate(block) if is_small(value_of[q], threshold)]
     hidden = set(sensitive)
     while sensitive:
@@ -287,7 +375,7 @@ def _suppress_rounds(block: list[Atoms], value_of: dict[Atoms, int], label: dict
             break
         # One SVD per round: its row-space basis tells which hidden counts are exposed, and its
         # pseudo-inverse gives, for each, a combination of shown counts that recovers it.
-        known = _known(matrix_all, shown, zero)
+        known = _known(rows, shown, zero)
         u, s, vt = _basis(known)
         targets = matrix_all[sensitive]
         residual = targets - (targets @ vt.T) @ vt
@@ -305,10 +393,10 @@ def _suppress_rounds(block: list[Atoms], value_of: dict[Atoms, int], label: dict
             if used:
                 # Hide the smallest count taking part; zeros last (a hidden 0 puzzles readers).
                 hidden.add(min(used, key=lambda j: (value_of[block[j]] == 0, value_of[block[j]], label[block[j]])))
-    return hidden_needlessly_removed(matrix_all, hidden, set(sensitive), block, zero)
+    return hidden_needlessly_removed(rows, hidden, set(sensitive), block, zero)
 
 
-def hidden_needlessly_removed(matrix_all: np.ndarray, hidden: set[int], sensitive: set[int],
+def hidden_needlessly_removed(rows: BlockRows, hidden: set[int], sensitive: set[int],
                               block: list[Atoms], zero: set[int] | None = None) -> set[Atoms]:
     """Show again any secondary [c] that readers could work out anyway: it protects nothing.
 
@@ -317,9 +405,9 @@ def hidden_needlessly_removed(matrix_all: np.ndarray, hidden: set[int], sensitiv
     """
     shown = [i for i in range(len(block)) if i not in hidden]
     if shown:
-        _, _, vt = _basis(_known(matrix_all, shown, zero or set()))
+        _, _, vt = _basis(_known(rows, shown, zero or set()))
         for i in sorted(hidden - sensitive - (zero or set())):  # a shown 0 would reveal its cells
-            target = matrix_all[i]
+            target = rows.counts[i]
             if np.abs(target - (target @ vt.T) @ vt).max(initial=0.0) < 1e-7:
                 hidden.discard(i)
     return {block[i] for i in hidden}
@@ -333,8 +421,8 @@ def rollup_keys() -> list[str]:
     return keys
 
 
-def rollup_coordinates(block: list[Atoms], hidden: set[Atoms], value_of: dict[Atoms, int],
-                       wanted: set[Atoms], threshold: int) -> tuple[np.ndarray, dict[Atoms, np.ndarray]]:
+def rollup_coordinates(block: list[Atoms], hidden: set[Atoms], value_of: dict[Atoms, int], wanted: set[Atoms],
+                       threshold: int, rows: BlockRows | None = None) -> tuple[np.ndarray, dict[Atoms, np.ndarray]]:
     """Where a block's hidden roll-up counts sit in the space its shown counts leave unknown.
 
     A roll-up publishes sums of the same count over councils. Subtracting every council whose count
@@ -344,10 +432,12 @@ def rollup_coordinates(block: list[Atoms], hidden: set[Atoms], value_of: dict[At
     coordinates in an orthonormal basis of those residuals; ``publication.RollupPlan`` then does
     the span test across councils with these small vectors instead of every council's whole report.
     """
-    matrix_all = _block_matrix(block)
     zero = {i for i, q in enumerate(block) if value_of[q] == 0}
+    if rows is None:
+        rows = block_rows(block, zero)
+    matrix_all = rows.counts
     shown = [i for i, q in enumerate(block) if q not in hidden]
-    _, _, vt = _basis(_known(matrix_all, shown, zero))
+    _, _, vt = _basis(_known(rows, shown, zero))
 
     def residual(i: int) -> np.ndarray:
         r = matrix_all[i]
@@ -378,13 +468,15 @@ def plan(entries: dict[str, tuple[Atoms, int]], threshold: int) -> Plan:
     wanted = {entries[k][0] for k in rollup_keys() if k in entries}
     hidden: set[Atoms] = set()
     dim, coords = 0, {}
-    for block in _components(quantities):
-        block_hidden = _suppress_block(block, value_of, label, threshold)
-        hidden |= block_hidden
-        basis, block_coords = rollup_coordinates(block, block_hidden, value_of, wanted, threshold)
-        for q, c in block_coords.items():  # each block gets its own coordinates (blocks share no atoms)
-            coords[q] = (dim, c)
-        dim += basis.shape[0]
+    with one_blas_thread():
+        for block in _components(quantities):
+            rows = block_rows(block, {i for i, q in enumerate(block) if value_of[q] == 0})
+            block_hidden = _suppress_rounds(block, value_of, label, threshold, rows)
+            hidden |= block_hidden
+            basis, block_coords = rollup_coordinates(block, block_hidden, value_of, wanted, threshold, rows)
+            for q, c in block_coords.items():  # each block gets its own coordinates (blocks share no atoms)
+                coords[q] = (dim, c)
+            dim += basis.shape[0]
 
     def padded(q: Atoms) -> list[float]:
         start, c = coords[q]
