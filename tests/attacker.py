@@ -1,7 +1,7 @@
 """An attacker who holds every published page at once and tries to pin each hidden count.
 
 Written as a reader with a spreadsheet and an integer-programming solver
-would work, independently of ``scwres.disclosure`` and ``scwres.publication``:
+would work, independently of ``scwres.disclosure.suppression`` and ``scwres.disclosure.publication``:
 
 - the unknowns are the return's cells, grouped as finely as any published
   figure distinguishes them (per council and period: table column x service x

@@ -8,9 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from scwres.metrics import write_metrics_csv
-from scwres.params import list_councils, load_params, period_list
-from scwres.workbook import calculate
+from scwres.disclosure.metrics_table import calculate, write_metrics_csv
+from scwres.intake.params import list_councils, load_params, period_list
 
 TRUTH = Path(__file__).resolve().parent / "ground_truth"
 

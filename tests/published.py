@@ -6,7 +6,7 @@ renders the same way section by section (the notebook is one call per
 section). So this writes generated returns, validates them and computes their
 metrics exactly as notebooks 1 and 2 do, renders each public report from the
 same section functions as notebook 3, and builds the national and regional
-pages over them with ``scwres.national``.
+pages over them with ``scwres.render.national``.
 """
 
 from __future__ import annotations
@@ -14,13 +14,12 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from scwres import national, paths, quality_page
-from scwres.illustrative import generate, random_council
-from scwres.load import load_return
-from scwres.metrics import write_metrics_csv
-from scwres.params import load_params
-from scwres.validate import raise_on_errors, validate_return, write_problems
-from scwres.workbook import calculate
+from scwres import paths
+from scwres.dev.illustrative import generate, random_council
+from scwres.disclosure.metrics_table import calculate, write_metrics_csv
+from scwres.intake.params import load_params
+from scwres.render import national, quality_page
+from scwres.validate.validation import load_return, raise_on_errors, validate_return, write_problems
 
 PERIODS = ("2023", "2024")
 # (headcount per period, region): small enough that many counts are 1 to 9; the first grows by more than
@@ -46,8 +45,8 @@ class World:
 
 def render_report(la: str, period: str, audience: str = "public") -> str:
     """A council's report, section by section as notebook 3 renders it."""
-    from scwres import report
     from scwres.actions.report_html import action_plan_section, metric_actions_html
+    from scwres.render import report
 
     ctx = report.load_context(la, period, audience)
     parts = [report.title_section(ctx), report.glance_section(ctx), report.about_section(ctx),

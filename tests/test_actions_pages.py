@@ -17,7 +17,7 @@ from browser import axe_violations, browser_session, describe, open_page
 from scwres.actions.register import COLUMNS
 from scwres.actions.report_html import action_plan_section, analyst_problems, metric_actions_html
 from scwres.actions.update_page import add_months, update_html, write_update
-from scwres.params import load_params
+from scwres.intake.params import load_params
 
 ROOT = Path(__file__).resolve().parents[1]
 AS_OF = dt.date(2023, 2, 28)
@@ -165,7 +165,7 @@ def test_no_plan_says_so(scratch_tree, norfolk):
 
 
 def cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "scwres.run", "update", *args], cwd=ROOT, capture_output=True,
+    return subprocess.run([sys.executable, "-m", "scwres.pipeline.run", "update", *args], cwd=ROOT, capture_output=True,
                           text=True, env=env, timeout=300)
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from scwres.actions.register import COLUMNS, read_register
-from scwres.params import load_params
+from scwres.intake.params import load_params
 
 GOOD = {
     "id": "A1", "objective": "Fair recruitment", "action": "Anonymise shortlisting", "metrics": "m2",

@@ -18,9 +18,11 @@ from bs4 import BeautifulSoup
 
 from attacker import Attacker, Council
 from conftest import world_paths
-from scwres import index_page, national, paths, publication
-from scwres.load import load_return
-from scwres.params import load_params
+from scwres import paths
+from scwres.disclosure import publication
+from scwres.intake.params import load_params
+from scwres.render import index_page, national
+from scwres.validate.validation import load_return
 
 SHIPPED = ("bexley", "leeds", "norfolk")
 SHIPPED_PERIODS = ("2022", "2023", "2024")
@@ -197,7 +199,7 @@ def test_year_on_year_note_never_rests_on_a_figure_hidden_in_the_earlier_report(
     plan and the plan the 2023 report was published with); the first generated council grows by more
     than a quarter, so its note must appear for every service whose headcounts both reports show.
     """
-    from scwres.disclosure import extra_key, read_plan
+    from scwres.disclosure.suppression import extra_key, read_plan
 
     with world_paths(small_world.root):
         found = 0

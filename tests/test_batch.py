@@ -15,12 +15,13 @@ from pathlib import Path
 import pytest
 import yaml
 
-from scwres import batch, index_page, paths
-from scwres.metrics import read_metrics_csv, write_metrics_csv
-from scwres.params import load_params
-from scwres.report.wording import ASSESSMENT_SHORT
-from scwres.synthetic import write_synthetic
-from scwres.workbook import calculate
+from scwres import paths
+from scwres.dev.synthetic import write_synthetic
+from scwres.disclosure.metrics_table import calculate, read_metrics_csv, write_metrics_csv
+from scwres.intake.params import load_params
+from scwres.pipeline import batch
+from scwres.render import index_page
+from scwres.render.words import ASSESSMENT_SHORT
 
 ROOT = Path(__file__).resolve().parents[1]
 PERIOD = "2024"
@@ -76,7 +77,7 @@ CHANGES = {
     "params": lambda t: _append(t / "syn/params/synthetic-001.yml", "# edited\n"),
     "commentary": lambda t: _append(t / "commentary/synthetic-001" / f"{PERIOD}.md", "## m2\nWords.\n"),
     "notebook": lambda t: _append(t / "notebooks/2_calculate_metrics.ipynb", " "),
-    "lib code": lambda t: _append(t / "lib/scwres/metrics.py", "# edited\n"),
+    "lib code": lambda t: _append(t / "lib/scwres/metrics/calculate.py", "# edited\n"),
     "template": lambda t: _append(t / "lib/scwres/templates/scwres/scwres.css", "/* edited */\n"),
     "pinned versions": lambda t: _append(t / "constraints.txt", "newpackage==1.0\n"),
     "reference data": lambda t: _append(t / "reference/national-headlines.csv", "\n"),
@@ -192,7 +193,7 @@ def test_index_passes_axe(index_tree):
 
 
 def _batch(env: dict[str, str]) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "scwres.batch", "--jobs", "2", "--quiet"], env=env, cwd=ROOT,
+    return subprocess.run([sys.executable, "-m", "scwres.pipeline.batch", "--jobs", "2", "--quiet"], env=env, cwd=ROOT,
                           capture_output=True, text=True, timeout=900)
 
 

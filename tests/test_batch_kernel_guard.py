@@ -10,8 +10,8 @@ import asyncio
 import multiprocessing
 import socket
 
-from scwres.kernel_guard import GuardedKernelManager, is_listening
-from scwres.run import kernel_name
+from scwres.pipeline.kernel_guard import GuardedKernelManager, is_listening
+from scwres.pipeline.run import kernel_name
 
 N_KERNELS = 8
 
@@ -60,7 +60,7 @@ def test_is_listening_tells_a_bound_port_from_a_free_one():
 def test_a_warm_kernel_forgets_variables_between_reports_but_keeps_modules():
     from jupyter_core.utils import run_sync
 
-    from scwres import batch
+    from scwres.pipeline import batch
 
     def run(km, code: str) -> dict:
         kc = km.client()

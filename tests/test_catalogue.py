@@ -19,8 +19,8 @@ from pathlib import Path
 
 from scwres import catalogue
 from scwres.catalogue import CATALOGUE, METRIC_IDS, METRICS, RL_METRICS, adds_leavers, suppression_threshold
-from scwres.disclosure import structure_from_params
-from scwres.metrics import metric_rows
+from scwres.disclosure.suppression import structure_from_params
+from scwres.metrics.calculate import metric_rows
 from small_return import params, tables
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -115,13 +115,13 @@ PROBE = """
 import json, sys
 import {modules}
 light = 'matplotlib' not in sys.modules
-import scwres.charts
+import scwres.render.charts
 print(json.dumps([light, 'matplotlib' in sys.modules]))
 """
 
 
 def test_importing_the_catalogue_and_words_does_not_load_matplotlib():
-    modules = "scwres.catalogue, scwres.report.wording, scwres.index_page"
+    modules = "scwres.catalogue, scwres.render.words, scwres.render.index_page"
     proc = subprocess.run([sys.executable, "-c", PROBE.format(modules=modules)], capture_output=True, text=True,
                           timeout=120, check=True)
     light, heavy = json.loads(proc.stdout)

@@ -16,7 +16,7 @@ import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.text import Text
 
-from scwres import charts
+from scwres.render import charts
 
 ALL = {"label": "All staff", "service": "all", "value": 0.52, "low": 0.41, "high": 0.66}
 HIDDEN = {"label": "Children", "service": "children", "value": None, "low": None, "high": None}

@@ -50,7 +50,7 @@ def test_listing_check_would_notice_a_missing_command():
 def test_top_level_help_imports_no_command_module():
     """Listing the commands must not import pandas, matplotlib or papermill (it stays instant)."""
     proc = python("-c", "import sys\nfrom scwres import cli\ncli.build_parser(load=[])\n"
-                        "print(sorted(m for m in ('pandas', 'matplotlib', 'papermill', 'scwres.run') "
+                        "print(sorted(m for m in ('pandas', 'matplotlib', 'papermill', 'scwres.pipeline.run') "
                         "if m in sys.modules))")
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == "[]"
@@ -107,14 +107,14 @@ def test_template_dispatches_to_the_workbook_writer(tmp_path, capsys):
 
 
 @pytest.mark.parametrize(("module", "command"), [
-    ("scwres.run", "report"), ("scwres.batch", "reports"), ("scwres.national", "national"),
-    ("scwres.template_xlsx", "template"), ("scwres.synthetic", "synthetic"), ("scwres.bench", "bench"),
-    ("scwres.illustrative", "data"),
+    ("scwres.pipeline.run", "report"), ("scwres.pipeline.batch", "reports"), ("scwres.render.national", "national"),
+    ("scwres.intake.blank_template", "template"), ("scwres.dev.synthetic", "synthetic"), ("scwres.dev.bench", "bench"),
+    ("scwres.dev.illustrative", "data"),
 ])
 def test_old_entry_points_are_aliases_of_the_one_parser(module, command, capsys):
     import importlib
 
-    argv = ["report", "--help"] if module == "scwres.run" else ["--help"]
+    argv = ["report", "--help"] if module == "scwres.pipeline.run" else ["--help"]
     with pytest.raises(SystemExit) as exit_:
         importlib.import_module(module).main(argv)
     assert exit_.value.code == 0
@@ -137,5 +137,5 @@ def test_makefile_calls_the_one_command_line():
 
 
 def test_makefile_check_would_notice_an_old_entry_point():
-    calls = makefile_calls('report:\n\t$(PY) -m scwres.run report --la "$(LA)"\n')
-    assert calls == [("scwres.run", "report")]
+    calls = makefile_calls('report:\n\t$(PY) -m scwres.pipeline.run report --la "$(LA)"\n')
+    assert calls == [("scwres.pipeline.run", "report")]

@@ -3,7 +3,7 @@
 The attack reads only what the published HTML shows: every count carries a
 ``data-count`` key, and this test works out, from the raw return and its own
 description of what each key adds up (written here independently of
-``scwres.disclosure``), which raw cells each count sums. A hidden count is
+``scwres.disclosure.suppression``), which raw cells each count sums. A hidden count is
 recoverable exactly when its vector is a linear combination of the shown
 counts' vectors, whatever additions and subtractions a reader tries.
 """
@@ -14,11 +14,11 @@ import numpy as np
 import pytest
 from bs4 import BeautifulSoup
 
-from scwres import disclosure
-from scwres.load import load_return
-from scwres.params import load_params
+from scwres.disclosure import suppression as disclosure
+from scwres.disclosure.metrics_table import calculate
+from scwres.intake.params import load_params
 from scwres.schema import ethnic_group, subgroup
-from scwres.workbook import calculate
+from scwres.validate.validation import load_return
 
 # --- unit tests of the plan --------------------------------------------------------------------------
 

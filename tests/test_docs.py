@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from scwres import params as params_module
 from scwres import schema
 from scwres.actions.measures import METRIC_IDS
 from scwres.catalogue import METRICS
+from scwres.intake import params as params_module
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"

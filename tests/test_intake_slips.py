@@ -8,10 +8,10 @@ import pytest
 import yaml
 
 from bad_returns import good
-from scwres.ethnicity_labels import LabelMap, nearest_code, normalise
-from scwres.load import read_return, typed_tables
-from scwres.params import check_params
-from scwres.validate import validate_return
+from scwres.intake.ethnicity_labels import LabelMap, nearest_code, normalise
+from scwres.intake.load import read_return, typed_tables
+from scwres.intake.params import check_params
+from scwres.validate.validation import validate_return
 from test_records import records_from_counts
 
 

@@ -7,11 +7,10 @@ import shutil
 import pandas as pd
 from openpyxl import Workbook
 
-from scwres.load import read_return, return_location, typed_tables
-from scwres.metrics import write_metrics_csv
-from scwres.params import load_params
+from scwres.disclosure.metrics_table import calculate, write_metrics_csv
+from scwres.intake.load import read_return, return_location, typed_tables
+from scwres.intake.params import load_params
 from scwres.schema import TABLES
-from scwres.workbook import calculate
 
 
 def csv_folder_to_workbook(folder, target) -> None:

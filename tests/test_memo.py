@@ -8,9 +8,10 @@ import pandas as pd
 import pytest
 
 from conftest import ROOT
-from scwres import charts, memo
-from scwres.params import load_params
-from scwres.workbook import calculate
+from scwres import memo
+from scwres.disclosure.metrics_table import calculate
+from scwres.intake.params import load_params
+from scwres.render import charts
 
 
 @pytest.fixture(autouse=True)

@@ -11,8 +11,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from koopman_reference import koopman_interval
-from scwres.metrics import COLUMNS, metrics_table, write_metrics_csv
-from scwres.stats import relative_likelihood, wilson
+from scwres.disclosure.metrics_table import metrics_table, write_metrics_csv
+from scwres.metrics.calculate import COLUMNS
+from scwres.metrics.stats import relative_likelihood, wilson
 from small_return import params, tables
 
 
@@ -202,9 +203,9 @@ def test_zero_cells_both_ways_match_an_independent_calculation():
 def test_no_point_outside_its_interval_on_generated_returns(tmp_path):
     """Generated councils (the synthetic generator, as for scale runs): every RL row keeps its point inside
     its interval, and no undefined RL or zero cell gets a tested trend."""
-    from scwres.params import load_params
-    from scwres.synthetic import write_synthetic
-    from scwres.workbook import calculate
+    from scwres.dev.synthetic import write_synthetic
+    from scwres.disclosure.metrics_table import calculate
+    from scwres.intake.params import load_params
 
     raw, folder = write_synthetic(tmp_path, 3, ("2023", "2024"), seed=12)
     frames = []

@@ -13,12 +13,12 @@ import numpy as np
 import pytest
 import yaml
 
-from scwres import funnel, national, paths
-from scwres.metrics import read_metrics_csv, write_metrics_csv
-from scwres.params import load_params
-from scwres.stats import Z95, relative_likelihood
-from scwres.synthetic import write_synthetic
-from scwres.workbook import calculate
+from scwres import paths
+from scwres.dev.synthetic import write_synthetic
+from scwres.disclosure.metrics_table import calculate, read_metrics_csv, write_metrics_csv
+from scwres.intake.params import load_params
+from scwres.metrics.stats import Z95, relative_likelihood
+from scwres.render import funnel, national
 
 N_COUNCILS = 6
 PERIOD = "2024"
@@ -257,7 +257,7 @@ def test_funnel_svg_is_deterministic():
 
 def _plan(counts: tuple[int, int, int, int], hidden: bool | tuple[str, ...]):
     """A council's plan holding one m3 row (all staff); ``hidden``: its own report hides the row (or those columns)."""
-    from scwres.disclosure import Plan, row_key
+    from scwres.disclosure.suppression import Plan, row_key
 
     keys = [row_key("m3", "all", "overall", c) for c in national.COUNT_COLUMNS]
     values = dict(zip(keys, counts, strict=True))
@@ -267,7 +267,7 @@ def _plan(counts: tuple[int, int, int, int], hidden: bool | tuple[str, ...]):
 
 
 def _hidden(councils: dict[str, tuple[tuple[int, int, int, int], bool]], region: list[str] | None = None) -> bool:
-    from scwres.publication import rollup_plan
+    from scwres.disclosure.publication import rollup_plan
 
     rollups = {"": sorted(councils), **({"r": region} if region else {})}
     decided = rollup_plan(rollups, {la: _plan(*spec) for la, spec in councils.items()})
@@ -305,7 +305,7 @@ def test_rollup_spreadsheet_and_csv_show_the_pages_figures(tree):
 
     import openpyxl
 
-    from scwres import open_data
+    from scwres.render import open_data
 
     folder = tree["target"].parent
     xlsx, csv_name = open_data.file_names(open_data.rollup_stem(PERIOD))

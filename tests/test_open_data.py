@@ -21,10 +21,11 @@ import pytest
 from bs4 import BeautifulSoup
 
 from conftest import COUNCILS, INTERNAL, PERIODS
-from scwres import index_page, open_data, paths
-from scwres.load import load_return
-from scwres.params import load_params
-from scwres.report.wording import ASSESSMENT_SHORT, TREND_WORDS
+from scwres import paths
+from scwres.intake.params import load_params
+from scwres.render import index_page, open_data
+from scwres.render.words import ASSESSMENT_SHORT, TREND_WORDS
+from scwres.validate.validation import load_return
 from test_disclosure import RawCells, in_span, span_basis
 
 pytestmark = pytest.mark.xdist_group("pipeline")
@@ -249,7 +250,7 @@ def test_no_public_file_holds_a_small_count(built):
 
 def test_the_small_count_check_catches_a_leak(built, monkeypatch):
     """Switch disclosure control off inside the test: the same check must find bexley's small counts."""
-    from scwres.report import load_context
+    from scwres.render.report import load_context
 
     monkeypatch.setattr(paths, "BUILD_DIR", built.build)
     ctx = load_context("bexley", "2024", "public")
@@ -335,7 +336,7 @@ def test_text_a_spreadsheet_would_run_is_kept_as_text():
 
 def test_a_failed_publish_leaves_the_previous_files(tmp_path):
     """The HTML, spreadsheet and CSV are replaced together or not at all."""
-    from scwres.publish import write_atomic_many
+    from scwres.render.export import write_atomic_many
 
     folder = tmp_path / "reports"
     folder.mkdir()

@@ -32,7 +32,7 @@ def test_pdf_is_a4_with_page_numbers_title_and_bookmarks(built, tmp_path):
     require_browser()
     from pypdf import PdfReader
 
-    from scwres.pdf import page_title, print_pdf
+    from scwres.render.pdf import page_title, print_pdf
 
     source = built.report("norfolk", "2024")
     pdf = print_pdf(source, tmp_path / "report.pdf")

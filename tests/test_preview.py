@@ -8,14 +8,14 @@ import pytest
 
 from conftest import ROOT
 from scwres import paths
-from scwres.preview import PUBLISH_STEP, Rebuild, changed_labels, classify, rebuild_plan, snapshot
+from scwres.pipeline.preview import PUBLISH_STEP, Rebuild, changed_labels, classify, rebuild_plan, snapshot
 
 
 @pytest.mark.parametrize("label, kind", [
     ("commentary.md", "commentary"), ("params.yml", "params"), ("raw/action_plan.csv", "action_plan"),
     ("raw/2024/workforce.csv", "return"), ("raw/2022/return.xlsx", "return"),
     ("raw/2023/action_plan.csv", "return"),  # only the council's own register is the action plan
-    ("lib/scwres/charts.py", "code"), ("notebooks/3_publish_report.ipynb", "code"),
+    ("lib/scwres/render/charts.py", "code"), ("notebooks/3_publish_report.ipynb", "code"),
     ("reference/national-headlines.csv", "code"), ("constraints.txt", "code"),
 ])
 def test_classify(label, kind):
@@ -45,7 +45,7 @@ def test_after_a_failure_even_commentary_reruns_everything():
 
 
 def test_code_needs_a_new_kernel():
-    plan = rebuild_plan({"lib/scwres/report/sections.py", "commentary.md"}, last_ok=True)
+    plan = rebuild_plan({"lib/scwres/render/report/sections.py", "commentary.md"}, last_ok=True)
     assert plan.start == 0 and plan.new_kernel
 
 

@@ -15,15 +15,14 @@ import pandas as pd
 import pytest
 
 from bad_returns import good
-from scwres.ethnicity_labels import NHS, NHS_LETTERS, ONS
-from scwres.illustrative import COUNCILS, generate
-from scwres.load import read_return, typed_tables
-from scwres.metrics import write_metrics_csv
-from scwres.params import load_params
-from scwres.quality_page import intake_lines, render
+from scwres.dev.illustrative import COUNCILS, generate
+from scwres.disclosure.metrics_table import calculate, write_metrics_csv
+from scwres.intake.ethnicity_labels import NHS, NHS_LETTERS, ONS
+from scwres.intake.load import read_return, typed_tables
+from scwres.intake.params import load_params
+from scwres.render.quality_page import intake_lines, render
 from scwres.schema import DETAILED_CODES
-from scwres.validate import read_intake, validate_return
-from scwres.workbook import calculate
+from scwres.validate.validation import read_intake, validate_return
 
 Rows = good.Rows
 STAFF = ["staff_id", "service", "pay_band", "senior_manager", "regulated", "ethnicity", "status", "disciplinary",

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from conftest import pipeline_env, run_cli
-from scwres import open_data
+from scwres.render import open_data
 
 COMMIT = re.compile(r"<code>[0-9a-f]{40}</code>")
 

@@ -7,9 +7,9 @@ import math
 import pandas as pd
 import pytest
 
-from scwres import charts
-from scwres.commentary import load_commentary, render, split_sections, unknown_sections
-from scwres.report.wording import TREND_WORDS, esc, interval, likelihood_phrase, rl_headline, rough_phrase
+from scwres.intake.commentary import load_commentary, render, split_sections, unknown_sections
+from scwres.render import charts
+from scwres.render.words import TREND_WORDS, esc, interval, likelihood_phrase, rl_headline, rough_phrase
 
 
 @pytest.mark.parametrize(("value", "expected"), [
@@ -142,8 +142,8 @@ def test_band_chart_marks_suppressed_bands_instead_of_drawing_them():
 
 def quality_context(audience: str, hidden: set[str], headcount: int = 400, before: int | None = None):
     """A report context with just what the data quality section reads."""
-    from scwres.disclosure import Plan, extra_key
-    from scwres.report.context import PeriodData, ReportContext
+    from scwres.disclosure.suppression import Plan, extra_key
+    from scwres.render.report.context import PeriodData, ReportContext
 
     values = {}
     for service, unknown, total in (("adults", 30, 200), ("children", 50, 200), ("all", 80, 400)):
@@ -164,7 +164,7 @@ def quality_context(audience: str, hidden: set[str], headcount: int = 400, befor
 
 def test_data_quality_section_speaks_to_readers_not_analysts():
     """Issue 11: plain words; no file names, params keys, codes or counts a reader cannot use."""
-    from scwres.report.sections import data_quality_section
+    from scwres.render.report.sections import data_quality_section
 
     html = data_quality_section(quality_context("public", set(), headcount=400, before=200))
     text = html.lower()
@@ -179,8 +179,8 @@ def test_data_quality_section_speaks_to_readers_not_analysts():
 
 def test_data_quality_section_says_nothing_about_a_hidden_unknown_count():
     """A share beside its shown total would give a hidden count back; even "above 10%" bounds it."""
-    from scwres.disclosure import extra_key
-    from scwres.report.sections import data_quality_section
+    from scwres.disclosure.suppression import extra_key
+    from scwres.render.report.sections import data_quality_section
 
     hidden = {extra_key("unknown", "survey.respondents", "adults")}
     html = data_quality_section(quality_context("public", hidden))
@@ -200,8 +200,8 @@ def test_trend_is_hidden_when_the_previous_periods_row_was():
     """metrics.md: a trend derived from a suppressed count is [c] too, whichever period it was in."""
     import pandas as pd
 
-    from scwres.disclosure import Plan, row_key
-    from scwres.report.context import PeriodData, ReportContext
+    from scwres.disclosure.suppression import Plan, row_key
+    from scwres.render.report.context import PeriodData, ReportContext
 
     keys = [row_key("m7_colleagues", s, "overall", c) for s in ("adults", "children")
             for c in ("events_me", "base_me", "events_white", "base_white")]
@@ -220,8 +220,8 @@ def test_trend_is_hidden_when_the_previous_periods_row_was():
 
 def rl_context(hidden_services: tuple[str, ...], audience: str = "public", previous: bool = True):
     """A context holding one RL metric (m9) by service, with the given services' rows hidden."""
-    from scwres.disclosure import Plan, row_key
-    from scwres.report.context import PeriodData, ReportContext
+    from scwres.disclosure.suppression import Plan, row_key
+    from scwres.render.report.context import PeriodData, ReportContext
 
     rows = []
     for service, value in (("adults", 0.4), ("children", 0.6), ("all", 0.5)):
@@ -241,7 +241,7 @@ def rl_context(hidden_services: tuple[str, ...], audience: str = "public", previ
 
 def test_headline_agrees_with_the_rows_shown():
     """Issue 11: "withheld" for all staff must not hide a children's row printed just below it."""
-    from scwres.report.sections import metric_headline
+    from scwres.render.report.sections import metric_headline
 
     text = metric_headline(rl_context(("adults", "all")), "m9")
     assert "The figure for all staff is withheld so that no one can be identified" in text
@@ -255,7 +255,7 @@ def test_headline_agrees_with_the_rows_shown():
 
 def test_change_says_no_earlier_period_wherever_there_is_none():
     """The first period: "No earlier period" on every row, hidden or not (nothing is derived from counts)."""
-    from scwres.report.sections import change_cell
+    from scwres.render.report.sections import change_cell
 
     first = rl_context(("adults",), previous=False)
     cells = [change_cell(first, first.row("m9", s), "m9", s) for s in ("adults", "children", "all")]
@@ -271,6 +271,6 @@ def test_change_says_no_earlier_period_wherever_there_is_none():
 ])
 def test_top_band_is_called_lower_or_higher_only_when_its_interval_excludes_the_workforce_share(
         low, high, reference, expected):
-    from scwres.report.wording import share_relation
+    from scwres.render.words import share_relation
 
     assert share_relation(low, high, reference) == expected

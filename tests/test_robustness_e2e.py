@@ -87,7 +87,7 @@ def test_params_that_would_exhaust_memory_are_refused_with_the_page_written(scra
 
 
 def run_update(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "scwres.run", "update", "--la", "norfolk", *args], env=env, cwd=ROOT,
+    return subprocess.run([sys.executable, "-m", "scwres.pipeline.run", "update", "--la", "norfolk", *args], env=env, cwd=ROOT,
                           capture_output=True, text=True, timeout=600)
 
 
@@ -187,7 +187,7 @@ def test_a_killed_holder_does_not_block_the_next_run(tmp_path: Path) -> None:
 WRITER = """
 import sys
 from pathlib import Path
-from scwres.publish import write_atomic
+from scwres.render.export import write_atomic
 target = Path(sys.argv[1])
 i = 0
 print("writing", flush=True)

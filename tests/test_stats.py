@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from statsmodels.stats.proportion import confint_proportions_2indep
 
 from koopman_reference import koopman_interval
-from scwres.stats import ZERO_CLAMP, assess, relative_likelihood, score_interval, trend, wilson
+from scwres.metrics.stats import ZERO_CLAMP, assess, relative_likelihood, score_interval, trend, wilson
 
 
 def upper(rl_high: float | None) -> float:

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 from scwres import paths
-from scwres.illustrative import random_council
-from scwres.params import load_params
-from scwres.synthetic import write_synthetic
-from scwres.workbook import calculate
+from scwres.dev.illustrative import random_council
+from scwres.dev.synthetic import write_synthetic
+from scwres.disclosure.metrics_table import calculate
+from scwres.intake.params import load_params
 
 
 def test_random_council_is_seeded_and_varies_by_number_and_seed():

@@ -7,10 +7,10 @@ from pathlib import Path
 from openpyxl import load_workbook
 
 from bad_returns import good
-from scwres.load import INSTRUCTIONS_SHEET, LISTS_SHEET, read_return, typed_tables
+from scwres.intake.blank_template import build_workbook, main
+from scwres.intake.load import INSTRUCTIONS_SHEET, LISTS_SHEET, read_return, typed_tables
 from scwres.schema import ETHNICITY_CODES, RECORD_TABLES, TABLES
-from scwres.template_xlsx import build_workbook, main
-from scwres.validate import validate_return
+from scwres.validate.validation import validate_return
 
 ONE_ROW = {
     "workforce": ["adults", "low", "no", "yes", "white_british", 20],

@@ -16,7 +16,7 @@ import pytest
 
 from bad_returns import good
 from scwres.problems import Problem
-from scwres.validate import validate_return
+from scwres.validate.validation import validate_return
 
 Rows = good.Rows
 Expected = tuple[str, str, int | None, str | None]  # severity, table, line, column

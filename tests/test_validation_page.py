@@ -9,8 +9,8 @@ import pytest
 
 from bad_returns import good
 from scwres.problems import Problem
-from scwres.quality_page import publish, render
-from scwres.validate import validate_return
+from scwres.render.quality_page import publish, render
+from scwres.validate.validation import validate_return
 
 
 class Outline(HTMLParser):

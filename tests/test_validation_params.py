@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from bad_returns import good
-from scwres.params import load_params
+from scwres.intake.params import load_params
 from scwres.problems import ReturnError
-from scwres.validate import validate_return
+from scwres.validate.validation import validate_return
 
 FILE = f"params/{good.LA}.yml"
 

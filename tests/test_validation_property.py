@@ -18,10 +18,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bad_returns import good
+from scwres.disclosure.metrics_table import calculate
 from scwres.problems import ReturnError
-from scwres.quality_page import render
-from scwres.validate import raise_on_errors, validate_return
-from scwres.workbook import calculate
+from scwres.render.quality_page import render
+from scwres.validate.validation import raise_on_errors, validate_return
 
 NASTY = ["", "-1", "1.5", "1e3", "NaN", "inf", " ", "0x10", "1,000", "٣", "12.0", "<script>alert(1)</script>",
          "adults", "children", "yes", "no", "not_stated", "white", "black", "low", "high", "999999999999", '"', "\t",

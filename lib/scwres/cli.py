@@ -70,7 +70,7 @@ def add_index_arguments(parser: argparse.ArgumentParser) -> None:
 
 def index_command(args: argparse.Namespace) -> int:
     """Rewrite the index when its content changed."""
-    from .index_page import write_index
+    from .render.index_page import write_index
 
     print(write_index() or "reports/index.html is already up to date")
     return 0

@@ -766,8 +766,8 @@ def check_problems(problems: list, params: dict | None, period: str) -> None:
     """Every problem names its file and says something printable; the data-quality page renders and saves."""
     import json as _json
 
-    from scwres import quality_page
     from scwres.limits import bad_character
+    from scwres.render import quality_page
 
     for p in problems:
         if not p.file or not p.message:
@@ -810,10 +810,10 @@ def run_case(root: Path, kind: str) -> str:
 
 
 def _run_return(root: Path) -> str:
-    from scwres.params import load_params
+    from scwres.disclosure.metrics_table import calculate
+    from scwres.intake.params import load_params
     from scwres.problems import ReturnError
-    from scwres.validate import validate_return
-    from scwres.workbook import calculate
+    from scwres.validate.validation import validate_return
 
     params = load_params(LA, root / "params")
     problems = validate_return(LA, PERIOD, params, root / "raw")
@@ -827,11 +827,11 @@ def _run_return(root: Path) -> str:
 
 
 def _run_params(root: Path) -> str:
-    from scwres import quality_page
-    from scwres.disclosure import structure_from_params
-    from scwres.params import check_period_folders, load_params, pay_band_label, previous_period, resolve_period
+    from scwres.disclosure.metrics_table import calculate
+    from scwres.disclosure.suppression import structure_from_params
+    from scwres.intake.params import check_period_folders, load_params, pay_band_label, previous_period, resolve_period
     from scwres.problems import ReturnError, UnknownCouncilError
-    from scwres.workbook import calculate
+    from scwres.render import quality_page
 
     try:
         params = load_params(LA, root / "params")
@@ -867,7 +867,7 @@ def _run_actions(root: Path) -> str:
     from scwres.actions.register import ActionPlanError, NoActionPlanError, read_register
     from scwres.actions.report_html import action_plan_section
     from scwres.actions.update_page import update_html
-    from scwres.params import load_params
+    from scwres.intake.params import load_params
 
     clear_cache()
     params = load_params(LA, root / "params")

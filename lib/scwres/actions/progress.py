@@ -11,7 +11,7 @@ after the plan was made:
   and the page says when the next data are due;
 - values are for the action's service (``adults``, ``children`` or ``all``),
   breakdown ``overall`` (m1: the top pay band, see ``measures``);
-- metrics come from ``scwres.workbook.calculate`` (pure Python), kept while
+- metrics come from ``scwres.disclosure.metrics_table.calculate`` (pure Python), kept while
   the return files and params are unchanged (``scwres.memo``); a period whose return has errors simply
   has no values.
 """
@@ -25,9 +25,9 @@ from typing import Any
 
 import pandas as pd
 
-from ..params import period_list
+from ..disclosure.metrics_table import calculate
+from ..intake.params import period_list
 from ..problems import ReturnError
-from ..workbook import calculate
 from .measures import MeasureResult, MetricValue, evaluate, metric_value
 from .register import Action, Register
 from .status import note_on, status

@@ -18,9 +18,9 @@ from typing import Any
 import pandas as pd
 
 from .. import paths
+from ..intake.load import LINE, find_workbook, read_csv_text, read_return
+from ..intake.params import period_list
 from ..limits import shown
-from ..load import LINE, find_workbook, read_csv_text, read_return
-from ..params import period_list
 from ..problems import Problem
 from .measures import METRIC_IDS, Measure, MeasureSyntaxError, parse_measure
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ..report.markup import scroll_hint
-from ..report.wording import METRIC_SHORT
-from ..standalone_page import esc  # noqa: F401  (the one escape for outside strings; re-exported)
+from ..render.page import esc  # noqa: F401  (the one escape for outside strings; re-exported)
+from ..render.report.markup import scroll_hint
+from ..render.words import METRIC_SHORT
 from .measures import OPERATOR_WORDS, Measure, MetricValue, format_value
 from .progress import Progress
 from .status import STATUS_WORDS, long_date

@@ -24,11 +24,12 @@ import re
 from pathlib import Path
 from typing import Any
 
-from .. import paths, standalone_page
+from .. import paths
+from ..intake.params import load_params
 from ..limits import shown
 from ..locks import remove_stale_temporaries, run_lock
-from ..params import load_params
-from ..publish import write_atomic
+from ..render import page as standalone_page
+from ..render.export import write_atomic
 from .progress import Progress, next_period, periods_known, plan_progress, snapshot
 from .register import ActionPlanError, NoActionPlanError, Register, read_register
 from .render import (

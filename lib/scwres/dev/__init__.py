@@ -1,0 +1,2 @@
+"""For developers: the seeded illustrative and synthetic data, and the benchmarks.
+"""

@@ -1,0 +1,276 @@
+"""One report, start to finish: ``python -m scwres report --la norfolk`` (``make report``).
+
+Runs the three notebooks in order with papermill (validate, calculate,
+report) in one kernel, so pandas, matplotlib and the project's modules are
+imported once per report, not once per notebook, and results one notebook
+computed (a return read, a period's metrics) are reused by the next
+(``scwres.memo``). It keeps the executed notebooks under ``build/<la>/<period>/`` and
+publishes ``reports/<la>/<period>/report.html`` only when every step passed.
+Errors a person can fix (no such council, a bad return) are printed plainly
+with a non-zero exit, never as a stack trace.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import shutil
+import sys
+from pathlib import Path
+from typing import Any
+
+from .. import paths
+from ..intake.params import load_params, resolve_period
+from ..limits import shown
+from ..locks import report_lock
+from ..problems import ReturnError, UnknownCouncilError, UnknownPeriodError
+from ..render import open_data, quality_page
+from ..render.export import export_html, write_atomic_many
+from ..validate.validation import read_intake, read_problems
+
+NOTEBOOKS = ("1_validate_return", "2_calculate_metrics", "3_publish_report")
+STEP_WORDS = ("checking the return", "calculating the metrics", "writing the report")
+KERNEL = "scwres"
+AUDIENCES = ("public", "internal")
+
+
+class RunFailed(Exception):
+    """A step failed in a way already explained to the user."""
+
+
+def kernel_name() -> str:
+    """The project's own kernel when registered (``make`` does it), else the default."""
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    return KERNEL if KERNEL in KernelSpecManager().find_kernel_specs() else "python3"
+
+
+def run_notebook(name: str, build: Path, parameters: dict[str, Any], km: Any = None) -> Path:
+    """Execute one notebook into the build folder; a failing cell becomes RunFailed.
+
+    ``km``: an already started kernel manager to run in (``build_report`` starts one per report, the
+    batch keeps one per worker); without one papermill starts a fresh kernel for this notebook alone.
+    """
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    output = build / f"{name}.ipynb"
+    try:
+        papermill.execute_notebook(
+            str(paths.NOTEBOOKS_DIR / f"{name}.ipynb"), str(output), parameters=parameters,
+            kernel_name=kernel_name(), cwd=str(paths.NOTEBOOKS_DIR), progress_bar=False, log_output=False,
+            execution_timeout=600, kernel_manager_class="scwres.pipeline.kernel_guard.GuardedKernelManager", km=km,
+            # written once when done (papermill still writes it, error included, when a cell fails), not
+            # after every cell: the report notebook's outputs are megabytes of SVG, written about 25 times
+            request_save_on_cell_execute=False,
+        )
+    except PapermillExecutionError as exc:
+        raise RunFailed(f"{name} failed: {exc.ename}: {exc.evalue}\n(see the executed notebook {output})") from None
+    return output
+
+
+def print_problems(build: Path) -> int:
+    """Print the validation errors written by the validate notebook; return how many there were."""
+    path = build / "problems.json"
+    if not path.exists():
+        return 0
+    problems = json.loads(path.read_text(encoding="utf-8"))
+    errors = [p for p in problems if p["severity"] == "error"]
+    if errors:
+        print(f"The return has {len(errors)} error(s); nothing was published:", file=sys.stderr)
+        for p in errors:
+            column = f", column {p['column']}" if p.get("column") else ""
+            value = f", value '{p['value']}'" if p.get("value") not in (None, "") else ""
+            print(f"  {p['where']}{column}{value}: {p['message']}", file=sys.stderr)
+    return len(errors)
+
+
+@contextlib.contextmanager
+def one_kernel():
+    """A kernel for the three notebooks of one report, shut down afterwards (pass or fail).
+
+    Why: a kernel per notebook imported pandas, matplotlib and the pipeline three times per report
+    and threw away what the earlier notebooks had computed.
+    """
+    from jupyter_core.utils import run_sync
+
+    from .kernel_guard import GuardedKernelManager
+
+    km = GuardedKernelManager(kernel_name=kernel_name())
+    run_sync(km.start_kernel)(cwd=str(paths.NOTEBOOKS_DIR))
+    try:
+        yield km
+    finally:
+        km.close_clients()
+        with contextlib.suppress(Exception):  # already dead: nothing left to stop
+            run_sync(km.shutdown_kernel)(now=True)
+
+
+def build_report(la: str, period: str | None = None, audience: str = "public", km: Any = None,
+                 record: dict[str, Any] | None = None, start: int = 0,
+                 progress: Any = None) -> Path:
+    """Run the whole pipeline for one council and period; return the published report path.
+
+    ``record``, when given, receives ``page`` (the data-quality page) and ``problems`` (everything it
+    lists: the return's, the commentary's and the action plan's), pass or fail, for the console summary.
+    ``km``: the kernel to run the notebooks in (the batch's and the preview's warm one); without one,
+    a kernel is started for this report's three notebooks and shut down after them.
+    ``start``: the first notebook to run (``make preview`` reruns only the report notebook when only
+    the commentary or the action plan changed; the earlier notebooks' outputs must then be in place).
+    ``progress``: called with a short phrase as each step begins (``make report`` prints it).
+    """
+    record = {} if record is None else record
+    try:
+        params = load_params(la)
+    except ReturnError as exc:  # broken params: the data quality page still says what to fix
+        guessed = quality_page.guess_period(la, period)
+        if guessed:
+            with report_lock(la, guessed):
+                record.update(page=quality_page.publish(la, guessed, exc.problems), problems=list(exc.problems))
+        raise
+    period = resolve_period(params, period)
+    if audience not in AUDIENCES:
+        raise RunFailed(f"AUDIENCE must be one of {', '.join(AUDIENCES)}, not '{shown(audience)}'.")
+    with report_lock(la, period):  # one run per council and period; a killed run's temporary pages go
+        if km is not None:
+            return _build_locked(la, period, audience, params, km, record, start, progress)
+        if progress:
+            progress("starting Python")
+        with one_kernel() as own:
+            return _build_locked(la, period, audience, params, own, record, start, progress)
+
+
+def _build_locked(la: str, period: str, audience: str, params: dict[str, Any], km: Any,
+                  record: dict[str, Any], start: int = 0, progress: Any = None) -> Path:
+    """``build_report`` once it holds the council and period's lock."""
+    build = paths.build_dir(la, period)
+    build.mkdir(parents=True, exist_ok=True)
+    shutil.rmtree(open_data.build_folder(la, period, audience), ignore_errors=True)  # only this run's files publish
+    if start <= 0:
+        (build / "problems.json").unlink(missing_ok=True)
+        (build / "intake.json").unlink(missing_ok=True)  # what this run's validation says came in, or nothing
+    if start <= 1:
+        (build / "metrics.csv").unlink(missing_ok=True)  # a failed run must not leave an older one looking current
+        (build / paths.PLAN_FILE).unlink(missing_ok=True)
+    from .inputs import Job, inputs_key, key_path  # here, not at the top: batch imports this module
+
+    job = Job(la, period, audience)
+    key = inputs_key(job)  # taken before the run, so an input edited meanwhile forces the next rebuild
+    key_path(job).unlink(missing_ok=True)  # until this run succeeds, `make reports` must not call it up to date
+    parameters = {"la": la, "period": period, "audience": audience}
+    try:
+        for index in range(max(0, start), len(NOTEBOOKS)):
+            if progress:
+                progress(STEP_WORDS[index])
+            run_notebook(NOTEBOOKS[index], build, parameters, km)
+    except RunFailed:
+        # figures from a run that did not publish must not look released (the index and national page read them)
+        (build / "metrics.csv").unlink(missing_ok=True)
+        (build / paths.PLAN_FILE).unlink(missing_ok=True)
+        if print_problems(build):  # the list above says it all; don't repeat it from the traceback
+            page = paths.report_dir(la, period) / "data-quality.html"
+            raise RunFailed(f"fix the errors above and run again (also listed in {_shown(page)}).") from None
+        raise
+    finally:
+        found = read_problems(build)
+        others = quality_page.analyst_problems(la, period, params)
+        record.update(page=quality_page.publish(la, period, found, params, others=others, intake=read_intake(build)),
+                      problems=[*(found or []), *others])
+    if progress:
+        progress("publishing")
+    html = export_html(build / f"{NOTEBOOKS[-1]}.ipynb")
+    target = paths.report_dir(la, period) / ("report.html" if audience == "public" else "report-internal.html")
+    # The report's spreadsheet and CSV (written by the report notebook from the same figures) go out with it.
+    data_files = sorted(p for p in open_data.build_folder(la, period, audience).glob("*") if p.is_file())
+    if not data_files:
+        raise RunFailed(f"{NOTEBOOKS[-1]} wrote no open data files (spreadsheet and CSV); nothing was published.")
+    write_atomic_many({target: html, **{target.parent / p.name: p.read_bytes() for p in data_files}})
+    key_path(job).write_text(key + "\n", encoding="utf-8")
+    return target
+
+
+def _shown(path: Path) -> Path:
+    """A path as the user should see it: relative to the project when inside it."""
+    return path.relative_to(paths.ROOT) if path.is_relative_to(paths.ROOT) else path
+
+
+def add_report_arguments(parser: argparse.ArgumentParser) -> None:
+    """Options of ``python -m scwres report`` (``make report``)."""
+    parser.add_argument("--la", required=True, help="council slug, e.g. norfolk (a file params/<la>.yml)")
+    parser.add_argument("--period", default=None, help="data collection year (default: the latest in params)")
+    parser.add_argument("--audience", default="public", help="public (small counts as [c], default) or internal")
+
+
+def progress_printer(stream: Any = None) -> Any:
+    """A ``progress`` callback that rewrites one line on a terminal: "[2/5] calculating the metrics ...".
+
+    Why: a first run shows nothing for many seconds otherwise. Only on a terminal (``report_command``),
+    so logs and tests see the same output as before.
+    """
+    import time
+
+    stream = stream or sys.stderr
+    steps = ("starting Python", *STEP_WORDS, "publishing")
+    began = time.perf_counter()
+
+    def show(phrase: str) -> None:
+        number = steps.index(phrase) + 1 if phrase in steps else 0
+        stream.write(f"\r\033[K[{number}/{len(steps)}] {phrase} ... ({time.perf_counter() - began:.0f} s)")
+        stream.flush()
+
+    return show
+
+
+def report_command(args: argparse.Namespace) -> int:
+    """Build one report; a problem a person can fix is one plain line on stderr and a non-zero exit.
+
+    Every run that got as far as writing the data-quality page ends with one line pointing to it:
+    "N errors, M warnings: see <path>" (the return's problems plus the commentary's and action plan's).
+    """
+    record: dict[str, Any] = {}
+    progress = progress_printer() if sys.stderr.isatty() else None
+    try:
+        try:
+            target = build_report(args.la, args.period or None, args.audience, record=record, progress=progress)
+        finally:
+            if progress:  # the progress line gives way to what follows
+                sys.stderr.write("\r\033[K")
+                sys.stderr.flush()
+        print(f"Report written to {_shown(target)}")
+    except (UnknownCouncilError, UnknownPeriodError, RunFailed) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        code = 2 if isinstance(exc, (UnknownCouncilError, UnknownPeriodError)) else 1
+    except ReturnError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        code = 1
+    else:
+        code = 0
+    if "page" in record:  # every run that got as far as the data-quality page ends by pointing to it
+        print(quality_page.summary_line(record["problems"], _shown(record["page"])),
+              file=sys.stderr if code else sys.stdout)
+    return code
+
+
+def add_update_arguments(parser: argparse.ArgumentParser) -> None:
+    """Options of ``python -m scwres update`` (``make update``)."""
+    parser.add_argument("--la", required=True, help="council slug, e.g. norfolk")
+    parser.add_argument("--as-of", required=True, help="date of the update, yyyy-mm-dd")
+
+
+def update_command(args: argparse.Namespace) -> int:
+    """Write one council's action plan progress update."""
+    from ..actions.update_page import update_command as write
+
+    return write(args.la, args.as_of)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m scwres.pipeline.run report|update ...``: kept as an alias of ``python -m scwres``."""
+    from ..cli import main as cli_main
+
+    return cli_main(argv)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

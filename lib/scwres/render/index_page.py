@@ -1,0 +1,196 @@
+"""``reports/index.html``: every published council and period on one page.
+
+A reader (a regional group, Skills for Care, a council's own staff) lands
+here first, so it shows each report's headline assessments for all staff and
+links to the report and the council's progress updates where they exist. It
+never links a data-quality page: those quote the return's raw figures and are
+for the council's data team. ``reports/index-internal.html`` lists them too,
+under an "INTERNAL - not for publication" banner. It is built from what is on disk (published HTML
+and ``build/<la>/<period>/metrics.csv``), not from a batch's memory, so it is
+right whichever command wrote the reports. Suppressed rows are shown as
+``[c]`` exactly as in the public reports.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import quote
+
+import yaml
+
+from .. import paths, safe_yaml
+from ..catalogue import METRICS, RL_METRICS
+from .export import write_atomic
+from .open_data import council_stem, file_names, rollup_stem
+from .page import esc, page
+from .words import ASSESSMENT_SHORT
+
+LA_DIR_EXCLUDED = {"national", "regional"}
+SUPPRESSED = "[c]"
+
+
+@dataclass
+class Entry:
+    """One council and period that has a published report."""
+
+    la: str
+    period: str
+    name: str
+    illustrative: bool
+    assessments: dict[str, str] = field(default_factory=dict)  # metric -> word, [c] or blank
+    data_quality: bool = False
+    downloads: list[tuple[str, str]] = field(default_factory=list)  # (file name, link words)
+
+
+def downloads(folder: Path, stem: str, words: str) -> list[tuple[str, str]]:
+    """The published spreadsheet and CSV beside a report, with link text that makes sense alone."""
+    xlsx, csv_name = file_names(stem)
+    found = []
+    if (folder / xlsx).is_file():
+        found.append((xlsx, f"{words} tables as a spreadsheet (.xlsx)"))
+    if (folder / csv_name).is_file():
+        found.append((csv_name, f"{words} figures as open data (.csv)"))
+    return found
+
+
+def council_facts(la: str) -> tuple[str, dict[str, bool]]:
+    """(name, period -> illustrative) from the params file, falling back to the slug.
+
+    Read with plain YAML rather than the full params check: the index must
+    still list a council whose params were broken after its report was built.
+    """
+    try:
+        data = safe_yaml.load(paths.params_file(la).read_text(encoding="utf-8"))
+        periods = {str(k): bool((v or {}).get("illustrative", False)) for k, v in (data.get("periods") or {}).items()}
+        return str(data.get("name") or la), periods
+    except (OSError, UnicodeDecodeError, yaml.YAMLError, AttributeError):
+        return la, {}
+
+
+def headline_assessments(la: str, period: str) -> dict[str, str]:
+    """Each RL metric's assessment for all staff, ``[c]`` where the public report hides it."""
+    path = paths.build_dir(la, period) / "metrics.csv"
+    out: dict[str, str] = {}
+    if not path.is_file():
+        return out
+    with open(path, newline="", encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            if row.get("service") == "all" and row.get("breakdown") == "overall" and row.get("metric") in RL_METRICS:
+                hidden = row.get("suppressed") == "true"
+                out[row["metric"]] = SUPPRESSED if hidden else ASSESSMENT_SHORT.get(row.get("assessment", ""), "")
+    return out
+
+
+def collect(reports_dir: Path | None = None) -> tuple[list[Entry], dict[str, list[str]]]:
+    """Published council reports, and each council's progress update pages (file stems)."""
+    root = reports_dir or paths.REPORTS_DIR
+    entries: list[Entry] = []
+    updates: dict[str, list[str]] = {}
+    if not root.is_dir():
+        return entries, updates
+    for la_dir in sorted(p for p in root.iterdir() if p.is_dir() and p.name not in LA_DIR_EXCLUDED):
+        name, illustrative = council_facts(la_dir.name)
+        for period_dir in sorted(p for p in la_dir.iterdir() if p.is_dir() and p.name.isdigit()):
+            if (period_dir / "report.html").is_file():
+                entries.append(Entry(la_dir.name, period_dir.name, name, illustrative.get(period_dir.name, False),
+                                     headline_assessments(la_dir.name, period_dir.name),
+                                     (period_dir / "data-quality.html").is_file(),
+                                     downloads(period_dir, council_stem(la_dir.name, period_dir.name),
+                                               f"{name} {period_dir.name}")))
+        stems = sorted(p.stem for p in (la_dir / "updates").glob("*.html")) if (la_dir / "updates").is_dir() else []
+        if stems:
+            updates[la_dir.name] = stems
+    return entries, updates
+
+
+def roll_ups(reports_dir: Path | None = None) -> list[tuple[str, str]]:
+    """(href, link text) for national and regional reports that exist."""
+    root = reports_dir or paths.REPORTS_DIR
+    out = []
+    for report in sorted((root / "national").glob("*/report.html")):
+        period = report.parent.name
+        out.append((f"national/{period}/report.html", f"National report {period}"))
+        out += [(f"national/{period}/{name}", words)
+                for name, words in downloads(report.parent, rollup_stem(period), f"National {period}")]
+    for report in sorted((root / "regional").glob("*/*/report.html")):
+        region, period = report.parent.parent.name, report.parent.name
+        label = region.replace("-", " ").capitalize()
+        out.append((f"regional/{region}/{period}/report.html", f"Regional report for {label}, {period}"))
+        out += [(f"regional/{region}/{period}/{name}", words)
+                for name, words in downloads(report.parent, rollup_stem(period, region), f"{label} {period}")]
+    return out
+
+
+def href(*parts: str) -> str:
+    """A relative link, each part URL-quoted, then HTML-escaped."""
+    return esc("/".join(quote(p) for p in parts))
+
+
+INTERNAL_NAME = "index-internal.html"
+INTERNAL_BANNER = ('<p class="banner internal">INTERNAL - not for publication. This index links the data quality '
+                   "pages, which quote the returns' own figures for the councils' data teams.</p>")
+
+
+def render(entries: list[Entry], updates: dict[str, list[str]], rollups: list[tuple[str, str]],
+           internal: bool = False) -> str:
+    """The index page's HTML; ``internal`` adds the data-quality links under the internal banner."""
+    parts = ["<h1>Social Care Workforce Race Equality Standard: "
+             f"{'reports and data quality pages (internal)' if internal else 'published reports'}</h1>",
+             *([INTERNAL_BANNER] if internal else []),
+             f"<p>{len(entries)} report(s) from {len({e.la for e in entries})} council(s). Each row gives the "
+             "assessment for all staff (adults' and children's services together) of each relative likelihood; "
+             f"{esc(SUPPRESSED)} means withheld so that no one can be identified.</p>"]
+    if rollups:
+        parts.append("<h2>National and regional reports</h2><ul>"
+                     + "".join(f"<li><a href=\"{esc(h)}\">{esc(t)}</a></li>" for h, t in rollups) + "</ul>")
+    parts.append("<h2>Council reports</h2>")
+    if not entries:
+        parts.append("<p>No reports have been published yet.</p>")
+    else:
+        head = "".join(f"<th scope=\"col\">{esc(METRICS[m].index_title)}</th>" for m in RL_METRICS)
+        rows = []
+        for e in entries:
+            links = [f"<a href=\"{href(e.la, e.period, 'report.html')}\">{esc(e.name)} {esc(e.period)} report</a>"]
+            links += [f"<a href=\"{href(e.la, e.period, name)}\">{esc(words)}</a>" for name, words in e.downloads]
+            if internal and e.data_quality:
+                links.append(f"<a href=\"{href(e.la, e.period, 'data-quality.html')}\">{esc(e.name)} "
+                             f"{esc(e.period)} data quality (data team only)</a>")
+            cells = "".join(f"<td>{esc(e.assessments.get(m, '')) or 'Not available'}</td>" for m in RL_METRICS)
+            rows.append(f"<tr><th scope=\"row\">{esc(e.name)}</th><td>{esc(e.period)}</td>"
+                        f"<td>{'<br>'.join(links)}</td>{cells}</tr>")
+        parts.append(
+            "<div class=\"table-wrap\"><table><caption>Every council and period, with its headline assessments "
+            "for all staff</caption><thead><tr><th scope=\"col\">Council</th><th scope=\"col\">Period</th>"
+            f"<th scope=\"col\">Links</th>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>")
+    if updates:
+        names = {e.la: e.name for e in entries}
+        parts.append("<h2>Action plan progress updates</h2><ul>")
+        for la, stems in updates.items():
+            for stem in stems:
+                parts.append(f"<li><a href=\"{href(la, 'updates', stem + '.html')}\">{esc(names.get(la, la))} "
+                             f"progress update {esc(stem)}</a></li>")
+        parts.append("</ul>")
+    illustrative = any(e.illustrative for e in entries)
+    title = "SC-WRES reports and data quality pages (internal)" if internal else "SC-WRES published reports"
+    return page(title, "\n".join(parts), illustrative)
+
+
+def write_index(reports_dir: Path | None = None) -> Path | None:
+    """Write ``reports/index.html`` (and the internal index); None when the public one is already current."""
+    root = reports_dir or paths.REPORTS_DIR
+    entries, updates = collect(root)
+    written = None
+    for name, internal in (("index.html", False), (INTERNAL_NAME, True)):
+        text = render(entries, updates, roll_ups(root), internal)
+        target = root / name
+        if target.is_file() and target.read_text(encoding="utf-8") == text:
+            continue
+        write_atomic(target, text)
+        written = written or (target if not internal else None)
+    return written
+
+
+if __name__ == "__main__":
+    print(write_index() or "reports/index.html is already up to date")

@@ -1,0 +1,474 @@
+"""The national (or regional) roll-up: ``python -m scwres national --period 2024``.
+
+Skills for Care publishes a national picture and regional groups compare
+their councils, so this report pools every council's return for one period:
+
+- pooled figures: each metric's counts summed over the councils and passed
+  through the very same ``stats.relative_likelihood`` / ``assess`` / ``wilson``
+  as a council's report (``all`` is the sum of both services, as always);
+- how many councils are adverse, favourable or show no significant difference;
+- a funnel plot per metric (method in ``funnel``) so an outlier stands out
+  fairly, whatever the council's size, with a table of the same numbers.
+
+Its inputs are each council's ``build/<la>/<period>/metrics.csv`` from a
+successful run (the published report exists), so only returns that passed
+validation count. ``main`` runs the batch for the period first, which is a
+no-op for reports already up to date.
+
+Disclosure: a pooled RL with its interval, at 2 decimal places and with
+bases a reader can add up from the councils' reports, gives the pooled counts
+back, so pooled figures are cells of a councils x services x groups table like
+any other: ``publication.RollupPlan`` decides every pooled row of the national
+page and of every regional page together (the same councils sit in both),
+with each council's published plan fixed. A council whose row its own public
+report hides is ``[c]`` here too, not drawn, and counted apart as "too few
+cases to publish". A funnel plot's centre line and limits carry the pooled
+rates at full precision, so it is drawn only when the pooled figure for all
+staff is published; otherwise the page says why, and neither the sentence,
+the alt text nor the table's comparable size and position quote it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from .. import paths
+from ..catalogue import ADVERSE_BELOW_ONE, DEFAULT_THRESHOLD, RL_METRICS, suppression_threshold
+from ..disclosure.metrics_table import read_metrics_csv
+from ..disclosure.publication import RollupPlan, rollup_plan
+from ..disclosure.suppression import Plan, read_plan, report_plan
+from ..intake.params import list_councils, load_params
+from ..metrics.stats import assess, relative_likelihood, wilson
+from . import funnel
+from .export import write_atomic_many
+from .page import esc, page
+from .words import ASSESSMENT_SHORT, METRIC_TITLES, SERVICE_WORDS, interval, rl_value
+
+SUPPRESSED = "[c]"
+POOLED_THRESHOLD = DEFAULT_THRESHOLD  # the default suppression threshold, applied to pooled and left-over counts
+ASSESSMENTS = ("adverse", "favourable", "no_significant_difference", "insufficient_data")
+POSITION_WORDS = {
+    funnel.WITHIN: "Inside the 95% limits",
+    funnel.BEYOND_95: "Outside the 95% limits",
+    funnel.BEYOND_998: "Outside the 99.8% limits",
+    "": "Not placed (no events in one group)",
+}
+COUNT_COLUMNS = ["events_me", "base_me", "events_white", "base_white"]
+
+
+@dataclass
+class Council:
+    """One council in the roll-up: its name and the metrics table of the period."""
+
+    la: str
+    name: str
+    region: str
+    illustrative: bool
+    metrics: pd.DataFrame
+    plan: Plan | None = None
+    threshold: int = POOLED_THRESHOLD
+
+
+@dataclass
+class RollUp:
+    """Everything the national page shows, computed before any HTML is written."""
+
+    period: str
+    region: str | None
+    councils: list[Council]
+    excluded: list[tuple[str, str]] = field(default_factory=list)  # (name, reason)
+    decisions: RollupPlan | None = None  # which pooled rows may be shown (set by ``decide``)
+
+    @property
+    def key(self) -> str:
+        """This roll-up's name in the joint plan: "" for England, the region (lower case) otherwise."""
+        return (self.region or "").lower()
+
+    @property
+    def title(self) -> str:
+        where = f"{self.region} region" if self.region else "England"
+        return f"Social Care Workforce Race Equality Standard {self.period}: {where}, every council"
+
+
+def region_slug(region: str) -> str:
+    """``East of England`` -> ``east-of-england`` for the output folder."""
+    return re.sub(r"[^a-z0-9]+", "-", region.lower()).strip("-")
+
+
+def output_path(period: str, region: str | None = None) -> Path:
+    if region:
+        return paths.REPORTS_DIR / "regional" / region_slug(region) / str(period) / "report.html"
+    return paths.REPORTS_DIR / "national" / str(period) / "report.html"
+
+
+def collect(period: str, region: str | None = None) -> RollUp:
+    """Councils with a successful build for ``period`` (and in ``region``), and those left out, with why."""
+    councils, excluded = [], []
+    for la in list_councils():
+        try:
+            params = load_params(la)
+        except Exception as exc:  # a broken params file leaves that council out, with the reason
+            excluded.append((la, f"its params file cannot be read ({type(exc).__name__})"))
+            continue
+        if str(period) not in params["periods"]:
+            continue
+        if region and str(params.get("region", "")).lower() != region.lower():
+            continue
+        metrics = paths.build_dir(la, period) / "metrics.csv"
+        report = paths.report_dir(la, period) / "report.html"
+        if not (metrics.is_file() and report.is_file()):
+            excluded.append((params["name"], "no report was built for this period (the return has errors or "
+                                             "has not been run)"))
+            continue
+        frame = read_metrics_csv(metrics)
+        councils.append(Council(la, params["name"], str(params.get("region", "")),
+                                bool(params["periods"][str(period)].get("illustrative")), frame,
+                                council_plan(la, str(period), params, frame),
+                                suppression_threshold(params)))
+    councils.sort(key=lambda c: (c.name, c.la))
+    excluded.sort()
+    return RollUp(str(period), region, councils, excluded)
+
+
+def council_plan(la: str, period: str, params: dict, frame: pd.DataFrame) -> Plan | None:
+    """The plan the council's published report used (stored beside metrics.csv), else worked out again."""
+    stored = read_plan(paths.build_dir(la, period))
+    if stored is not None:
+        return stored
+    from ..problems import ReturnError
+    from ..validate.validation import load_return
+
+    try:
+        return report_plan(frame, params, load_return(la, period, pay_bands=params["pay_bands"]))
+    except ReturnError:
+        return None
+
+
+def decide(period: str) -> RollupPlan:
+    """Every pooled row of the national page and each regional page for ``period``, decided together."""
+    everyone = collect(period)
+    rollups: dict[str, list[str]] = {"": [c.la for c in everyone.councils]}
+    for council in everyone.councils:
+        if council.region:
+            rollups.setdefault(council.region.lower(), []).append(council.la)
+    plans = {}
+    for council in everyone.councils:
+        plan = council.plan
+        if plan is None:  # no plan to build on: treat every count as hidden, so nothing pooled over it shows
+            plan = Plan({}, set(), set())
+        plans[council.la] = plan
+    threshold = max([c.threshold for c in everyone.councils] or [POOLED_THRESHOLD])
+    return rollup_plan(rollups, plans, threshold)
+
+
+def overall_row(council: Council, metric: str, service: str = "all") -> pd.Series | None:
+    frame = council.metrics
+    rows = frame[(frame["metric"] == metric) & (frame["service"] == service) & (frame["breakdown"] == "overall")]
+    return None if rows.empty else rows.iloc[0]
+
+
+def pooled_counts(councils: list[Council], metric: str, service: str) -> tuple[int, int, int, int]:
+    """(events_me, base_me, events_white, base_white) summed over the councils."""
+    totals = [0, 0, 0, 0]
+    for council in councils:
+        row = overall_row(council, metric, service)
+        if row is not None:
+            for i, col in enumerate(COUNT_COLUMNS):
+                totals[i] += int(row[col])
+    return totals[0], totals[1], totals[2], totals[3]
+
+
+def pooled_hidden(rollup: RollUp, metric: str, service: str) -> bool:
+    """Whether a pooled figure must be [c] (see ``publication.RollupPlan`` for the rule)."""
+    decisions = rollup.decisions or decide(rollup.period)
+    rollup.decisions = decisions
+    return rollup.key not in decisions.rollups or decisions.hidden(rollup.key, metric, service)
+
+
+def pooled(rollup: RollUp, metric: str, service: str) -> dict:
+    """The pooled RL, its interval and assessment, by the same functions as a council's report."""
+    a, n1, c, n2 = pooled_counts(rollup.councils, metric, service)
+    rl = relative_likelihood(a, n1, c, n2)
+    return {"metric": metric, "service": service, "value": rl.value, "ci_low": rl.ci_low, "ci_high": rl.ci_high,
+            "assessment": assess(metric, rl), "counts": (a, n1, c, n2),
+            "hidden": pooled_hidden(rollup, metric, service)}
+
+
+def pooled_share(councils: list[Council], service: str = "all") -> tuple[float | None, tuple[float, float] | None]:
+    """The minority ethnic share of the pooled workforce (m1 overall) with its Wilson interval."""
+    me = white = 0
+    for council in councils:
+        row = overall_row(council, "m1", service)
+        if row is not None:
+            me, white = me + int(row["events_me"]), white + int(row["events_white"])
+    return (me / (me + white) if me + white else None), wilson(me, me + white)
+
+
+def council_points(councils: list[Council], metric: str, basis: funnel.Basis | None) -> list[dict]:
+    """Each council's RL row for all staff, hidden where its public report hides it, placed on the funnel."""
+    out = []
+    for council in councils:
+        row = overall_row(council, metric)
+        if row is None:
+            continue
+        hidden = bool(row["suppressed"])
+        value = None if row["value"] != row["value"] else float(row["value"])
+        n1, n2 = int(row["base_me"]), int(row["base_white"])
+        point = {"la": council.la, "label": council.name, "hidden": hidden, "rl": value,
+                 "ci_low": row["ci_low"], "ci_high": row["ci_high"], "assessment": row["assessment"],
+                 "base": n1 + n2, "n_eff": None, "position": "", "side": ""}
+        if not hidden and basis is not None and value:
+            point["n_eff"] = funnel.effective_base(basis, n1, n2)
+            point["position"], point["side"] = funnel.position(basis, value, n1, n2)
+        out.append(point)
+    return out
+
+
+def tally(points: list[dict]) -> dict[str, int]:
+    """How many councils fall under each assessment; hidden councils counted apart."""
+    counts = dict.fromkeys((*ASSESSMENTS, "hidden"), 0)
+    for p in points:
+        counts["hidden" if p["hidden"] else p["assessment"]] += 1
+    return counts
+
+
+# --- HTML -----------------------------------------------------------------------------------------------------
+
+
+def _num(value: float | None) -> str:
+    return "–" if value is None or value != value else f"{value:.2f}"
+
+
+def _interval(low: float | None, high: float | None) -> str:
+    """As in a council's report: 3 places where 2 would show 1.00, and no upper limit when there is none."""
+    return interval(low, high)
+
+
+def _table(caption: str, headers: list[str], rows: list[list[str]], numeric: set[int]) -> str:
+    """A captioned table; cells are HTML already escaped; the first cell of a row is its header."""
+    num = ' class="num"'
+    head = "".join(f'<th scope="col"{num if i in numeric else ""}>{esc(h)}</th>' for i, h in enumerate(headers))
+    body = "".join(
+        f'<tr><th scope="row">{r[0]}</th>'
+        + "".join(f'<td{num if i in numeric else ""}>{c}</td>' for i, c in enumerate(r[1:], start=1))
+        + "</tr>" for r in rows)
+    return (f"<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"{esc(caption)}\"><table>"
+            f"<caption>{esc(caption)}</caption><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>")
+
+
+def pooled_section(rollup: RollUp) -> str:
+    rows = []
+    for metric in RL_METRICS:
+        for service in ("all", "adults", "children"):
+            p = pooled(rollup, metric, service)
+            label = f"{esc(METRIC_TITLES[metric])}: {esc(SERVICE_WORDS[service])}"
+            if p["hidden"]:
+                rows.append([label, SUPPRESSED, SUPPRESSED, SUPPRESSED])
+                continue
+            rows.append([label, rl_value(p["value"], p["ci_low"]), _interval(p["ci_low"], p["ci_high"]),
+                         esc(ASSESSMENT_SHORT[p["assessment"]])])
+    share, interval = pooled_share(rollup.councils)
+    share_text = (SUPPRESSED if pooled_hidden(rollup, "m1", "all") else "–" if share is None else
+                  f"{share * 100:.1f}% (95% interval {interval[0] * 100:.1f}% to {interval[1] * 100:.1f}%)")
+    return ("<h2 id=\"pooled\">Pooled figures</h2>"
+            "<p>Each council's counts are added up and the relative likelihood (minority ethnic ÷ white) is "
+            "calculated once from the totals, exactly as in a council's own report.</p>"
+            f"<p>Minority ethnic share of the pooled workforce: {share_text}.</p>"
+            + _table("Pooled relative likelihood of every metric, by service",
+                     ["Metric and service", "Relative likelihood", "95% interval", "Assessment"], rows, {1, 2}))
+
+
+def tally_section(rollup: RollUp, tallies: dict[str, dict[str, int]]) -> str:
+    rows = [[esc(METRIC_TITLES[m]), *(str(tallies[m][k]) for k in (*ASSESSMENTS, "hidden"))] for m in RL_METRICS]
+    return ("<h2 id=\"councils\">How many councils show a difference</h2>"
+            "<p>Each council's own assessment for all staff. A council whose figures are too small to publish is "
+            "counted in the last column only.</p>"
+            + _table("Number of councils by assessment, all staff",
+                     ["Metric", "Unfavourable (significant)", "Favourable (significant)", "No significant difference",
+                      "Too little data", "Too few cases to publish"], rows, {1, 2, 3, 4, 5}))
+
+
+def metric_section(rollup: RollUp, metric: str, points: list[dict], basis: funnel.Basis | None,
+                   withheld: bool = False) -> str:
+    """One metric: a sentence, the funnel figure and the table of its numbers."""
+    from .charts import data_uri
+
+    title = METRIC_TITLES[metric]
+    adverse_side = "below" if metric in ADVERSE_BELOW_ONE else "above"
+    parts = [f"<h2 id=\"{esc(metric)}\">{esc(title)}</h2>"]
+    placed = [p for p in points if p["n_eff"]]
+    if withheld:
+        parts.append(f"<p>The pooled figure for all staff is shown as {SUPPRESSED} to protect individuals, so no "
+                     "funnel plot is drawn (its centre line and limits would give the pooled figure away); the "
+                     "table gives each council's own figure where its report publishes it.</p>")
+    elif basis is None or not placed:
+        parts.append("<p>There is too little data to draw a funnel plot for this metric.</p>")
+    else:
+        outside = [p for p in placed if p["position"] == funnel.BEYOND_998]
+        worse = [p for p in outside if p["side"] == adverse_side]
+        sentence = (f"The pooled relative likelihood is {basis.centre:.2f}. {len(outside)} of {len(placed)} councils "
+                    f"shown lie outside the 99.8% limits, {len(worse)} of them on the side unfavourable to minority "
+                    f"ethnic staff ({adverse_side} the centre line).")
+        parts.append(f"<p>{esc(sentence)}</p>")
+        svg = funnel.draw([{"label": p["label"], "n_eff": p["n_eff"], "rl": p["rl"], "position": p["position"]}
+                           for p in placed], basis, f"{title}: councils against the pooled figure",
+                          "Relative likelihood by effective base size, with 95% and 99.8% limits")
+        alt = (f"Funnel plot of {len(placed)} councils' relative likelihoods against base size: pooled "
+               f"{basis.centre:.2f}, {len(outside)} outside the 99.8% limits.")
+        not_drawn = len(points) - len(placed)
+        caption = ("Each marker is a council; solid line: pooled relative likelihood; dashed: 95% limits; dotted: "
+                   "99.8% limits. Councils outside the 99.8% limits are named.")
+        if not_drawn:
+            caption += (f" {not_drawn} council(s) not drawn: too few cases to publish, or no events in one group.")
+        parts.append(f"<figure class=\"chart\"><img src=\"{data_uri(svg)}\" alt=\"{esc(alt)}\">"
+                     f"<figcaption>{esc(caption)}</figcaption></figure>")
+    rows = []
+    for p in points:
+        if p["hidden"]:
+            rows.append([esc(p["label"]), *([SUPPRESSED] * 6)])
+            continue
+        where = POSITION_WORDS[p["position"]] + (f", {p['side']}" if p["side"] else "")
+        rows.append([esc(p["label"]), f"{p['base']:,}", "–" if not p["n_eff"] else f"{p['n_eff']:,.0f}",
+                     rl_value(p["rl"], p["ci_low"]), _interval(p["ci_low"], p["ci_high"]),
+                     esc(ASSESSMENT_SHORT.get(p["assessment"], p["assessment"])), esc(where)])
+    parts.append(_table(f"{title}: every council, all staff",
+                        ["Council", "People compared (both groups)", "Comparable size (see methods)",
+                         "Relative likelihood", "95% interval", "Assessment", "Funnel position"], rows, {1, 2, 3, 4}))
+    return "\n".join(parts)
+
+
+def methods_section() -> str:
+    return (
+        "<h2 id=\"methods\">Methods</h2>"
+        "<p>Relative likelihood: the rate for minority ethnic staff divided by the rate for white staff, with a 95% "
+        "interval by the Koopman score method (Koopman 1984; recommended by Fagerland, Lydersen and Laake 2015), "
+        "as in each council's report: when no minority ethnic staff had the event the ratio is 0 and the interval "
+        "starts at 0; when no white staff had it the ratio is not defined and the interval has no upper limit. A "
+        "difference is called significant when the whole interval lies on one side of 1; significance is not "
+        "proof of a cause.</p>"
+        "<p>Pooled figures add up the councils' counts before dividing, for each service; all staff is adults' and "
+        "children's services together.</p>"
+        "<p>Funnel plots: each council's relative likelihood is drawn against its effective base size. The limits "
+        "show how far a council of that size could fall from the pooled figure by chance alone, if its true "
+        "relative likelihood were the pooled one: 95% limits (about 1 council in 20 outside by chance) and 99.8% "
+        "limits (about 1 in 500). They are worked out on the log scale, from the pooled rates of the two groups. "
+        "Because councils differ in their share of minority ethnic staff, each is placed at the base a council "
+        "with the pooled share would need to be as precise; it equals the council's own base when its share is "
+        "the pooled share. Real differences between councils are not allowed for, so more councils than chance "
+        "alone would suggest may fall outside the 95% limits.</p>"
+        "<p>Disclosure control: a council whose figure its own public report hides is shown as "
+        f"{SUPPRESSED} and not drawn. Pooled figures are protected like any other table: a pooled figure is shown "
+        f"as {SUPPRESSED} when it rests on a count below the suppression threshold, when taking away the councils "
+        "whose own figures are published would leave a small count (on this page, or between this page and "
+        "another national or regional page), or when it could be combined with published figures to work out a "
+        "hidden one. The funnel plot's centre line and limits are drawn only when the pooled figure is "
+        "published.</p>")
+
+
+def render(rollup: RollUp) -> str:
+    """The whole roll-up page."""
+    scope = f"the {rollup.region} region" if rollup.region else "England"
+    parts = [f"<h1>{esc(rollup.title)}</h1>",
+             f"<p>{len(rollup.councils)} council(s) in {esc(scope)} with a validated return for {esc(rollup.period)}. "
+             "Relative likelihoods compare minority ethnic staff with white staff.</p>"]
+    if rollup.excluded:
+        parts.append("<h2 id=\"excluded\">Councils not included</h2><ul>"
+                     + "".join(f"<li>{esc(name)}: {esc(reason)}</li>" for name, reason in rollup.excluded) + "</ul>")
+    if not rollup.councils:
+        parts.append("<p>No council has a validated return for this period, so there is nothing to pool.</p>")
+        return page(rollup.title, "\n".join(parts + [methods_section()]), False)
+    sections, tallies = [], {}
+    for metric in RL_METRICS:
+        withheld = pooled_hidden(rollup, metric, "all")
+        # The funnel's centre and limits carry the pooled rates at full precision: only for a shown pooled figure.
+        basis = None if withheld else funnel.basis(*pooled_counts(rollup.councils, metric, "all"))
+        points = council_points(rollup.councils, metric, basis)
+        tallies[metric] = tally(points)
+        sections.append(metric_section(rollup, metric, points, basis, withheld))
+    parts += [pooled_section(rollup), tally_section(rollup, tallies), *sections, methods_section()]
+    return page(rollup.title, "\n".join(parts), any(c.illustrative for c in rollup.councils))
+
+
+def build_national(period: str, region: str | None = None) -> Path:
+    """Collect, render and publish the roll-up; returns the path written."""
+    rollup = collect(period, region)
+    if region and not rollup.councils and not rollup.excluded:
+        raise ValueError(f"No council in params has region '{region}' and period {period}.")
+    target = output_path(period, region)
+    # The page's figures as a spreadsheet and a tidy CSV, published together with the page.
+    from . import open_data
+
+    data = open_data.files(open_data.published_rollup(rollup))
+    write_atomic_many({target: render(rollup), **{target.parent / name: blob for name, blob in data.items()}})
+    return target
+
+
+def councils_in_region(region: str) -> list[str]:
+    """Slugs of the councils whose params name ``region`` (case ignored), so a regional run builds only those."""
+    out = []
+    for la in list_councils():
+        try:
+            if str(load_params(la).get("region", "")).lower() == region.lower():
+                out.append(la)
+        except Exception:  # a broken params file: collect() lists it as left out
+            continue
+    return out
+
+
+def latest_period() -> str | None:
+    """The most recent period any council's raw data holds."""
+    found = sorted(p.name for p in paths.RAW_DIR.glob("*/*") if p.is_dir() and re.fullmatch(r"[0-9]{4}", p.name))
+    return found[-1] if found else None
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Options of ``python -m scwres national`` (``make national``)."""
+    parser.add_argument("--period", default="", help="period (default: the latest in the raw data)")
+    parser.add_argument("--region", default="", help="a region as written in params, e.g. London")
+    parser.add_argument("--jobs", type=int, default=0)
+    parser.add_argument("--no-build", action="store_true", help="use the builds on disk; do not run the batch first")
+
+
+def command(args: argparse.Namespace) -> int:
+    """Bring the period's reports up to date (unless --no-build), then write the roll-up."""
+    from ..pipeline import batch
+
+    period = args.period or latest_period()
+    if not period:
+        print(f"No council returns found in {paths.RAW_DIR}.", file=sys.stderr)
+        return 1
+    if not args.no_build:
+        las = councils_in_region(args.region) if args.region else None
+        if las == []:
+            print(f"error: no council's params name the region '{args.region}'.", file=sys.stderr)
+            return 2
+        summary = batch.run_batch(batch.discover(las, [period]), args.jobs or None)
+        print(batch.format_summary(summary))
+        if summary.failed:
+            print("Councils whose run failed are left out of the roll-up.")
+    try:
+        target = build_national(period, args.region or None)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(f"Roll-up written to {target}")
+    if not args.no_build:
+        batch.write_index_page()
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m scwres.render.national ...``: kept as an alias of ``python -m scwres national``."""
+    from ..cli import main as cli_main
+
+    return cli_main(["national", *(sys.argv[1:] if argv is None else argv)])
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,137 @@
+"""``make pdf``: print an already-built report to an A4 PDF with Debian's chromium.
+
+Why print the built file rather than rebuild: the PDF must be the report that
+was published, byte for byte the same HTML, and printing takes seconds where a
+build takes a minute. The PDF is A4 (the UK's paper), has the report's title and
+"Page n of N" in every footer, bookmarks from the headings (so a reader can jump
+to a measure in a PDF viewer), and is tagged for screen readers. Tables keep
+each row on one page (the print stylesheet in ``scwres.css``).
+
+    python -m scwres pdf --la norfolk [--period 2024] [--audience internal] [--chromium /usr/bin/chromium]
+"""
+
+from __future__ import annotations
+
+import argparse
+import html
+import os
+import re
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+from .. import paths
+from ..intake.params import load_params, resolve_period
+from ..problems import ReturnError, UnknownCouncilError, UnknownPeriodError
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+MARGIN = {"top": "15mm", "bottom": "20mm", "left": "15mm", "right": "15mm"}
+# Chromium's footer has no page styles: size and spacing must be set inline. pageNumber / totalPages are
+# filled in by Chromium.
+FOOTER = ('<div style="font-family: Arial, Helvetica, sans-serif; font-size: 8pt; color: #3d3d3d; width: 100%; '
+          'margin: 0 15mm; display: flex; justify-content: space-between; gap: 8mm;">'
+          '<span>{title}</span><span style="white-space: nowrap;">Page <span class="pageNumber"></span> of '
+          '<span class="totalPages"></span></span></div>')
+
+
+class NoReport(Exception):
+    """The report to print has not been built."""
+
+
+def report_file(la: str, period: str | None, audience: str = "public") -> Path:
+    """Where ``make report`` wrote the report for this council, period (latest when blank) and audience."""
+    resolved = resolve_period(load_params(la), period or None)
+    name = "report.html" if audience == "public" else "report-internal.html"
+    return paths.report_dir(la, resolved) / name
+
+
+def page_title(text: str) -> str:
+    """The report's ``<title>`` (what the footer shows)."""
+    found = re.search(r"<title>(.*?)</title>", text, re.S)
+    return html.unescape(found.group(1)).strip() if found else "SC-WRES report"
+
+
+def print_pdf(source: Path, target: Path, chromium: str = CHROMIUM) -> Path:
+    """Print ``source`` (an HTML file) to ``target``; written to a temporary file first, then moved."""
+    from playwright.sync_api import sync_playwright
+
+    title = page_title(source.read_text(encoding="utf-8"))
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    os.close(fd)
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS, headless=True)
+            try:
+                page = browser.new_page()
+                # a report is self-contained: nothing may be fetched while printing it
+                page.route("**/*", lambda route: route.continue_()
+                           if route.request.url.startswith(("file:", "data:")) else route.abort())
+                page.goto(source.resolve().as_uri())
+                page.pdf(path=tmp, format="A4", margin=MARGIN, display_header_footer=True,
+                         header_template="<span></span>", footer_template=FOOTER.format(title=html.escape(title)),
+                         print_background=True, outline=True, tagged=True)
+            finally:
+                browser.close()
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return target
+
+
+def find_chromium(name: str) -> str:
+    """A path to chromium: the argument as given when it is a file, else looked up on PATH."""
+    if Path(name).is_file():
+        return name
+    found = shutil.which(name)
+    if not found:
+        raise NoReport(f"Chromium was not found ('{name}'): install Debian's chromium (apt-get install chromium) "
+                       "or give its path with CHROMIUM=/path/to/chromium.")
+    return found
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Options of ``python -m scwres pdf`` (``make pdf``)."""
+    parser.add_argument("--la", required=True, help="council slug, e.g. norfolk")
+    parser.add_argument("--period", default="", help="data collection year (default: the latest in params)")
+    parser.add_argument("--audience", default="public", choices=("public", "internal"),
+                        help="which built report to print")
+    parser.add_argument("--chromium", default=CHROMIUM, help=f"the chromium to print with (default {CHROMIUM})")
+
+
+def command(args: argparse.Namespace) -> int:
+    """Print the built report; without one, say which ``make report`` to run (never build it here)."""
+    try:
+        source = report_file(args.la, args.period, args.audience)
+        if not source.exists():
+            audience = "" if args.audience == "public" else f" AUDIENCE={args.audience}"
+            period = source.parent.name
+            raise NoReport(f"There is no report to print: {shown(source)} has not been built. Build it first with "
+                           f"make report LA={args.la} PERIOD={period}{audience}, then run make pdf again.")
+        target = print_pdf(source, source.with_suffix(".pdf"), find_chromium(args.chromium))
+    except (NoReport, UnknownCouncilError, UnknownPeriodError, ReturnError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(f"PDF written to {shown(target)}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m scwres.render.pdf ...``: an alias of ``python -m scwres pdf``."""
+    from ..cli import main as cli_main
+
+    return cli_main(["pdf", *(sys.argv[1:] if argv is None else argv)])
+
+
+def shown(path: Path) -> Path:
+    """A path as the user should see it: relative to the project when inside it."""
+    return path.relative_to(paths.ROOT) if path.is_relative_to(paths.ROOT) else path
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,131 @@
+"""Validation of one return against its params: every problem, errors and warnings.
+
+The notebooks and the batch runner call ``validate_return``; how the checks
+are done (pandas checks, great-expectations suites) stays behind this module.
+Errors come first from reading and the rules; warnings are only worked out
+for a return without errors, because they need its figures as numbers.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from ..intake.load import RawReturn, read_return, typed_tables
+from ..intake.params import check_period_folders
+from ..intake.records import write_counted
+from ..problems import Problem, ReturnError
+from ..schema import RECORD_TABLES, TABLES
+from .checks import check_return
+from .warnings import return_warnings
+
+_FILE_ORDER = {name: i for i, name in enumerate([*(t.filename for t in TABLES.values()),
+                                                   *(t.filename for t in RECORD_TABLES.values())])}
+INTAKE = "intake.json"
+
+
+def validate_return(la: str, period: str, params: dict[str, Any], raw_dir: Path | None = None,
+                    build: Path | None = None) -> list[Problem]:
+    """Every problem in the return for ``la`` and ``period`` (and in the periods params list).
+
+    ``build`` (the run's build folder): when given, a return handed in as records has its counted
+    tables written to ``build/return/`` and ``build/intake.json`` says what came in and what it became.
+    """
+    period = str(period)
+    problems = check_period_folders(la, params, raw_dir)
+    raw = read_return(la, period, raw_dir, params)
+    if build is not None:
+        write_intake(raw, build)
+    problems += check_return(raw, pay_bands=params["pay_bands"], params=params)
+    if not any(p.severity == "error" for p in problems):
+        problems += return_warnings(raw, typed_tables(raw), params, raw_dir)
+    return collapse(sort_problems(problems))
+
+
+def write_intake(raw: RawReturn, build: Path) -> Path:
+    """``intake.json`` (form, records in, rows out, label sets) and, for records, the counted tables."""
+    build.mkdir(parents=True, exist_ok=True)
+    folder = build / "return"
+    if folder.is_dir():
+        for old in folder.glob("*.csv"):
+            old.unlink()
+    if raw.counted:
+        write_counted(raw.counted, folder)
+    path = build / INTAKE
+    path.write_text(json.dumps(raw.intake(), indent=1, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def read_intake(build: Path) -> dict[str, Any] | None:
+    """What ``write_intake`` wrote, or None when validation did not get that far."""
+    path = build / INTAKE
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
+
+
+def collapse(problems: list[Problem], shown: int = 8) -> list[Problem]:
+    """Identical problems on different lines become one, at the first line, with a count of the rest.
+
+    A slip repeated down a column (an empty cell, 'Yes' for yes) is one thing to fix; listing it 3,000
+    times buries everything else on the page.
+    """
+    groups: dict[tuple[Any, ...], list[Problem]] = {}
+    for p in problems:
+        groups.setdefault((p.severity, p.file, p.sheet, p.column, p.value, p.message), []).append(p)
+    out = []
+    for p in problems:
+        group = groups[(p.severity, p.file, p.sheet, p.column, p.value, p.message)]
+        if group[0] is not p:
+            continue
+        lines = sorted({q.line for q in group if q.line is not None and q.line != p.line})
+        if not lines:
+            out.append(p)
+            continue
+        word = "rows" if p.sheet else "lines"
+        listed = ", ".join(str(n) for n in lines[:shown]) + (", ..." if len(lines) > shown else "")
+        out.append(replace(p, message=f"{p.message} The same in {len(lines)} more {word} ({listed})."))
+    return out
+
+
+def sort_problems(problems: list[Problem]) -> list[Problem]:
+    """Params first, then the tables in contract order, each by line: the order an analyst fixes them."""
+    def key(p: Problem) -> tuple[int, str, str, int, str]:
+        rank = -1 if p.file.startswith("params/") else _FILE_ORDER.get(p.file, len(_FILE_ORDER))
+        sheet_rank = str(list(TABLES).index(p.sheet)) if p.sheet in TABLES else (p.sheet or "")
+        return (rank, p.file, sheet_rank, p.line or 0, p.column or "")
+
+    return sorted(problems, key=key)
+
+
+def problems_frame(problems: list[Problem]) -> pd.DataFrame:
+    """Problems as a table for the notebook and the data quality page."""
+    columns = ["severity", "file", "sheet", "line", "column", "value", "message"]
+    return pd.DataFrame([p.as_dict() for p in problems], columns=columns)
+
+
+def write_problems(problems: list[Problem], build: Path) -> Path:
+    """problems.json in the build folder, read by the command line to explain a failure."""
+    build.mkdir(parents=True, exist_ok=True)
+    path = build / "problems.json"
+    data = [{**p.as_dict(), "where": p.where()} for p in problems]
+    path.write_text(json.dumps(data, indent=1, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def read_problems(build: Path) -> list[Problem] | None:
+    """The problems a run wrote, or None when validation did not get that far."""
+    path = build / "problems.json"
+    if not path.exists():
+        return None
+    fields = Problem.__dataclass_fields__
+    return [Problem(**{k: v for k, v in item.items() if k in fields})
+            for item in json.loads(path.read_text(encoding="utf-8"))]
+
+
+def raise_on_errors(problems: list[Problem]) -> None:
+    """Stop the run (and papermill) when the return has errors."""
+    if any(p.severity == "error" for p in problems):
+        raise ReturnError(problems)
