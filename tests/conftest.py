@@ -2,12 +2,12 @@
 
 The pipeline is run once per test session, through papermill and nbconvert,
 into a temporary tree, for every illustrative council and period, by the batch
-runner (``python -m scwres.pipeline.batch``, two workers with warm kernels) as
+runner (``python -m scwres reports``, two workers with warm kernels) as
 ``make reports`` would. pytest-xdist's ``loadgroup`` does not group tests
 under pytest 9 (its node-id suffix is ignored), so the xdist workers share one
 build through a file lock in their common temporary folder instead: the first
 worker to need it builds, the other waits and reuses it. Single-report runs
-through ``python -m scwres.pipeline.run`` (``make report``) are exercised by the
+through ``python -m scwres report`` (``make report``) are exercised by the
 validation, determinism and safety tests.
 """
 
@@ -55,20 +55,21 @@ def pipeline_env(tmp: Path) -> dict[str, str]:
 
 
 def run_cli(args: list[str], env: dict[str, str], check: bool = True) -> subprocess.CompletedProcess:
-    """``python -m scwres.pipeline.run ...`` as a user would run it."""
-    proc = subprocess.run([sys.executable, "-m", "scwres.pipeline.run", *args], env=env, cwd=ROOT,
+    """``python -m scwres report ...`` as a user would run it."""
+    proc = subprocess.run([sys.executable, "-m", "scwres", *args], env=env, cwd=ROOT,
                           capture_output=True, text=True, timeout=900)
     if check and proc.returncode != 0:
-        raise AssertionError(f"scwres.pipeline.run {' '.join(args)} failed ({proc.returncode}):\n{proc.stderr}")
+        raise AssertionError(f"scwres {' '.join(args)} failed ({proc.returncode}):\n{proc.stderr}")
     return proc
 
 
 def run_batch(args: list[str], env: dict[str, str]) -> None:
-    """``python -m scwres.pipeline.batch ...`` (the engine of ``make reports``); fail loudly with its output."""
-    proc = subprocess.run([sys.executable, "-m", "scwres.pipeline.batch", "--quiet", "--no-index", "--jobs", "2", *args],
+    """``python -m scwres reports ...`` (the engine of ``make reports``); fail loudly with its output."""
+    proc = subprocess.run([sys.executable, "-m", "scwres", "reports", "--quiet", "--no-index", "--jobs", "2", *args],
                           env=env, cwd=ROOT, capture_output=True, text=True, timeout=1800)
     if proc.returncode != 0:
-        raise AssertionError(f"scwres.pipeline.batch {' '.join(args)} failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}")
+        raise AssertionError(f"scwres reports {' '.join(args)} failed ({proc.returncode}):\n{proc.stdout}\n"
+                             f"{proc.stderr}")
 
 
 @pytest.fixture(scope="session")

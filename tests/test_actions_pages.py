@@ -165,7 +165,7 @@ def test_no_plan_says_so(scratch_tree, norfolk):
 
 
 def cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "scwres.pipeline.run", "update", *args], cwd=ROOT, capture_output=True,
+    return subprocess.run([sys.executable, "-m", "scwres", "update", *args], cwd=ROOT, capture_output=True,
                           text=True, env=env, timeout=300)
 
 

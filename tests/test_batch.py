@@ -193,7 +193,7 @@ def test_index_passes_axe(index_tree):
 
 
 def _batch(env: dict[str, str]) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "scwres.pipeline.batch", "--jobs", "2", "--quiet"], env=env, cwd=ROOT,
+    return subprocess.run([sys.executable, "-m", "scwres", "reports", "--jobs", "2", "--quiet"], env=env, cwd=ROOT,
                           capture_output=True, text=True, timeout=900)
 
 

@@ -10,7 +10,7 @@ from conftest import ROOT, pipeline_env, run_cli
 
 
 def batch(env: dict[str, str]) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "scwres.pipeline.batch", "--quiet", "--no-index", "--jobs", "1",
+    return subprocess.run([sys.executable, "-m", "scwres", "reports", "--quiet", "--no-index", "--jobs", "1",
                            "--las", "bexley", "--periods", "2024"], env=env, cwd=ROOT, capture_output=True,
                           text=True, timeout=600)
 

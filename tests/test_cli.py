@@ -10,7 +10,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def run(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "scwres.pipeline.run", *args], cwd=ROOT, capture_output=True, text=True)
+    return subprocess.run([sys.executable, "-m", "scwres", *args], cwd=ROOT, capture_output=True, text=True)
 
 
 def test_unknown_council_lists_the_councils():

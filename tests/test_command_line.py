@@ -106,21 +106,6 @@ def test_template_dispatches_to_the_workbook_writer(tmp_path, capsys):
     assert target.is_file() and "Blank return written" in capsys.readouterr().out
 
 
-@pytest.mark.parametrize(("module", "command"), [
-    ("scwres.pipeline.run", "report"), ("scwres.pipeline.batch", "reports"), ("scwres.render.national", "national"),
-    ("scwres.intake.blank_template", "template"), ("scwres.dev.synthetic", "synthetic"), ("scwres.dev.bench", "bench"),
-    ("scwres.dev.illustrative", "data"),
-])
-def test_old_entry_points_are_aliases_of_the_one_parser(module, command, capsys):
-    import importlib
-
-    argv = ["report", "--help"] if module == "scwres.pipeline.run" else ["--help"]
-    with pytest.raises(SystemExit) as exit_:
-        importlib.import_module(module).main(argv)
-    assert exit_.value.code == 0
-    assert capsys.readouterr().out.startswith(f"usage: python -m scwres {command}")
-
-
 def makefile_calls(text: str) -> list[str]:
     """What each Makefile recipe runs after ``$(PY) -m``."""
     return re.findall(r"\$\(PY\) -m (\S+)(?: ([a-z-]+))?", text)

@@ -23,7 +23,7 @@ from bs4 import BeautifulSoup
 from conftest import COUNCILS, INTERNAL, PERIODS
 from scwres import paths
 from scwres.intake.params import load_params
-from scwres.render import index_page, open_data
+from scwres.render import index_page, open_data, open_data_files
 from scwres.render.words import ASSESSMENT_SHORT, TREND_WORDS
 from scwres.validate.validation import load_return
 from test_disclosure import RawCells, in_span, span_basis
@@ -254,13 +254,13 @@ def test_the_small_count_check_catches_a_leak(built, monkeypatch):
 
     monkeypatch.setattr(paths, "BUILD_DIR", built.build)
     ctx = load_context("bexley", "2024", "public")
-    published = open_data.files(open_data.published_figures(ctx))
+    published = open_data_files.files(open_data.published_figures(ctx))
     xlsx_name, csv_name = names("bexley", "2024")
     assert published == dict(zip(names("bexley", "2024"), files_of(built, "bexley", "2024"), strict=True)), \
         "the files built here differ from the published ones: not the same figures, or not deterministic"
     for data in (ctx.plan, *(p.plan for p in ctx.history)):
         data.hidden_keys = set()
-    leaky = open_data.files(open_data.published_figures(ctx))
+    leaky = open_data_files.files(open_data.published_figures(ctx))
     assert small_counts_in_csv(leaky[csv_name], 10)
     assert small_counts_in_xlsx(leaky[xlsx_name], 10)
 

@@ -87,7 +87,7 @@ def test_params_that_would_exhaust_memory_are_refused_with_the_page_written(scra
 
 
 def run_update(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "scwres.pipeline.run", "update", "--la", "norfolk", *args], env=env, cwd=ROOT,
+    return subprocess.run([sys.executable, "-m", "scwres", "update", "--la", "norfolk", *args], env=env, cwd=ROOT,
                           capture_output=True, text=True, timeout=600)
 
 

@@ -7,7 +7,8 @@ from pathlib import Path
 from openpyxl import load_workbook
 
 from bad_returns import good
-from scwres.intake.blank_template import build_workbook, main
+from scwres.cli import main as cli_main
+from scwres.intake.blank_template import build_workbook
 from scwres.intake.load import INSTRUCTIONS_SHEET, LISTS_SHEET, read_return, typed_tables
 from scwres.schema import ETHNICITY_CODES, RECORD_TABLES, TABLES
 from scwres.validate.validation import validate_return
@@ -52,11 +53,11 @@ def test_filled_template_validates(tmp_path: Path) -> None:
 
 def test_command_writes_the_council_template(tmp_path: Path) -> None:
     out = tmp_path / "norfolk.xlsx"
-    assert main(["--la", "norfolk", "--out", str(out)]) == 0
+    assert cli_main(["template", "--la", "norfolk", "--out", str(out)]) == 0
     book = load_workbook(out)
     bands = [c.value for c in book[LISTS_SHEET]["E"][1:] if c.value]
     assert bands[0] == "Under £25,000" and bands[-1] == "£70,000 and over"  # the council's labels
-    assert main(["--la", "norfolk", "--out", str(out), "--form", "record"]) == 2
+    assert cli_main(["template", "--la", "norfolk", "--out", str(out), "--form", "record"]) == 2
 
 
 def test_instructions_say_what_every_table_and_column_means(tmp_path: Path) -> None:

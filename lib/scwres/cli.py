@@ -38,28 +38,30 @@ class Command:
 
 
 COMMANDS: tuple[Command, ...] = (
-    Command("report", "run", "build one council's report (make report)",
+    Command("report", "pipeline.run", "build one council's report (make report)",
             setup="add_report_arguments", handler="report_command"),
-    Command("reports", "batch", "build every council and period in parallel, only what changed (make reports)",
+    Command("reports", "pipeline.batch", "build every council and period in parallel, only what changed (make reports)",
             aliases=("batch",)),
-    Command("national", "national", "national or regional roll-up with funnel plots (make national)"),
-    Command("pdf", "pdf", "print an already-built report to an A4 PDF with page numbers and bookmarks (make pdf)"),
-    Command("update", "run", "write an action plan progress update (make update)",
+    Command("national", "pipeline.national", "national or regional roll-up with funnel plots (make national)"),
+    Command("pdf", "render.pdf", "print an already-built report to an A4 PDF with page numbers and bookmarks "
+            "(make pdf)"),
+    Command("update", "pipeline.run", "write an action plan progress update (make update)",
             setup="add_update_arguments", handler="update_command"),
-    Command("template", "template_xlsx", "write a blank return workbook with drop-down lists (make template)"),
+    Command("template", "intake.blank_template", "write a blank return workbook with drop-down lists (make template)"),
     Command("index", "cli", "rewrite reports/index.html from the published reports",
             setup="add_index_arguments", handler="index_command"),
-    Command("data", "illustrative", "re-create the illustrative returns and params from the seeded generator "
+    Command("data", "dev.illustrative", "re-create the illustrative returns and params from the seeded generator "
             "(make data)"),
-    Command("synthetic", "synthetic", "write N generated councils for scale tests (make synthetic)"),
-    Command("bench-scale", "bench_scale", "time and memory of validation (200,000 rows) and suppression (many pay "
+    Command("synthetic", "dev.synthetic", "write N generated councils for scale tests (make synthetic)"),
+    Command("bench-scale", "dev.bench_scale", "time and memory of validation (200,000 rows) and suppression (many pay "
             "bands) (make bench-scale)"),
-    Command("bench", "bench", "time the batch against the naive way, a no-op rebuild, 10 vs N councils (make bench)"),
-    Command("preview", "preview", "keep one council's report up to date while you edit its commentary, action "
-            "plan, return or params (make preview)"),
-    Command("profile", "profile_batch", "profile a warm batch worker over N reports with cProfile: where the time "
-            "goes"),
-    Command("bench-records", "records_bench", "time reading, checking and counting 200,000 staff records, as a "
+    Command("bench", "dev.bench", "time the batch against the naive way, a no-op rebuild, 10 vs N councils "
+            "(make bench)"),
+    Command("preview", "pipeline.preview", "keep one council's report up to date while you edit its commentary, "
+            "action plan, return or params (make preview)"),
+    Command("profile", "dev.profile_batch", "profile a warm batch worker over N reports with cProfile: where the "
+            "time goes"),
+    Command("bench-records", "dev.bench_records", "time reading, checking and counting 200,000 staff records, as a "
             "run does"),
 )
 

@@ -11,6 +11,8 @@ import os
 from pathlib import Path
 
 ROOT = Path(os.environ.get("SCWRES_ROOT", Path(__file__).resolve().parents[2]))
+PACKAGE_DIR = Path(__file__).resolve().parent  # lib/scwres: the code that is running, whatever SCWRES_ROOT says
+TEMPLATES_DIR = PACKAGE_DIR / "templates"  # the pages' templates and stylesheet, shared by every stage
 
 
 def _dir(env: str, default: Path) -> Path:

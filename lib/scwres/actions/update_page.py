@@ -28,8 +28,8 @@ from .. import paths
 from ..intake.params import load_params
 from ..limits import shown
 from ..locks import remove_stale_temporaries, run_lock
-from ..render import page as standalone_page
 from ..render.export import write_atomic
+from ..render.page import page
 from .progress import Progress, next_period, periods_known, plan_progress, snapshot
 from .register import ActionPlanError, NoActionPlanError, Register, read_register
 from .render import (
@@ -202,7 +202,7 @@ def update_html(la: str, as_of: dt.date, params: dict[str, Any], raw_dir: Path |
     ]
     title = f"{name}: race equality action plan progress update, {long_date(as_of)}"
     # The page's own illustrative banner is in the body (it speaks of the plan, not only the figures).
-    return standalone_page.page(title, "\n".join(part for part in body if part))
+    return page(title, "\n".join(part for part in body if part))
 
 
 def write_update(la: str, as_of: dt.date | str, params_dir: Path | None = None, raw_dir: Path | None = None,

@@ -56,7 +56,7 @@ def snapshot(root: Path) -> Path:
     """
     project = root / "project"
     ignore = shutil.ignore_patterns("__pycache__", ".ipynb_checkpoints")
-    shutil.copytree(Path(__file__).resolve().parent, project / "lib" / "scwres", ignore=ignore)
+    shutil.copytree(paths.PACKAGE_DIR, project / "lib" / "scwres", ignore=ignore)
     shutil.copytree(paths.NOTEBOOKS_DIR, project / "notebooks", ignore=ignore)
     for name in ("data/raw", "data/reference", "params"):
         if (paths.ROOT / name).is_dir():
@@ -105,7 +105,7 @@ def naive_commands(la: str, period: str, work: Path, project: Path) -> list[list
 
 
 def batch_command(jobs: int, *extra: str) -> list[str]:
-    command = [sys.executable, "-m", "scwres.pipeline.batch", "--quiet", *extra]
+    command = [sys.executable, "-m", "scwres", "reports", "--quiet", *extra]
     return command + (["--jobs", str(jobs)] if jobs else [])
 
 
@@ -297,14 +297,3 @@ def command(args: argparse.Namespace) -> int:
                               env=_env(args.out / "profile", project), cwd=paths.ROOT, capture_output=True, text=True)
         print(proc.stdout)
     return 0 if all(results[k] <= TARGETS[k] for k in TARGETS if k in results) else 1
-
-
-def main(argv: list[str] | None = None) -> int:
-    """``python -m scwres.dev.bench ...``: kept as an alias of ``python -m scwres bench``."""
-    from ..cli import main as cli_main
-
-    return cli_main(["bench", *(sys.argv[1:] if argv is None else argv)])
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

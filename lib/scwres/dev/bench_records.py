@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import shutil
-import sys
 import time
 from pathlib import Path
 
@@ -80,14 +79,3 @@ def command(args: argparse.Namespace) -> int:
     """Generate the records, then time reading, checking and counting them."""
     measure(args.staff, args.out)
     return 0
-
-
-def main(argv: list[str] | None = None) -> int:
-    """``python -m scwres.dev.bench_records ...``: an alias of ``python -m scwres bench-records``."""
-    from ..cli import main as cli_main
-
-    return cli_main(["bench-records", *(sys.argv[1:] if argv is None else argv)])
-
-
-if __name__ == "__main__":
-    sys.exit(main())

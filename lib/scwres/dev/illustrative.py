@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import hashlib
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -360,7 +359,7 @@ def generate(raw_dir: Path, params_dir: Path, councils: tuple[Council, ...] = CO
             for name, frame in files.items():
                 frame.to_csv(folder / f"{name}.csv", index=False, lineterminator="\n")
             headcounts[period] = int(tables["workforce"]["headcount"].sum())
-        text = "# Illustrative params written by `python -m scwres.dev.illustrative`: not real council data.\n"
+        text = "# Illustrative params written by `python -m scwres data` (make data): not real council data.\n"
         text += yaml.safe_dump(council_params(council, headcounts), sort_keys=False, allow_unicode=True, width=100)
         (params_dir / f"{council.slug}.yml").write_text(text, encoding="utf-8")
 
@@ -375,15 +374,3 @@ def command(args: argparse.Namespace) -> int:
     """Re-create every illustrative return and params file."""
     generate(args.raw_dir, args.params_dir)
     return 0
-
-
-def main(argv: list[str] | None = None) -> int:
-    """``python -m scwres.dev.illustrative ...``: kept as an alias of ``python -m scwres data``."""
-    from ..cli import main as cli_main
-
-    return cli_main(["data", *(sys.argv[1:] if argv is None else argv)])
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())
-

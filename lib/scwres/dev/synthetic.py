@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import shutil
-import sys
 from pathlib import Path
 
 from .. import paths
@@ -55,14 +54,3 @@ def command(args: argparse.Namespace) -> int:
     print(f"Wrote {args.n} synthetic councils ({', '.join(periods)}) to {raw} and {params}.")
     print(f"Use them with: SCWRES_RAW_DIR={raw} SCWRES_PARAMS_DIR={params}")
     return 0
-
-
-def main(argv: list[str] | None = None) -> int:
-    """``python -m scwres.dev.synthetic ...``: kept as an alias of ``python -m scwres synthetic``."""
-    from ..cli import main as cli_main
-
-    return cli_main(["synthetic", *(sys.argv[1:] if argv is None else argv)])
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -1,7 +1,11 @@
-"""One council's workbook: the periods it holds and its metrics for any of them.
+"""One council's metrics table for a period, as ``metrics.csv`` holds it: figures, trend and ``[c]`` flags.
 
 Joins params and returns so the notebooks, the batch runner and the tests
-compute a period's metrics the same way, trend included.
+compute a period's metrics the same way, trend included. The figures come from
+``metrics.calculate`` (which knows nothing of publication); which rows a public
+report hides is decided here by ``disclosure.suppression``, after the
+calculation, so dependencies run one way down the flow. The plan is kept with
+the table (``frame.attrs``) and written beside ``metrics.csv``.
 """
 
 from __future__ import annotations
@@ -12,9 +16,10 @@ from typing import Any
 import pandas as pd
 
 from ..intake.params import previous_period
+from ..metrics.calculate import COLUMNS, add_trends, metric_rows
 from ..problems import ReturnError
 from ..validate.validation import load_return
-from .metrics_table import metrics_table
+from .suppression import PlanRef, report_plan, row_flags, write_plan
 
 
 def previous_tables(la: str, period: str, params: dict[str, Any], raw_dir: Path | None = None
@@ -48,3 +53,44 @@ def _calculate(la: str, period: str, params: dict[str, Any], raw_dir: Path | Non
     """``calculate`` without the cache."""
     tables = load_return(la, period, raw_dir, params=params)
     return metrics_table(la, period, tables, params, previous_tables(la, period, params, raw_dir))
+
+
+def metrics_table(la: str, period: str, tables: dict[str, pd.DataFrame], params: dict[str, Any],
+                  previous_tables: dict[str, pd.DataFrame] | None = None) -> pd.DataFrame:
+    """The metrics table for one council and period, sorted and with every contract column."""
+    rows = metric_rows(tables, params)
+    previous = metric_rows(previous_tables, params) if previous_tables is not None else None
+    add_trends(rows, previous)
+    frame = pd.DataFrame(rows).drop(columns="_rl")
+    frame.insert(0, "la", la)
+    frame.insert(1, "period", str(period))
+    plan = report_plan(frame, params, tables)
+    frame["suppressed"] = row_flags(frame, plan)
+    frame = frame.sort_values(["service", "metric", "breakdown"], kind="stable").reset_index(drop=True)[COLUMNS]
+    frame.attrs["disclosure_plan"] = PlanRef(plan)  # written beside metrics.csv for roll-ups and later periods
+    return frame
+
+
+def write_metrics_csv(frame: pd.DataFrame, path, with_plan: bool = True) -> None:
+    """Byte-stable CSV: full float precision, blanks for undefined, ``true``/``false`` flags.
+
+    ``with_plan``: also write the disclosure plan beside it (``disclosure-plan.json``), which later
+    periods and the national and regional pages build on.
+    """
+    ref = frame.attrs.get("disclosure_plan")
+    if with_plan and ref is not None and isinstance(path, (str, Path)):  # beside a file, not a buffer
+        write_plan(ref.plan, Path(path).parent)
+    out = frame.copy()
+    out.attrs = {}
+    out["suppressed"] = out["suppressed"].map({True: "true", False: "false"})
+    for col in ("rate_me", "rate_white", "value", "ci_low", "ci_high"):
+        out[col] = [("" if v is None or v != v else repr(float(v))) for v in out[col]]
+    out.to_csv(path, index=False, lineterminator="\n")
+
+
+def read_metrics_csv(path) -> pd.DataFrame:
+    """Read a metrics table back with the types the report needs."""
+    frame = pd.read_csv(path, dtype={"period": str, "assessment": str, "trend": str}, keep_default_na=False,
+                        na_values={c: [""] for c in ("rate_me", "rate_white", "value", "ci_low", "ci_high")})
+    frame["suppressed"] = frame["suppressed"].map({"true": True, "false": False, True: True, False: False})
+    return frame

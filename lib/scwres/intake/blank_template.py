@@ -220,14 +220,3 @@ def command(args: argparse.Namespace) -> int:
         return 1 if isinstance(exc, ReturnError) else 2
     print(f"Blank return written to {target}")
     return 0
-
-
-def main(argv: list[str] | None = None) -> int:
-    """``python -m scwres.intake.blank_template ...``: kept as an alias of ``python -m scwres template``."""
-    from ..cli import main as cli_main
-
-    return cli_main(["template", *(sys.argv[1:] if argv is None else argv)])
-
-
-if __name__ == "__main__":
-    sys.exit(main())

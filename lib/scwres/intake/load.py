@@ -33,7 +33,7 @@ from ..limits import (
     shown,
     text_problem,
 )
-from ..problems import Problem, ReturnError
+from ..problems import Problem
 from ..schema import RECORD_TABLES, TABLES
 
 LINE = "__line__"  # CSV line / spreadsheet row of each record
@@ -548,34 +548,3 @@ def typed_tables(raw: RawReturn) -> dict[str, pd.DataFrame]:
                 typed[col] = typed[col].astype(str)
         out[name] = typed.sort_values(list(table.keys)).reset_index(drop=True)
     return out
-
-
-def load_return(la: str, period: str, raw_dir: Path | None = None,
-                pay_bands: list[str] | None = None, params: dict[str, Any] | None = None) -> dict[str, pd.DataFrame]:
-    """Read a return that validation passed and type it; raise ReturnError if it cannot be typed.
-
-    Full validation (``scwres.validate.validation``) runs once, in the validate step; this
-    only guards the typing, so later steps do not pay for validation again.
-    """
-    from .. import memo
-
-    if params is not None and pay_bands is None:
-        pay_bands = params["pay_bands"]
-    # The same return is read by several steps of one report (and by later periods' trends): in a warm
-    # kernel it is read once while its files and params are unchanged (``memo``).
-    folder = paths.return_dir(la, str(period), raw_dir)
-    key = ("load_return", la, str(period), str(folder.resolve()),
-           memo.files_digest([folder, folder.with_suffix(".xlsx")]), memo.canonical(params), memo.canonical(pay_bands))
-    return memo.cached(key, lambda: _load_return(la, period, raw_dir, pay_bands, params))
-
-
-def _load_return(la: str, period: str, raw_dir: Path | None, pay_bands: list[str] | None,
-                 params: dict[str, Any] | None) -> dict[str, pd.DataFrame]:
-    """``load_return`` without the cache."""
-    from ..validate.checks import typing_problems
-
-    raw = read_return(la, period, raw_dir, params if params is not None else {"pay_bands": pay_bands})
-    problems = typing_problems(raw, pay_bands=pay_bands)
-    if problems:
-        raise ReturnError(problems)
-    return typed_tables(raw)

@@ -10,13 +10,11 @@ the pipeline's contract. ``all`` is always computed from summed counts.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from ..catalogue import METRICS, RL_METRICS, Count, Metric, adds_leavers
-from ..disclosure.suppression import PlanRef, report_plan, row_flags, write_plan
 from ..schema import SUBGROUPS, ethnic_group
 from ..schema import subgroup as subgroup_of
 from .stats import RelativeLikelihood, assess, relative_likelihood, trend, wilson
@@ -178,44 +176,3 @@ def add_trends(rows: list[dict[str, Any]], previous: list[dict[str, Any]] | None
         key = (row["service"], row["metric"], row["breakdown"])
         old = before.get(key) if previous is not None else None
         row["trend"] = trend(row["metric"], row["_rl"], old) if (previous is None or old) else "no_previous_period"
-
-
-def metrics_table(la: str, period: str, tables: dict[str, pd.DataFrame], params: dict[str, Any],
-                  previous_tables: dict[str, pd.DataFrame] | None = None) -> pd.DataFrame:
-    """The metrics table for one council and period, sorted and with every contract column."""
-    rows = metric_rows(tables, params)
-    previous = metric_rows(previous_tables, params) if previous_tables is not None else None
-    add_trends(rows, previous)
-    frame = pd.DataFrame(rows).drop(columns="_rl")
-    frame.insert(0, "la", la)
-    frame.insert(1, "period", str(period))
-    plan = report_plan(frame, params, tables)
-    frame["suppressed"] = row_flags(frame, plan)
-    frame = frame.sort_values(["service", "metric", "breakdown"], kind="stable").reset_index(drop=True)[COLUMNS]
-    frame.attrs["disclosure_plan"] = PlanRef(plan)  # written beside metrics.csv for roll-ups and later periods
-    return frame
-
-
-def write_metrics_csv(frame: pd.DataFrame, path, with_plan: bool = True) -> None:
-    """Byte-stable CSV: full float precision, blanks for undefined, ``true``/``false`` flags.
-
-    ``with_plan``: also write the disclosure plan beside it (``disclosure-plan.json``), which later
-    periods and the national and regional pages build on.
-    """
-    ref = frame.attrs.get("disclosure_plan")
-    if with_plan and ref is not None and isinstance(path, (str, Path)):  # beside a file, not a buffer
-        write_plan(ref.plan, Path(path).parent)
-    out = frame.copy()
-    out.attrs = {}
-    out["suppressed"] = out["suppressed"].map({True: "true", False: "false"})
-    for col in ("rate_me", "rate_white", "value", "ci_low", "ci_high"):
-        out[col] = [("" if v is None or v != v else repr(float(v))) for v in out[col]]
-    out.to_csv(path, index=False, lineterminator="\n")
-
-
-def read_metrics_csv(path) -> pd.DataFrame:
-    """Read a metrics table back with the types the report needs."""
-    frame = pd.read_csv(path, dtype={"period": str, "assessment": str, "trend": str}, keep_default_na=False,
-                        na_values={c: [""] for c in ("rate_me", "rate_white", "value", "ci_low", "ci_high")})
-    frame["suppressed"] = frame["suppressed"].map({"true": True, "false": False, True: True, False: False})
-    return frame

@@ -10,7 +10,7 @@ batch follows the notebooks wherever they go. What the batch adds:
   and the exit code is 1 when anything failed;
 - incremental builds: a report whose inputs have not changed since its last
   successful build is skipped. "Unchanged" is decided by a content hash of
-  the inputs (see ``inputs_key``), stored next to the build as
+  the inputs (see ``inputs.inputs_key``), stored next to the build as
   ``inputs.sha256`` only after success; file times are never trusted, since
   a checkout or a copy changes them without changing anything else;
 - speed: workers are long-lived, so papermill and nbconvert are imported once
@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import hashlib
 import json
 import multiprocessing
 import os
@@ -37,26 +36,10 @@ from pathlib import Path
 from typing import Any
 
 from .. import paths
+from .inputs import Job, code_inputs, digest_lines, inputs_key, key_path
 
 PERIOD_DIR = re.compile(r"^[0-9]{4}$")
 LA_DIR = re.compile(r"^[a-z][a-z0-9-]{1,40}$")
-KEY_VERSION = "scwres-inputs-1"  # bump to invalidate every stored key at once
-
-
-@dataclass(frozen=True, order=True)
-class Job:
-    """One report to build."""
-
-    la: str
-    period: str
-    audience: str = "public"
-
-    @property
-    def label(self) -> str:
-        suffix = "" if self.audience == "public" else f" ({self.audience})"
-        return f"{self.la} {self.period}{suffix}"
-
-
 @dataclass
 class Result:
     """What happened to one job: built, skipped (up to date) or failed, and why."""
@@ -114,70 +97,7 @@ def discover(las: Iterable[str] | None = None, periods: Iterable[str] | None = N
     return [Job(la, period, audience) for la, period in sorted(found)]
 
 
-# --- incremental builds: the content hash of a report's inputs ------------------------------------------------
-
-
-def _file_digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def _tree(root: Path, label: str) -> list[tuple[str, Path]]:
-    """Every file under ``root`` (hidden files and caches left out), labelled relative to it."""
-    if not root.is_dir():
-        return []
-    out = []
-    for path in root.rglob("*"):
-        rel = path.relative_to(root)
-        if path.is_file() and not any(part.startswith(".") or part == "__pycache__" for part in rel.parts):
-            out.append((f"{label}/{rel.as_posix()}", path))
-    return out
-
-
-def code_inputs() -> list[tuple[str, Path]]:
-    """Inputs every report shares: notebooks, the package's code and templates, pinned versions, reference data."""
-    package = Path(__file__).resolve().parent
-    return sorted(
-        _tree(paths.NOTEBOOKS_DIR, "notebooks") + _tree(package, "lib/scwres")
-        + _tree(paths.REFERENCE_DIR, "reference") + [("constraints.txt", paths.ROOT / "constraints.txt")]
-    )
-
-
-def council_inputs(la: str, period: str) -> list[tuple[str, Path]]:
-    """Inputs of one council's report.
-
-    The whole council folder counts, not only this period's return: the trend
-    and previous-period comparisons read the other periods, and the action
-    plan (``data/raw/<la>/action_plan.csv``) lives there too.
-    """
-    return sorted(
-        _tree(paths.RAW_DIR / la, "raw")
-        + [("params.yml", paths.params_file(la)),
-           ("commentary.md", paths.COMMENTARY_DIR / la / f"{period}.md")]
-    )
-
-
-def digest_lines(files: Iterable[tuple[str, Path]]) -> list[str]:
-    """``label<TAB>sha256`` per file, ``missing`` for a file that does not exist (its absence is an input too)."""
-    return [f"{label}\t{_file_digest(path) if path.is_file() else 'missing'}" for label, path in files]
-
-
-def inputs_key(job: Job, shared: list[str] | None = None) -> str:
-    """The content hash deciding whether ``job`` must be rebuilt.
-
-    ``shared`` (the digests of ``code_inputs``) may be passed in so a batch of
-    150 councils hashes the code once, not 150 times.
-    """
-    lines = [KEY_VERSION, f"audience\t{job.audience}", f"period\t{job.period}", f"la\t{job.la}",
-             f"python\t{sys.version_info.major}.{sys.version_info.minor}"]
-    lines += shared if shared is not None else digest_lines(code_inputs())
-    lines += digest_lines(council_inputs(job.la, job.period))
-    return hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()
-
-
-def key_path(job: Job) -> Path:
-    """Where the key of the last successful build is stored: next to the build."""
-    name = "inputs.sha256" if job.audience == "public" else f"inputs-{job.audience}.sha256"
-    return paths.build_dir(job.la, job.period) / name
+# --- incremental builds: is the stored key of a report's inputs (``inputs``) still current? ------------------
 
 
 def report_path(job: Job) -> Path:
@@ -208,7 +128,6 @@ def _warm_up() -> None:
     import nbconvert  # noqa: F401
     import papermill  # noqa: F401
 
-    from ..render import export as publish
     from . import run  # noqa: F401
 
 
@@ -469,14 +388,3 @@ def command(args: argparse.Namespace) -> int:
         if index is not None:
             print(f"Index written to {index}")
     return 1 if summary.failed else 0
-
-
-def main(argv: list[str] | None = None) -> int:
-    """``python -m scwres.pipeline.batch ...``: kept as an alias of ``python -m scwres reports``."""
-    from ..cli import main as cli_main
-
-    return cli_main(["reports", *(sys.argv[1:] if argv is None else argv)])
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

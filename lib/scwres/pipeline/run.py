@@ -24,10 +24,11 @@ from .. import paths
 from ..intake.params import load_params, resolve_period
 from ..limits import shown
 from ..locks import report_lock
-from ..problems import ReturnError, UnknownCouncilError, UnknownPeriodError
-from ..render import open_data, quality_page
+from ..problems import Problem, ReturnError, UnknownCouncilError, UnknownPeriodError
+from ..render import open_data_files, quality_page
 from ..render.export import export_html, write_atomic_many
 from ..validate.validation import read_intake, read_problems
+from .inputs import Job, inputs_key, key_path
 
 NOTEBOOKS = ("1_validate_return", "2_calculate_metrics", "3_publish_report")
 STEP_WORDS = ("checking the return", "calculating the metrics", "writing the report")
@@ -107,6 +108,14 @@ def one_kernel():
             run_sync(km.shutdown_kernel)(now=True)
 
 
+def analyst_problems(la: str, period: str, params: dict[str, Any]) -> list[Problem]:
+    """Problems in the commentary file and the action plan: for the data-quality page and the console only."""
+    from ..actions.report_html import analyst_problems as plan_problems  # the action plan's code, when needed
+    from ..intake.commentary import commentary_problems
+
+    return commentary_problems(la, str(period)) + plan_problems(la, params)
+
+
 def build_report(la: str, period: str | None = None, audience: str = "public", km: Any = None,
                  record: dict[str, Any] | None = None, start: int = 0,
                  progress: Any = None) -> Path:
@@ -146,14 +155,14 @@ def _build_locked(la: str, period: str, audience: str, params: dict[str, Any], k
     """``build_report`` once it holds the council and period's lock."""
     build = paths.build_dir(la, period)
     build.mkdir(parents=True, exist_ok=True)
-    shutil.rmtree(open_data.build_folder(la, period, audience), ignore_errors=True)  # only this run's files publish
+    # only this run's open-data files publish
+    shutil.rmtree(open_data_files.build_folder(la, period, audience), ignore_errors=True)
     if start <= 0:
         (build / "problems.json").unlink(missing_ok=True)
         (build / "intake.json").unlink(missing_ok=True)  # what this run's validation says came in, or nothing
     if start <= 1:
         (build / "metrics.csv").unlink(missing_ok=True)  # a failed run must not leave an older one looking current
         (build / paths.PLAN_FILE).unlink(missing_ok=True)
-    from .inputs import Job, inputs_key, key_path  # here, not at the top: batch imports this module
 
     job = Job(la, period, audience)
     key = inputs_key(job)  # taken before the run, so an input edited meanwhile forces the next rebuild
@@ -174,7 +183,7 @@ def _build_locked(la: str, period: str, audience: str, params: dict[str, Any], k
         raise
     finally:
         found = read_problems(build)
-        others = quality_page.analyst_problems(la, period, params)
+        others = analyst_problems(la, period, params)
         record.update(page=quality_page.publish(la, period, found, params, others=others, intake=read_intake(build)),
                       problems=[*(found or []), *others])
     if progress:
@@ -182,7 +191,7 @@ def _build_locked(la: str, period: str, audience: str, params: dict[str, Any], k
     html = export_html(build / f"{NOTEBOOKS[-1]}.ipynb")
     target = paths.report_dir(la, period) / ("report.html" if audience == "public" else "report-internal.html")
     # The report's spreadsheet and CSV (written by the report notebook from the same figures) go out with it.
-    data_files = sorted(p for p in open_data.build_folder(la, period, audience).glob("*") if p.is_file())
+    data_files = sorted(p for p in open_data_files.build_folder(la, period, audience).glob("*") if p.is_file())
     if not data_files:
         raise RunFailed(f"{NOTEBOOKS[-1]} wrote no open data files (spreadsheet and CSV); nothing was published.")
     write_atomic_many({target: html, **{target.parent / p.name: p.read_bytes() for p in data_files}})
@@ -263,14 +272,3 @@ def update_command(args: argparse.Namespace) -> int:
     from ..actions.update_page import update_command as write
 
     return write(args.la, args.as_of)
-
-
-def main(argv: list[str] | None = None) -> int:
-    """``python -m scwres.pipeline.run report|update ...``: kept as an alias of ``python -m scwres``."""
-    from ..cli import main as cli_main
-
-    return cli_main(argv)
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -13,7 +13,9 @@ import os
 import tempfile
 from pathlib import Path
 
-TEMPLATE_DIR = Path(__file__).parent / "templates"
+from .. import paths
+
+TEMPLATE_DIR = paths.TEMPLATES_DIR
 TEMPLATE_NAME = "scwres"
 REMOVE_TAGS = ("injected-parameters", "parameters", "remove-cell")
 

@@ -190,7 +190,3 @@ def write_index(reports_dir: Path | None = None) -> Path | None:
         write_atomic(target, text)
         written = written or (target if not internal else None)
     return written
-
-
-if __name__ == "__main__":
-    print(write_index() or "reports/index.html is already up to date")

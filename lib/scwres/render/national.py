@@ -12,8 +12,8 @@ their councils, so this report pools every council's return for one period:
 
 Its inputs are each council's ``build/<la>/<period>/metrics.csv`` from a
 successful run (the published report exists), so only returns that passed
-validation count. ``main`` runs the batch for the period first, which is a
-no-op for reports already up to date.
+validation count. The command (``pipeline.national``) runs the batch for the
+period first, which is a no-op for reports already up to date.
 
 Disclosure: a pooled RL with its interval, at 2 decimal places and with
 bases a reader can add up from the councils' reports, gives the pooled counts
@@ -30,9 +30,7 @@ the alt text nor the table's comparable size and position quote it.
 
 from __future__ import annotations
 
-import argparse
 import re
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -46,7 +44,6 @@ from ..disclosure.suppression import Plan, read_plan, report_plan
 from ..intake.params import list_councils, load_params
 from ..metrics.stats import assess, relative_likelihood, wilson
 from . import funnel
-from .export import write_atomic_many
 from .page import esc, page
 from .words import ASSESSMENT_SHORT, METRIC_TITLES, SERVICE_WORDS, interval, rl_value
 
@@ -394,81 +391,3 @@ def render(rollup: RollUp) -> str:
     parts += [pooled_section(rollup), tally_section(rollup, tallies), *sections, methods_section()]
     return page(rollup.title, "\n".join(parts), any(c.illustrative for c in rollup.councils))
 
-
-def build_national(period: str, region: str | None = None) -> Path:
-    """Collect, render and publish the roll-up; returns the path written."""
-    rollup = collect(period, region)
-    if region and not rollup.councils and not rollup.excluded:
-        raise ValueError(f"No council in params has region '{region}' and period {period}.")
-    target = output_path(period, region)
-    # The page's figures as a spreadsheet and a tidy CSV, published together with the page.
-    from . import open_data
-
-    data = open_data.files(open_data.published_rollup(rollup))
-    write_atomic_many({target: render(rollup), **{target.parent / name: blob for name, blob in data.items()}})
-    return target
-
-
-def councils_in_region(region: str) -> list[str]:
-    """Slugs of the councils whose params name ``region`` (case ignored), so a regional run builds only those."""
-    out = []
-    for la in list_councils():
-        try:
-            if str(load_params(la).get("region", "")).lower() == region.lower():
-                out.append(la)
-        except Exception:  # a broken params file: collect() lists it as left out
-            continue
-    return out
-
-
-def latest_period() -> str | None:
-    """The most recent period any council's raw data holds."""
-    found = sorted(p.name for p in paths.RAW_DIR.glob("*/*") if p.is_dir() and re.fullmatch(r"[0-9]{4}", p.name))
-    return found[-1] if found else None
-
-
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """Options of ``python -m scwres national`` (``make national``)."""
-    parser.add_argument("--period", default="", help="period (default: the latest in the raw data)")
-    parser.add_argument("--region", default="", help="a region as written in params, e.g. London")
-    parser.add_argument("--jobs", type=int, default=0)
-    parser.add_argument("--no-build", action="store_true", help="use the builds on disk; do not run the batch first")
-
-
-def command(args: argparse.Namespace) -> int:
-    """Bring the period's reports up to date (unless --no-build), then write the roll-up."""
-    from ..pipeline import batch
-
-    period = args.period or latest_period()
-    if not period:
-        print(f"No council returns found in {paths.RAW_DIR}.", file=sys.stderr)
-        return 1
-    if not args.no_build:
-        las = councils_in_region(args.region) if args.region else None
-        if las == []:
-            print(f"error: no council's params name the region '{args.region}'.", file=sys.stderr)
-            return 2
-        summary = batch.run_batch(batch.discover(las, [period]), args.jobs or None)
-        print(batch.format_summary(summary))
-        if summary.failed:
-            print("Councils whose run failed are left out of the roll-up.")
-    try:
-        target = build_national(period, args.region or None)
-    except ValueError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    print(f"Roll-up written to {target}")
-    if not args.no_build:
-        batch.write_index_page()
-    return 0
-
-
-def main(argv: list[str] | None = None) -> int:
-    """``python -m scwres.render.national ...``: kept as an alias of ``python -m scwres national``."""
-    from ..cli import main as cli_main
-
-    return cli_main(["national", *(sys.argv[1:] if argv is None else argv)])
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

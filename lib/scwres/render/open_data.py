@@ -28,7 +28,6 @@ import csv
 import html
 import io
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from ..catalogue import PERCENT_METRICS, RL_METRICS, suppression_threshold
@@ -382,33 +381,3 @@ def csv_bytes(published: Published) -> bytes:
     for row in published.rows:
         writer.writerow([_csv_cell(row.get(c)) for c in published.columns])
     return out.getvalue().encode("utf-8")
-
-
-def files(published: Published) -> dict[str, bytes]:
-    """File name -> bytes for the spreadsheet and the CSV of one published set of figures."""
-    from .spreadsheet import workbook_bytes
-
-    xlsx, csv_name = file_names(published.meta.stem, published.meta.audience)
-    return {xlsx: workbook_bytes(published), csv_name: csv_bytes(published)}
-
-
-def write_build_files(ctx: Any) -> list[Path]:
-    """Write a council report's open-data files into its build folder (the report notebook calls this).
-
-    ``run.build_report`` publishes them next to the HTML only when the whole run succeeded.
-    """
-    folder = build_folder(ctx.la, ctx.period, ctx.audience)
-    folder.mkdir(parents=True, exist_ok=True)
-    for old in folder.glob("*"):
-        old.unlink()
-    written = []
-    for name, data in files(published_figures(ctx)).items():
-        (folder / name).write_bytes(data)
-        written.append(folder / name)
-    return written
-
-
-def build_folder(la: str, period: str, audience: str = "public") -> Path:
-    from .. import paths
-
-    return paths.build_dir(la, period) / ("open-data" if audience == "public" else f"open-data-{audience}")

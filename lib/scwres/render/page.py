@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import html
 from functools import cache
-from pathlib import Path
 
-CSS = Path(__file__).parent / "templates" / "scwres" / "scwres.css"
+from .. import paths
+
+CSS = paths.TEMPLATES_DIR / "scwres" / "scwres.css"
 ILLUSTRATIVE_BANNER = ('<p class="banner" role="note">Illustrative data: these figures were generated for '
                        'demonstration and are not any council\'s real workforce data.</p>')
 

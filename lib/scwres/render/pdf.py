@@ -121,17 +121,6 @@ def command(args: argparse.Namespace) -> int:
     return 0
 
 
-def main(argv: list[str] | None = None) -> int:
-    """``python -m scwres.render.pdf ...``: an alias of ``python -m scwres pdf``."""
-    from ..cli import main as cli_main
-
-    return cli_main(["pdf", *(sys.argv[1:] if argv is None else argv)])
-
-
 def shown(path: Path) -> Path:
     """A path as the user should see it: relative to the project when inside it."""
     return path.relative_to(paths.ROOT) if path.is_relative_to(paths.ROOT) else path
-
-
-if __name__ == "__main__":
-    sys.exit(main())

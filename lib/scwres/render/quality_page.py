@@ -18,7 +18,7 @@ from ..intake.params import PERIOD_PATTERN
 from ..problems import Problem
 from .export import write_atomic
 
-TEMPLATES = Path(__file__).parent / "templates"
+TEMPLATES = paths.TEMPLATES_DIR
 CSS = TEMPLATES / "scwres" / "scwres.css"
 PAGE = "data-quality.html"
 
@@ -86,14 +86,6 @@ def publish(la: str, period: str, problems: list[Problem] | None, params: dict[s
     target = paths.report_dir(la, str(period), reports_root) / PAGE
     write_atomic(target, html)
     return target
-
-
-def analyst_problems(la: str, period: str, params: dict[str, Any]) -> list[Problem]:
-    """Problems in the commentary file and the action plan: for this page and the console only."""
-    from ..actions.report_html import analyst_problems as plan_problems
-    from ..intake.commentary import commentary_problems
-
-    return commentary_problems(la, str(period)) + plan_problems(la, params)
 
 
 def summary_line(problems: list[Problem], page: Path) -> str:

@@ -402,25 +402,3 @@ def _explain_bounds(raw: RawReturn, bounds: pd.DataFrame, failure: Failure, leav
             f"{col} ({value}) is more than {label} ({limit}) for {cell['service']} / {cell['ethnicity']}; "
             f"correct whichever figure is wrong."))
     return out
-
-
-def typing_problems(raw: RawReturn, pay_bands: list[str] | None = None) -> list[Problem]:
-    """A quick pandas-only guard that the tables can be typed (used after validation passed).
-
-    The metrics step reloads the return; re-running the full GX validation
-    there would cost seconds for nothing, but typing must never meet a bad cell.
-    """
-    out = [p for p in raw.problems if p.severity == "error"]
-    allowed = allowed_codes(pay_bands)
-    for name, frame in raw.tables.items():
-        table = TABLES[name]
-        for col in table.columns:
-            if col not in frame:
-                out.append(raw.problem(name, None, col, None, f"The column '{col}' is missing."))
-            elif col in table.counts:
-                for line in frame.loc[~frame[col].astype(str).str.match(COUNT_PATTERN), LINE]:
-                    out.append(raw.problem(name, int(line), col, None, "This count is not a whole number."))
-            elif col in allowed:
-                for line in frame.loc[~frame[col].isin(allowed[col]), LINE]:
-                    out.append(raw.problem(name, int(line), col, None, "This code is not allowed."))
-    return out

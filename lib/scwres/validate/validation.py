@@ -15,12 +15,13 @@ from typing import Any
 
 import pandas as pd
 
-from ..intake.load import RawReturn, read_return, typed_tables
+from .. import paths
+from ..intake.load import LINE, RawReturn, read_return, typed_tables
 from ..intake.params import check_period_folders
 from ..intake.records import write_counted
 from ..problems import Problem, ReturnError
 from ..schema import RECORD_TABLES, TABLES
-from .checks import check_return
+from .checks import COUNT_PATTERN, allowed_codes, check_return
 from .warnings import return_warnings
 
 _FILE_ORDER = {name: i for i, name in enumerate([*(t.filename for t in TABLES.values()),
@@ -129,3 +130,55 @@ def raise_on_errors(problems: list[Problem]) -> None:
     """Stop the run (and papermill) when the return has errors."""
     if any(p.severity == "error" for p in problems):
         raise ReturnError(problems)
+
+
+def load_return(la: str, period: str, raw_dir: Path | None = None,
+                pay_bands: list[str] | None = None, params: dict[str, Any] | None = None) -> dict[str, pd.DataFrame]:
+    """Read a return that validation passed and type it; raise ReturnError if it cannot be typed.
+
+    Full validation (``validate_return``) runs once, in the validate step; this only guards the
+    typing, so later steps do not pay for validation again. It lives here, not in ``intake.load``,
+    because the guard is a check: reading must not depend on checking.
+    """
+    from .. import memo
+
+    if params is not None and pay_bands is None:
+        pay_bands = params["pay_bands"]
+    # The same return is read by several steps of one report (and by later periods' trends): in a warm
+    # kernel it is read once while its files and params are unchanged (``memo``).
+    folder = paths.return_dir(la, str(period), raw_dir)
+    key = ("load_return", la, str(period), str(folder.resolve()),
+           memo.files_digest([folder, folder.with_suffix(".xlsx")]), memo.canonical(params), memo.canonical(pay_bands))
+    return memo.cached(key, lambda: _load_return(la, period, raw_dir, pay_bands, params))
+
+
+def _load_return(la: str, period: str, raw_dir: Path | None, pay_bands: list[str] | None,
+                 params: dict[str, Any] | None) -> dict[str, pd.DataFrame]:
+    """``load_return`` without the cache."""
+    raw = read_return(la, period, raw_dir, params if params is not None else {"pay_bands": pay_bands})
+    problems = typing_problems(raw, pay_bands=pay_bands)
+    if problems:
+        raise ReturnError(problems)
+    return typed_tables(raw)
+
+
+def typing_problems(raw: RawReturn, pay_bands: list[str] | None = None) -> list[Problem]:
+    """A quick pandas-only guard that the tables can be typed (used after validation passed).
+
+    The metrics step reloads the return; re-running the full GX validation
+    there would cost seconds for nothing, but typing must never meet a bad cell.
+    """
+    out = [p for p in raw.problems if p.severity == "error"]
+    allowed = allowed_codes(pay_bands)
+    for name, frame in raw.tables.items():
+        table = TABLES[name]
+        for col in table.columns:
+            if col not in frame:
+                out.append(raw.problem(name, None, col, None, f"The column '{col}' is missing."))
+            elif col in table.counts:
+                for line in frame.loc[~frame[col].astype(str).str.match(COUNT_PATTERN), LINE]:
+                    out.append(raw.problem(name, int(line), col, None, "This count is not a whole number."))
+            elif col in allowed:
+                for line in frame.loc[~frame[col].isin(allowed[col]), LINE]:
+                    out.append(raw.problem(name, int(line), col, None, "This code is not allowed."))
+    return out
