@@ -18,6 +18,7 @@ from scwres import paths
 from scwres.dev.illustrative import generate, random_council
 from scwres.disclosure.metrics_table import calculate, write_metrics_csv
 from scwres.intake.params import load_params
+from scwres.pipeline.national import build_national
 from scwres.render import national, quality_page
 from scwres.validate.validation import load_return, raise_on_errors, validate_return, write_problems
 
@@ -88,9 +89,9 @@ def build_world(root: Path, seed: int = 5) -> World:
             internal = (la, period) == (las[0], PERIODS[-1])
             publish_council(la, period, ("public", "internal") if internal else ("public",))
     for period in PERIODS:
-        national.build_national(period)
+        build_national(period)
         for region in sorted({region for _, region in SHAPES}):
-            national.build_national(period, region)
+            build_national(period, region)
     return World(root, las, PERIODS, "London")
 
 

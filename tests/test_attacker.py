@@ -21,6 +21,7 @@ from conftest import world_paths
 from scwres import paths
 from scwres.disclosure import publication
 from scwres.intake.params import load_params
+from scwres.pipeline.national import build_national
 from scwres.render import index_page, national
 from scwres.validate.validation import load_return
 
@@ -60,9 +61,9 @@ def read_all(attacker: Attacker, names: dict[str, str], las: list[str], periods:
 
 def build_rollups(periods: tuple[str, ...], regions: tuple[str, ...]) -> None:
     for period in periods:
-        national.build_national(period)
+        build_national(period)
         for region in regions:
-            national.build_national(period, region)
+            build_national(period, region)
 
 
 @pytest.fixture(scope="module")

@@ -50,17 +50,15 @@ def hash_tree(tmp_path, monkeypatch):
     """A private copy of every input of a report, with the paths pointed at it."""
     raw, params = write_synthetic(tmp_path / "syn", 2, (PERIOD,), seed=5)
     shutil.copytree(paths.NOTEBOOKS_DIR, tmp_path / "notebooks")
-    package = Path(batch.__file__).parent
-    shutil.copytree(package, tmp_path / "lib" / "scwres", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(paths.PACKAGE_DIR, tmp_path / "lib" / "scwres", ignore=shutil.ignore_patterns("__pycache__"))
     (tmp_path / "reference").mkdir()
     if paths.REFERENCE_DIR.is_dir():
         shutil.copytree(paths.REFERENCE_DIR, tmp_path / "reference", dirs_exist_ok=True)
     shutil.copy(ROOT / "constraints.txt", tmp_path / "constraints.txt")
     for name, value in (("RAW_DIR", raw), ("PARAMS_DIR", params), ("COMMENTARY_DIR", tmp_path / "commentary"),
                         ("NOTEBOOKS_DIR", tmp_path / "notebooks"), ("REFERENCE_DIR", tmp_path / "reference"),
-                        ("ROOT", tmp_path)):
+                        ("ROOT", tmp_path), ("PACKAGE_DIR", tmp_path / "lib" / "scwres")):
         monkeypatch.setattr(paths, name, value)
-    monkeypatch.setattr(batch, "__file__", str(tmp_path / "lib" / "scwres" / "batch.py"))
     return tmp_path
 
 

@@ -18,6 +18,7 @@ from scwres.dev.synthetic import write_synthetic
 from scwres.disclosure.metrics_table import calculate, read_metrics_csv, write_metrics_csv
 from scwres.intake.params import load_params
 from scwres.metrics.stats import Z95, relative_likelihood
+from scwres.pipeline.national import build_national
 from scwres.render import funnel, national
 
 N_COUNCILS = 6
@@ -111,7 +112,7 @@ def tree(tmp_path_factory):
             paths.report_dir(la, PERIOD).mkdir(parents=True)
             (paths.report_dir(la, PERIOD) / "report.html").write_text("<p>stand-in</p>", encoding="utf-8")
         rollup = national.collect(PERIOD)
-        target = national.build_national(PERIOD)
+        target = build_national(PERIOD)
         yield {"root": root, "rollup": rollup, "html": target.read_text(encoding="utf-8"), "target": target,
                "render": lambda: national.render(national.collect(PERIOD)), "params": params_dir}
 
@@ -221,13 +222,13 @@ def test_regional_report_keeps_only_that_region(tree):
                             ("BUILD_DIR", root / "build"), ("REPORTS_DIR", root / "reports")):
             mp.setattr(paths, name, value)
         region = tree["rollup"].councils[0].region
-        target = national.build_national(PERIOD, region)
+        target = build_national(PERIOD, region)
         assert target == root / "reports" / "regional" / national.region_slug(region) / PERIOD / "report.html"
         rollup = national.collect(PERIOD, region)
         assert rollup.councils and all(c.region == region for c in rollup.councils)
         assert len(rollup.councils) < N_COUNCILS - 1 or len({c.region for c in tree["rollup"].councils}) == 1
         with pytest.raises(ValueError):
-            national.build_national(PERIOD, "Atlantis")
+            build_national(PERIOD, "Atlantis")
 
 
 def test_region_slug():
