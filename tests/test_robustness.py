@@ -19,8 +19,9 @@ from bad_returns import good
 from scwres import limits, safe_yaml
 from scwres.actions.measures import MeasureSyntaxError, parse_measure
 from scwres.actions.register import check_frame
-from scwres.intake.load import read_return, rows_to_frame
+from scwres.intake.load import read_return
 from scwres.intake.params import load_params
+from scwres.intake.raw_return import rows_to_frame
 from scwres.problems import ReturnError
 from scwres.validate.checks import check_return, count_problem
 
@@ -111,7 +112,7 @@ def test_a_file_over_the_size_limit_is_refused_unread(tmp_path: Path) -> None:
 
 
 def test_a_workbook_that_unpacks_past_the_limit_is_refused(tmp_path: Path, monkeypatch) -> None:
-    monkeypatch.setattr("scwres.intake.load.MAX_XLSX_UNPACKED", 1000)
+    monkeypatch.setattr("scwres.intake.xlsx.MAX_XLSX_UNPACKED", 1000)
     good.write_xlsx_return(tmp_path, good.tables())
     raw = read_return(good.LA, good.PERIOD, tmp_path)
     assert any("unpacks to" in p.message for p in raw.problems)

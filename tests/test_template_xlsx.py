@@ -9,7 +9,8 @@ from openpyxl import load_workbook
 from bad_returns import good
 from scwres.cli import main as cli_main
 from scwres.intake.blank_template import build_workbook
-from scwres.intake.load import INSTRUCTIONS_SHEET, LISTS_SHEET, read_return, typed_tables
+from scwres.intake.load import read_return, typed_tables
+from scwres.intake.xlsx import INSTRUCTIONS_SHEET, LISTS_SHEET
 from scwres.schema import ETHNICITY_CODES, RECORD_TABLES, TABLES
 from scwres.validate.validation import validate_return
 

@@ -18,8 +18,10 @@ from typing import Any
 import pandas as pd
 
 from .. import paths
-from ..intake.load import LINE, find_workbook, read_csv_text, read_return
+from ..intake.load import read_csv_text, read_return
 from ..intake.params import period_list
+from ..intake.raw_return import LINE
+from ..intake.xlsx import find_workbook
 from ..limits import shown
 from ..problems import Problem
 from .measures import METRIC_IDS, Measure, MeasureSyntaxError, parse_measure

@@ -19,8 +19,8 @@ from pathlib import Path
 from .. import paths
 from ..problems import ReturnError, UnknownCouncilError
 from ..schema import ETHNICITY_CODES, RECORD_TABLES, SERVICES, STAFF_STATUSES, TABLES, YES_NO
-from .load import INSTRUCTIONS_SHEET, LISTS_SHEET
 from .params import load_params
+from .xlsx import INSTRUCTIONS_SHEET, LISTS_SHEET
 
 ROWS = 1000  # rows of each sheet that carry the drop-downs and checks
 FORMS = ("counts", "records")

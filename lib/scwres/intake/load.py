@@ -9,84 +9,18 @@ into whole-number counts for the metrics.
 from __future__ import annotations
 
 import csv
-import gc
 import io
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from .. import paths
-from ..limits import (
-    MAX_CELL_CHARS,
-    MAX_COLUMNS,
-    MAX_FILE_BYTES,
-    MAX_ROWS,
-    MAX_XLSX_BYTES,
-    MAX_XLSX_UNPACKED,
-    bad_character,
-    read_limited,
-    shown,
-    text_problem,
-)
+from ..limits import MAX_CELL_CHARS, MAX_COLUMNS, MAX_FILE_BYTES, MAX_ROWS, read_limited, shown
 from ..problems import Problem
 from ..schema import RECORD_TABLES, TABLES
-
-LINE = "__line__"  # CSV line / spreadsheet row of each record
-LISTS_SHEET = "lists"  # hidden sheet of drop-down values in the blank return template
-INSTRUCTIONS_SHEET = "instructions"  # the blank template's first sheet: what each table and column means
-
-
-@dataclass
-class RawReturn:
-    """Every table of a return as text, with where each row came from."""
-
-    la: str
-    period: str
-    location: Path
-    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
-    files: dict[str, str] = field(default_factory=dict)  # table -> file name shown to readers
-    sheets: dict[str, str] = field(default_factory=dict)  # table -> sheet (xlsx only)
-    source_files: list[Path] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
-    extra_sheets: dict[str, pd.DataFrame] = field(default_factory=dict)  # e.g. an 'actions' sheet
-    unreadable: set[str] = field(default_factory=set)  # tables present but not readable (already a problem)
-    records: dict[str, pd.DataFrame] = field(default_factory=dict)  # record-level extracts (staff, ...), as text
-    counted: dict[str, pd.DataFrame] = field(default_factory=dict)  # count tables counted from the records (typed)
-    label_sets: set[str] = field(default_factory=set)  # ethnicity label sets the return's values came from
-
-    @property
-    def form(self) -> str:
-        """``records`` when the return was handed in as record-level extracts, else ``counts``."""
-        return "records" if self.records else "counts"
-
-    def intake(self) -> dict[str, object]:
-        """What came in and what it became, for the data-quality page and the report's methods section."""
-        from .ethnicity_labels import LABEL_SETS
-
-        return {"form": self.form,
-                "records": {self.files.get(n, n): len(f) for n, f in self.records.items()},
-                "rows": {n: len(f) for n, f in self.counted.items()},
-                "label_sets": [s for s in LABEL_SETS if s in self.label_sets]}
-
-    def problem(self, table: str, line: int | None, column: str | None, value: object, message: str,
-                severity: str = "error") -> Problem:
-        """A problem located in ``table``, named the way the council sees the file."""
-        return Problem(severity, self.files.get(table, f"{table}.csv"), line, column,
-                       None if value is None else str(value), message, self.sheets.get(table))
-
-
-def find_workbook(folder: Path) -> Path | None:
-    """The one .xlsx in a return folder, or ``<period>.xlsx`` beside it."""
-    books = sorted(p for p in folder.glob("*.xlsx") if not p.name.startswith("~$")) if folder.is_dir() else []
-    if books:
-        return books[0]
-    sibling = folder.with_suffix(".xlsx")
-    return sibling if sibling.exists() else None
+from .raw_return import RETURN_NAMES, RawReturn, no_gc, rows_to_frame
+from .xlsx import find_workbook, read_workbook
 
 
 def return_location(la: str, period: str, raw_dir: Path | None = None) -> Path:
@@ -95,9 +29,6 @@ def return_location(la: str, period: str, raw_dir: Path | None = None) -> Path:
     if folder.is_dir() and any(folder.glob("*.csv")):
         return folder
     return find_workbook(folder) or folder
-
-
-RETURN_NAMES = (*TABLES, *RECORD_TABLES)  # the files (or sheets) a return may hold
 
 
 def _form_clash(la: str, period: str, raw_dir: Path | None) -> Problem | None:
@@ -135,7 +66,7 @@ def read_return(la: str, period: str, raw_dir: Path | None = None,
         raw.unreadable.update(RETURN_NAMES)
         return raw
     if location.suffix == ".xlsx":
-        _read_workbook(raw, location)
+        read_workbook(raw, location)
     elif location.is_dir():
         _read_folder(raw, location)
     else:
@@ -249,19 +180,6 @@ def _read_folder(raw: RawReturn, folder: Path) -> None:
                                         f"extracts {', '.join(t.filename for t in RECORD_TABLES.values())})."))
 
 
-@contextmanager
-def _no_gc() -> Iterator[None]:
-    """Pause the cyclic garbage collector while millions of small objects (cells) are made: none are cycles,
-    and the collector's repeated passes over them otherwise cost more than the parsing itself."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def read_csv_text(path: Path, problems: list[Problem], expected: tuple[str, ...] = ()) -> pd.DataFrame | None:
     """A CSV as text cells with line numbers; BOM and CRLF are fine, other faults are problems."""
     data = read_limited(path, MAX_FILE_BYTES)
@@ -286,7 +204,7 @@ def read_csv_text(path: Path, problems: list[Problem], expected: tuple[str, ...]
         return None
     rows: list[list[str]] = []
     try:
-        with _no_gc():
+        with no_gc():
             for row in csv.reader(io.StringIO(text, newline="")):
                 rows.append(row)
                 if len(rows) > MAX_ROWS:
@@ -302,237 +220,6 @@ def read_csv_text(path: Path, problems: list[Problem], expected: tuple[str, ...]
         problems.append(Problem("error", path.name, len(rows) + 1, None, None, why))
         return None
     return rows_to_frame(rows, path.name, None, problems, expected)
-
-
-def _title_rows(numbered: list[tuple[int, list[str]]], expected: tuple[str, ...]) -> int:
-    """How many rows above the header hold a title rather than column names (0 when row 1 is the header).
-
-    A spreadsheet often has "SC-WRES return 2024" in A1 and the header below: that is recognised by the
-    first row naming none of the table's columns while a row just below names most of them.
-    """
-    if not expected:
-        return 0
-    wanted = set(expected)
-
-    def names(row: list[str]) -> int:
-        return len({c.strip().lower() for c in row} & wanted)
-
-    if names(numbered[0][1]):
-        return 0
-    for skip, (_, row) in enumerate(numbered[1:6], start=1):
-        if names(row) * 2 >= len(wanted):
-            return skip
-    return 0
-
-
-def rows_to_frame(rows: list[list[str]], filename: str, sheet: str | None,
-                  problems: list[Problem], expected: tuple[str, ...] = ()) -> pd.DataFrame | None:
-    """Header row + data rows into a text frame; ragged rows and bad delimiters become problems."""
-    numbered = [(i + 1, r) for i, r in enumerate(rows) if r and (r[0].strip() or "".join(r).strip())]
-    if not numbered:
-        problems.append(Problem("error", filename, None, None, None,
-                                "The table is empty: it needs a header row and at least one data row.", sheet))
-        return None
-    skip = _title_rows(numbered, expected)
-    if skip:
-        line, title = numbered[0]
-        text = " ".join(c.strip() for c in title if c.strip())
-        problems.append(Problem("error", filename, line, None, text,
-                                f"The header must be in row 1; row {line} holds '{text}'. Delete the "
-                                f"row{'s' if skip > 1 else ''} above the header (row {numbered[skip][0]}).", sheet))
-        numbered = numbered[skip:]
-    width = max(len(r) for _, r in numbered)
-    while width > 1 and all(len(r) < width or not r[width - 1].strip() for _, r in numbered):
-        width -= 1  # trailing empty columns (a formatted but empty spreadsheet area, a trailing comma)
-    start = 0
-    while start < width - 1 and all(len(r) <= start or not r[start].strip() for _, r in numbered):
-        start += 1  # leading empty columns (a table that starts in column B of a sheet)
-    if start or any(len(r) > width for _, r in numbered):
-        numbered = [(i, r[start:width]) for i, r in numbered]
-    header_line, header = numbered[0]
-    header = [h.strip() for h in header]
-    for j, name in enumerate(header):
-        why = text_problem(name)
-        if why:
-            problems.append(Problem("error", filename, header_line, shown(name), shown(name),
-                                    f"The header of column {j + 1}: {why}", sheet))
-            return None
-    if len(header) > MAX_COLUMNS:
-        problems.append(Problem("error", filename, header_line, None, None,
-                                f"The header has {len(header)} columns; a table of the return has at most 15.",
-                                sheet))
-        return None
-    suspect = _rows_with_bad_text(numbered[1:])
-    if len(header) == 1 and any(d in header[0] for d in (";", "\t", "|")):
-        problems.append(Problem("error", filename, header_line, None, header[0],
-                                "The columns are not separated by commas; save the file as 'CSV UTF-8 "
-                                "(comma delimited)'.", sheet))
-        return None
-    if LINE in header:
-        problems.append(Problem("error", filename, header_line, LINE, LINE,
-                                f"'{LINE}' is not a column of any table; remove it.", sheet))
-        return None
-    seen = [h for i, h in enumerate(header) if h and h in header[:i]]
-    if seen:
-        problems.append(Problem("error", filename, header_line, seen[0], seen[0],
-                                f"The column '{seen[0]}' appears twice in the header; keep one.", sheet))
-        return None
-    # Whole columns at a time (200,000-row HR extracts): ragged rows are found in one pass, the cells are
-    # stripped per column, and the cyclic garbage collector is paused while millions of cells are made.
-    body = numbered[1:]
-    width = len(header)
-    for line, row in (item for item in body if len(item[1]) != width):
-        problems.append(Problem("error", filename, line, None, shown(",".join(row)),
-                                f"This row has {len(row)} cells but the header has {width}; "
-                                "check for a stray comma or a missing value.", sheet))
-    for line, row in (item for item in body if item[0] in suspect and len(item[1]) == width):
-        bad = next((j, why) for j, why in ((j, text_problem(c)) for j, c in enumerate(row)) if why)
-        problems.append(Problem("error", filename, line, header[bad[0]], shown(row[bad[0]]), bad[1], sheet))
-    body = [item for item in body if len(item[1]) == width and item[0] not in suspect]
-    with _no_gc():
-        frame = pd.DataFrame([row for _, row in body], columns=header, dtype=object) if body else \
-            pd.DataFrame(columns=header, dtype=object)
-        for k in range(width if len(frame) else 0):  # strip each distinct value once, not every cell
-            values = frame.iloc[:, k]
-            padded = {v: v.strip() for v in pd.unique(values.to_numpy()) if v != v.strip()}
-            if padded:
-                frame.iloc[:, k] = values.map(lambda v, padded=padded: padded.get(v, v))
-        frame[LINE] = np.fromiter((line for line, _ in body), dtype="int64", count=len(body))
-    frame.attrs["header_line"] = header_line  # where "missing column" problems point
-    return frame
-
-
-def _rows_with_bad_text(numbered: list[tuple[int, list[str]]]) -> set[int]:
-    """Lines holding a cell that no input may hold (see ``limits.text_problem``).
-
-    One scan of all the text first: almost every file is clean, and then no
-    cell is looked at on its own.
-    """
-    cells = [c for _, row in numbered for c in row]
-    if not cells or (bad_character("".join(cells)) is None and max(map(len, cells)) <= MAX_CELL_CHARS):
-        return set()
-    return {line for line, row in numbered if any(text_problem(c) for c in row)}
-
-
-def _unreadable_workbook(path: Path) -> str | None:
-    """Why a workbook must not be opened (a folder, too large, too large once unpacked), or None."""
-    import zipfile
-
-    data = read_limited(path, MAX_XLSX_BYTES)
-    if isinstance(data, str):
-        return data
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            unpacked = sum(info.file_size for info in archive.infolist())
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
-        return None  # not a zip at all: openpyxl says so below, in the usual words
-    if unpacked > MAX_XLSX_UNPACKED:
-        return (f"{path.name} unpacks to {unpacked / 1048576:,.0f} MB, more than the limit of "
-                f"{MAX_XLSX_UNPACKED / 1048576:,.0f} MB; save the return again in Excel as an .xlsx workbook.")
-    return None
-
-
-def _sheet_rows(sheet) -> list[list[str]] | str:
-    """A read-only sheet's rows as text, or why it is refused (too many rows or columns).
-
-    The sheet's stated size is ignored (a file may claim A1:XFD1048576 and make
-    openpyxl pad every row to 16,384 cells): rows are read as stored, at most
-    MAX_COLUMNS + 1 wide, so a value just past the limit is refused without
-    reading further (one much further right is not read at all).
-    """
-    sheet.reset_dimensions()
-    rows: list[list[str]] = []
-    for row in sheet.iter_rows(max_col=MAX_COLUMNS + 1, values_only=True):
-        if len(row) > MAX_COLUMNS and row[MAX_COLUMNS] is not None:
-            return f"The sheet has a value beyond column {MAX_COLUMNS}; a table of the return has at most 15 columns."
-        if len(rows) >= MAX_ROWS:
-            return f"The sheet has more than {MAX_ROWS:,} rows; check that it is the right workbook."
-        if row.count(None) == len(row):  # an empty row (openpyxl pads every gap): one shared list, no cells
-            rows.append(_NO_CELLS)  # a value at A1048576 made a million rows of a hundred cells each: minutes
-            continue
-        rows.append(["" if v is None else _cell_text(v) for v in row[:MAX_COLUMNS]])
-    return rows
-
-
-_NO_CELLS: list[str] = []  # shared by every empty row of a sheet; never changed
-
-
-def _read_workbook(raw: RawReturn, path: Path) -> None:
-    from openpyxl import load_workbook
-
-    raw.source_files.append(path)
-    for name in RETURN_NAMES:
-        raw.files[name] = path.name
-        raw.sheets[name] = name
-    refused = _unreadable_workbook(path)
-    try:
-        if refused:
-            raise ValueError(refused)
-        book = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many types for a bad file
-        raw.problems.append(Problem("error", path.name, None, None, None, refused or
-                                    f"The workbook cannot be opened ({type(exc).__name__}); save it again "
-                                    "as an Excel .xlsx workbook."))
-        raw.files = {n: path.name for n in TABLES}
-        raw.sheets = {}
-        raw.unreadable.update(TABLES)
-        return
-    matched: dict[str, str] = {}  # table -> the sheet title it was read from
-    for sheet in book.worksheets:
-        title = sheet.title
-        if title == LISTS_SHEET or title.strip().lower() in (LISTS_SHEET, INSTRUCTIONS_SHEET):
-            continue  # the blank template's hidden drop-down lists and its instructions
-        name = title.strip().lower()
-        if name not in (*RETURN_NAMES, "actions"):
-            raw.problems.append(Problem("warning", path.name, None, None, title,
-                                        f"The sheet '{title}' is not a table of the return and was ignored; "
-                                        f"tables are {', '.join(TABLES)} (or the extracts "
-                                        f"{', '.join(RECORD_TABLES)}).", title))
-            continue
-        if name in matched:
-            raw.problems.append(Problem("error", path.name, None, None, title,
-                                        f"The sheets '{matched[name]}' and '{title}' are both read as the {name} "
-                                        "table; keep one of them.", title))
-            raw.unreadable.add(name)
-            raw.tables.pop(name, None)
-            raw.records.pop(name, None)
-            continue
-        matched[name] = title
-        if title != name:
-            raw.problems.append(Problem("warning", path.name, None, None, title,
-                                        f"The sheet '{title}' was read as the {name} table; rename it '{name}' "
-                                        "(sheet names are exact and lower case).", title))
-        raw.sheets[name] = title
-        try:
-            rows = _sheet_rows(sheet)
-        except Exception as exc:  # a damaged sheet part: openpyxl and the XML parser raise many types
-            rows = f"The sheet cannot be read ({type(exc).__name__}); save the workbook again in Excel."
-        if isinstance(rows, str):
-            raw.problems.append(Problem("error", path.name, None, None, None, rows, title))
-            raw.unreadable.add(name)
-            continue
-        expected = TABLES[name].columns if name in TABLES else (
-            RECORD_TABLES[name].columns if name in RECORD_TABLES else ())
-        frame = rows_to_frame(rows, path.name, title, raw.problems, expected)
-        if name == "actions":
-            if frame is not None:
-                raw.extra_sheets["actions"] = frame
-        elif frame is None:
-            raw.unreadable.add(name)
-        elif name in TABLES:
-            raw.tables[name] = frame
-        else:
-            raw.records[name] = frame
-    book.close()
-
-
-def _cell_text(value: object) -> str:
-    """A spreadsheet cell as the text a CSV would hold (12.0 -> '12')."""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if hasattr(value, "isoformat"):
-        return value.isoformat()[:10]
-    return str(value)
 
 
 def typed_tables(raw: RawReturn) -> dict[str, pd.DataFrame]:

@@ -24,7 +24,7 @@ from ..problems import Problem
 from ..schema import RECORD_TABLES, SERVICES, STAFF_STATUSES, TABLES, YES_NO
 from .ethnicity_labels import LabelMap, nearest_code, unknown_sentence
 
-LINE = "__line__"  # same as scwres.intake.load.LINE (load imports this module)
+LINE = "__line__"  # same as scwres.intake.raw_return.LINE (kept apart so this module stands alone)
 MAX_LISTED = 50  # distinct repeated ids listed one by one before the rest are summed up in one problem
 
 

@@ -17,7 +17,7 @@ import pandas as pd
 
 from ..catalogue import LEAVERS, adds_leavers
 from ..intake.ethnicity_labels import LabelMap, nearest_code, unknown_sentence
-from ..intake.load import LINE, RawReturn
+from ..intake.raw_return import LINE, RawReturn
 from ..limits import MAX_COUNT, MAX_TOTAL, count_too_large, shown
 from ..problems import Problem
 from ..schema import BROAD_CODES, DETAILED_CODES, ETHNICITY_CODES, SERVICES, TABLES, YES_NO, Bound

@@ -19,7 +19,7 @@ from typing import Any, Literal
 
 import pandas as pd
 
-LINE = "__line__"  # same name as scwres.intake.load.LINE; repeated so this module stands alone
+LINE = "__line__"  # same name as scwres.intake.raw_return.LINE; repeated so this module stands alone
 
 RuleKind = Literal["columns", "not_empty", "in_set", "regex", "unique", "compound_unique", "a_at_most_b"]
 

@@ -16,8 +16,9 @@ from typing import Any
 import pandas as pd
 
 from .. import paths
-from ..intake.load import LINE, RawReturn, read_return, typed_tables
+from ..intake.load import read_return, typed_tables
 from ..intake.params import check_period_folders
+from ..intake.raw_return import LINE, RawReturn
 from ..intake.records import write_counted
 from ..problems import Problem, ReturnError
 from ..schema import RECORD_TABLES, TABLES

@@ -15,8 +15,9 @@ from typing import Any
 import pandas as pd
 
 from ..catalogue import METRICS, suppression_threshold
-from ..intake.load import RawReturn, read_return
+from ..intake.load import read_return
 from ..intake.params import params_display_name, previous_period
+from ..intake.raw_return import RawReturn
 from ..metrics.calculate import metric_rows
 from ..problems import Problem
 from ..schema import SERVICES, TABLES
