@@ -22,7 +22,8 @@ from ..intake.raw_return import LINE, RawReturn
 from ..intake.records import write_counted
 from ..problems import Problem, ReturnError
 from ..schema import RECORD_TABLES, TABLES
-from .checks import COUNT_PATTERN, allowed_codes, check_return
+from .bounds import COUNT_PATTERN
+from .checks import allowed_codes, check_return
 from .warnings import return_warnings
 
 _FILE_ORDER = {name: i for i, name in enumerate([*(t.filename for t in TABLES.values()),

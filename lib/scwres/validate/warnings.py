@@ -21,7 +21,7 @@ from ..intake.raw_return import RawReturn
 from ..metrics.calculate import metric_rows
 from ..problems import Problem
 from ..schema import SERVICES, TABLES
-from .checks import numbers
+from .bounds import numbers
 
 # The count that is the "base" of each table, for the unknown-ethnicity share.
 UNKNOWN_BASES: dict[str, tuple[tuple[str, ...], str]] = {
