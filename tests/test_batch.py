@@ -200,7 +200,7 @@ def test_batch_isolates_a_broken_return_and_then_does_nothing(tmp_path):
     raw, params = write_synthetic(tmp_path / "syn", 2, (PERIOD,), seed=21)
     # A snapshot of the code, so edits to the working tree during the test cannot change the inputs' key.
     project = tmp_path / "project"
-    shutil.copytree(Path(batch.__file__).parent, project / "lib" / "scwres",
+    shutil.copytree(paths.PACKAGE_DIR, project / "lib" / "scwres",
                     ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copytree(paths.NOTEBOOKS_DIR, project / "notebooks")
     if paths.REFERENCE_DIR.is_dir():
