@@ -39,7 +39,7 @@ STAGES = ("shared", "intake", "validate", "metrics", "disclosure", "render", "ac
 # Modules directly under scwres/; a new one must be given a stage here (or, better, go into a stage's package).
 ROOT_MODULES = {
     "scwres": "shared", "paths": "shared", "problems": "shared", "schema": "shared", "limits": "shared",
-    "safe_yaml": "shared", "locks": "shared", "catalogue": "shared",
+    "safe_yaml": "shared", "locks": "shared", "catalogue": "shared", "memo": "shared",
     "cli": "entry", "__main__": "entry",
 }
 MAX_LINES = 400
