@@ -15,9 +15,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from scwres import disclosure, publication
-from scwres.bench_scale import bench_params
-from scwres.metrics import metric_rows
+from scwres.dev.bench_scale import bench_params
+from scwres.disclosure import publication
+from scwres.disclosure import suppression as disclosure
+from scwres.metrics.calculate import metric_rows
 
 CODES = ("white_british", "white_irish", "black_african", "asian_indian", "mixed_other", "other_arab", "not_stated")
 SERVICES = ("adults", "children")
