@@ -113,8 +113,8 @@ def test_markup_in_the_register_is_only_text(scratch_tree, norfolk):
              metric_actions_html("norfolk", "m6", "2023", norfolk, raw_dir=raw)]
     for html in pages:
         assert "<script" not in html and "<img" not in html and "<b>" not in html and "<i>" not in html
-    assert "&lt;script&gt;alert(&#x27;t&#x27;)&lt;/script&gt; Fair panels" in pages[0]
-    assert "&lt;img src=x onerror=alert(&#x27;n&#x27;)&gt; progress" in pages[0]
+    assert "&lt;script&gt;alert(&#39;t&#39;)&lt;/script&gt; Fair panels" in pages[0]
+    assert "&lt;img src=x onerror=alert(&#39;n&#39;)&gt; progress" in pages[0]
     assert "&lt;i&gt;Objective&lt;/i&gt; &amp; more" in pages[1]
     assert "&lt;script&gt;" in pages[2]
 

@@ -305,6 +305,7 @@ def test_rollup_spreadsheet_and_csv_show_the_pages_figures(tree):
     import io
 
     import openpyxl
+    from markupsafe import escape  # the template engine's escape, as the page is written
 
     from scwres.render import open_data
 
@@ -318,7 +319,7 @@ def test_rollup_spreadsheet_and_csv_show_the_pages_figures(tree):
             continue
         section = html[html.index(f'<h2 id="{row["measure"]}">'):]
         section = section[:section.index("</table>")]
-        name = national.esc(row["council"].removeprefix("'"))
+        name = str(escape(row["council"].removeprefix("'")))
         cells = re.search(rf'<tr><th scope="row">{re.escape(name)}</th>(.*?)</tr>', section).group(1)
         cells = re.findall(r"<td[^>]*>(.*?)</td>", cells)
         if row["value"] == "[c]":
@@ -332,8 +333,7 @@ def test_rollup_spreadsheet_and_csv_show_the_pages_figures(tree):
     assert hidden and hidden[0]["value"] == "[c]"
     for row in rows:
         if not row["la"] and row["measure"] != "m1":
-            label = f"{national.esc(national.METRIC_TITLES[row['measure']])}: " \
-                    f"{national.esc(national.SERVICE_WORDS[row['service']])}"
+            label = str(escape(f"{national.METRIC_TITLES[row['measure']]}: {national.SERVICE_WORDS[row['service']]}"))
             shown = re.search(rf'<tr><th scope="row">{re.escape(label)}</th><td[^>]*>(.*?)</td>', html).group(1)
             assert shown == row["value"] or float(shown) == float(row["value"]), label
     book = openpyxl.load_workbook(folder / xlsx)

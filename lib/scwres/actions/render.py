@@ -1,8 +1,7 @@
-"""HTML pieces shared by the annual report's action plan section and the progress update page.
+"""View data shared by the annual report's action plan section and the progress update page.
 
-Every string that comes from the register or params goes through ``esc``;
-the functions here return HTML fragments, so callers never escape twice and
-never forget to escape once. Tables follow the report's rules: a caption,
+Cells are plain text or ``pages`` pieces (a line break, a quiet aside, a strong verdict); the templates lay
+them out and escape every string from the register or params. Tables follow the report's rules: a caption,
 ``th scope="col"`` headers and a ``th scope="row"`` per action.
 """
 
@@ -10,10 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ..render.page import esc  # noqa: F401  (the one escape for outside strings; re-exported)
-from ..render.report.markup import scroll_hint
+from ..render.pages import BR, Inline, Meta, Row, Strong, Table, join
 from ..render.words import METRIC_SHORT
-from .measures import OPERATOR_WORDS, Measure, MetricValue, format_value
+from .measures import OPERATOR_WORDS, Measure, format_value
 from .progress import Progress
 from .status import STATUS_WORDS, long_date
 
@@ -25,18 +23,10 @@ THEME_WORDS = {
 }
 
 
-def table(caption: str, headers: Sequence[str], rows: Sequence[Sequence[str]], numeric: Sequence[int] = ()) -> str:
-    """A captioned table; ``rows`` hold HTML cells (already escaped), the first is the row header."""
-    num = ' class="num"'
-    head = "".join(f'<th scope="col"{num if i in numeric else ""}>{esc(h)}</th>' for i, h in enumerate(headers))
-    body = []
-    for row in rows:
-        cells = [f'<th scope="row">{row[0]}</th>']
-        cells += [f'<td{num if i in numeric else ""}>{cell}</td>' for i, cell in enumerate(row[1:], 1)]
-        body.append(f"<tr>{''.join(cells)}</tr>")
-    return (f'<div class="table-wrap" role="region" aria-label="{esc(caption)}" tabindex="0">'
-            f"{scroll_hint(len(headers))}<table><caption>{esc(caption)}</caption><thead><tr>{head}</tr></thead>"
-            f"<tbody>{''.join(body)}</tbody></table></div>")
+def table(caption: str, headers: Sequence[str], rows: Sequence[Sequence[Inline]], numeric: Sequence[int] = ()
+          ) -> Table:
+    """A captioned table; the first cell of each row is its header."""
+    return Table(caption, headers, [Row(list(r)) for r in rows], numeric)
 
 
 def metric_name(metric: str, breakdown: str | None = None) -> str:
@@ -48,30 +38,30 @@ def metric_name(metric: str, breakdown: str | None = None) -> str:
 
 
 def measure_words(measure: Measure) -> str:
-    """``Appointment at least 0.80 and Leaving at most 1.25`` (escaped)."""
+    """``Appointment at least 0.80 and Leaving at most 1.25``."""
     parts = []
     for c in measure.comparisons:
         name = metric_name(c.metric, c.breakdown)
         target = f"{c.target * 100:.1f}%" if c.metric == "m1" else f"{c.target:.2f}"
         parts.append(f"{name} {OPERATOR_WORDS[c.op]} {target}")
-    return esc(" and ".join(parts))
+    return " and ".join(parts)
 
 
 def status_cell(p: Progress) -> str:
     """Status word plus the date that matters for it."""
-    words = esc(STATUS_WORDS[p.status])
+    words = STATUS_WORDS[p.status]
     a = p.action
     if p.status == "complete" and a.completed_on:
-        return f"{words} ({esc(long_date(a.completed_on))})"
+        return f"{words} ({long_date(a.completed_on)})"
     if p.status == "not_started":
-        return f"{words} (starts {esc(long_date(a.start))})"
+        return f"{words} (starts {long_date(a.start)})"
     if p.status == "dropped":
         return words
-    return f"{words} (due {esc(long_date(a.due))})"
+    return f"{words} (due {long_date(a.due)})"
 
 
-def values_cell(p: Progress) -> str:
-    """Each named metric before (plan period) and now, e.g. ``m2: 0.36 in 2022, 0.50 in 2023``."""
+def values_cell(p: Progress) -> Inline:
+    """Each named metric before (plan period) and now, one a line: ``Appointment: 0.36 in 2022, 0.50 in 2023``."""
     if not p.action.metrics:
         return "No metric named"
     items = []
@@ -81,52 +71,48 @@ def values_cell(p: Progress) -> str:
         text = f"{metric_name(metric)}: {format_value(metric, before)} in {p.action.plan_period}"
         if p.now_period:
             text += f", {format_value(metric, now)} in {p.now_period}"
-        items.append(esc(text))
-    return "<br>".join(items)
+        items.append(text)
+    return join(items, BR, BR)
 
 
-def measure_cell(p: Progress) -> str:
+def measure_cell(p: Progress) -> Inline:
     """The target in words and whether it is met, with the value it was judged on."""
     if p.measure is None or p.action.success_measure is None:
         return "No measure set"
-    return f"{measure_words(p.action.success_measure)}: {verdict_cell(p)}"
+    return [measure_words(p.action.success_measure), ": ", verdict_cell(p)]
 
 
-def verdict_cell(p: Progress) -> str:
+def verdict_cell(p: Progress) -> Inline:
     """Met / not met / not yet measurable, with the value it was judged on or the reason."""
     if p.measure is None:
         return "No measure set"
-    verdict = esc(p.measure.words.capitalize())
+    verdict = p.measure.words.capitalize()
     if p.measure.state == "not_measurable" and p.measure.reason:
-        verdict += f" ({esc(p.measure.reason)})"
+        verdict += f" ({p.measure.reason})"
     elif p.measure.values:
         shown = ", ".join(f"{metric_name(v.metric)} {format_value(v.metric, v)}" for v in p.measure.values)
-        verdict += f" ({esc(shown)} in {esc(p.now_period)})"
-    return f"<strong>{verdict}</strong>"
+        verdict += f" ({shown} in {p.now_period})"
+    return Strong(verdict)
 
 
 def note_cell(p: Progress) -> str:
     if p.note is None:
         return "No note yet"
     text, day = p.note
-    return f"{esc(text)} ({esc(long_date(day))})"
+    return f"{text} ({long_date(day)})"
 
 
-def action_cell(p: Progress) -> str:
+def action_cell(p: Progress) -> Inline:
     """What will be done, by whom, for which service."""
     a = p.action
-    return (f"{esc(a.action)}<br><span class=\"meta\">Lead: {esc(a.lead)}. "
-            f"{esc(SERVICE_WORDS.get(a.service, a.service))}; {esc(THEME_WORDS.get(a.theme, a.theme))}.</span>")
+    return [a.action, BR, Meta(f"Lead: {a.lead}. {SERVICE_WORDS.get(a.service, a.service)}; "
+                               f"{THEME_WORDS.get(a.theme, a.theme)}.")]
 
 
 ACTION_HEADERS = ("Action", "What will be done", "Status", "Metric before and now", "Success measure",
                   "Latest progress note")
 
 
-def action_rows(items: Sequence[Progress]) -> list[list[str]]:
-    return [[esc(p.action.id), action_cell(p), status_cell(p), values_cell(p), measure_cell(p), note_cell(p)]
+def action_rows(items: Sequence[Progress]) -> list[list[Inline]]:
+    return [[p.action.id, action_cell(p), status_cell(p), values_cell(p), measure_cell(p), note_cell(p)]
             for p in items]
-
-
-def value_text(metric: str, value: MetricValue | None) -> str:
-    return esc(format_value(metric, value))

@@ -1,7 +1,8 @@
 """The annual report's "Action plan progress" section and the per-metric "what is being done" note.
 
-Both return HTML strings with every register and params string escaped; the
-report notebook only places them. Which date the annual report uses: unless
+Both are rendered from templates (``templates/pages/report/action-plan.html.j2``
+and ``metric-actions.html.j2``), which escape every register and params string;
+the report notebook only places them. Which date the annual report uses: unless
 ``as_of`` is given, the period's ``snapshot_date`` from params, because the
 report describes the organisation at that date, and using it (never the
 clock) keeps the report byte-identical from run to run. The plan shown is
@@ -20,12 +21,14 @@ from pathlib import Path
 from typing import Any
 
 from ..problems import Problem
+from ..render import pages
+from ..render.pages import Inline, Table
 from .progress import Progress, plan_progress
 from .register import Register, read_register
-from .render import ACTION_HEADERS, SERVICE_WORDS, action_rows, esc, long_date, measure_cell, status_cell, table
+from .render import ACTION_HEADERS, SERVICE_WORDS, action_rows, long_date, measure_cell, status_cell, table
 from .status import STATUS_ORDER, STATUS_WORDS, is_stale
 
-HEADING = '<h2 id="action-plan">Action plan progress</h2>'  # the report's contents list links here
+SECTION = "report/action-plan.html.j2"  # its <h2 id="action-plan"> is what the report's contents list links to
 
 
 def report_as_of(period: str, params: dict[str, Any], as_of: dt.date | None = None) -> dt.date:
@@ -60,65 +63,48 @@ def _load_fresh(la: str, period: str, params: dict[str, Any], as_of: dt.date | N
     return register, items, day
 
 
-def errors_note(register: Register, audience: str = "public") -> str:
-    """A reader's sentence: the plan could not be read. Where the errors are (file, line, column) is for
-    the analyst, on the data-quality page and the console (``analyst_problems``), never on this page."""
-    where = (" The council's data team has the list of what to correct on the data quality page."
-             if audience == "internal" else "")
-    return ("<p>The action plan could not be read, so its progress is not shown in this report. The figures in "
-            f"this report are not affected.{where}</p>")
-
-
-def no_plan_note(la: str, params: dict[str, Any]) -> str:
-    return f"<p>No action plan has been recorded for {esc(params.get('name', la))} with this report.</p>"
-
-
 def analyst_problems(la: str, params: dict[str, Any], raw_dir: Path | None = None) -> list[Problem]:
     """The register's errors, with file, line and column, for the data-quality page and the console."""
     register = read_register(la, params, raw_dir)
     return list(register.problems) if register.exists else []
 
 
-def summary_table(items: list[Progress], day: dt.date) -> str:
+def summary_table(items: list[Progress], day: dt.date) -> Table:
     counts = {s: sum(1 for p in items if p.status == s) for s in STATUS_ORDER}
-    rows = [[esc(STATUS_WORDS[s]), str(counts[s])] for s in STATUS_ORDER if counts[s]]
+    rows: list[list[Inline]] = [[STATUS_WORDS[s], str(counts[s])] for s in STATUS_ORDER if counts[s]]
     rows.append(["All actions", str(len(items))])
     return table(f"Actions by status on {long_date(day)}", ("Status", "Actions"), rows, numeric=(1,))
 
 
 def action_plan_section(la: str, period: str, params: dict[str, Any], as_of: dt.date | None = None,
                         audience: str = "public", raw_dir: Path | None = None) -> str:
-    """``<h2>Action plan progress</h2>``, a summary, then one ``<h3>`` and table per objective."""
+    """``<h2>Action plan progress</h2>``, a summary, then one ``<h3>`` and table per objective.
+
+    A plan that cannot be read gets a reader's sentence only: where the errors are (file, line, column)
+    is for the analyst, on the data-quality page and the console (``analyst_problems``), never here.
+    """
     register, items, day = _load(la, str(period), params, as_of, audience, raw_dir)
+    view: dict[str, Any] = {"council": params.get("name", la), "period": period, "internal": audience == "internal"}
     if not register.exists:
-        return HEADING + no_plan_note(la, params)
+        return pages.render(SECTION, state="no_plan", **view)
     if register.errors:
-        return HEADING + errors_note(register, audience)
+        return pages.render(SECTION, state="errors", **view)
     if not items:
-        return HEADING + (f"<p>No actions in the action plan respond to the {esc(period)} data or earlier "
-                          "yet.</p>")
+        return pages.render(SECTION, state="empty", **view)
     plans = sorted({p.action.plan_period for p in items})
-    which = plans[0] if len(plans) == 1 else ", ".join(plans[:-1]) + " and " + plans[-1]
-    why = " (the snapshot date of this report)" if as_of is None else ""
-    intro = (f"<p>Progress on {len(items)} action{'s' if len(items) != 1 else ''} from the action plan "
-             f"responding to the {esc(which)} data, as at {esc(long_date(day))}{why}. "
-             "Status is worked out from each action's dates: <strong>overdue</strong> means past "
-             "its due date and not complete; <strong>due soon</strong> means due within 30 days. A success "
-             "measure is judged only on data collected after the plan was made.</p>")
-    parts = [HEADING, intro, summary_table(items, day)]
-    stale = [p for p in items if is_stale(p.action, day)]
-    if stale:  # a reader's sentence; the register's file and line are for the data-quality page
-        parts.append("<p>Overdue actions with no progress note for more than 90 days:</p><ul>" + "".join(
-            f"<li>{esc(p.action.id)}: {esc(p.action.action)} (overdue since {esc(long_date(p.action.due))}; "
-            + (f"last note {esc(long_date(p.note[1]))}" if p.note else "no progress note yet") + ").</li>"
-            for p in stale) + "</ul>")
+    objectives = []
     for objective in register.objectives:
         group = [p for p in items if p.action.objective == objective]
-        if not group:
-            continue
-        parts.append(f"<h3>{esc(objective)}</h3>")
-        parts.append(table(f"Actions for the objective: {objective}", ACTION_HEADERS, action_rows(group)))
-    return "".join(parts)
+        if group:
+            objectives.append((objective, table(f"Actions for the objective: {objective}", ACTION_HEADERS,
+                                                action_rows(group))))
+    return pages.render(
+        SECTION, state="plan", **view, n=len(items), day=long_date(day), summary=summary_table(items, day),
+        plans=plans[0] if len(plans) == 1 else ", ".join(plans[:-1]) + " and " + plans[-1],
+        why=" (the snapshot date of this report)" if as_of is None else "", objectives=objectives,
+        # a reader's words; the register's file and line are for the data-quality page
+        stale=[(p.action.id, p.action.action, long_date(p.action.due), long_date(p.note[1]) if p.note else None)
+               for p in items if is_stale(p.action, day)])
 
 
 def metric_actions_html(la: str, metric: str, period: str, params: dict[str, Any], as_of: dt.date | None = None,
@@ -128,17 +114,15 @@ def metric_actions_html(la: str, metric: str, period: str, params: dict[str, Any
     if not register.exists:
         return ""
     if register.errors:
-        return ("<p>The action plan could not be read, so the actions on this measure are not shown; see "
-                '<a href="#action-plan">Action plan progress</a>.</p>')
+        return pages.render("report/metric-actions.html.j2", errors=True)
     targeting = [p for p in items if metric in p.action.metrics]
     if not targeting:
         return ""
-    lines = []
+    lines: list[Inline] = []
     for p in targeting:
         service = SERVICE_WORDS.get(p.action.service, p.action.service).lower()
-        text = f"{esc(p.action.id)}: {esc(p.action.action)} ({esc(service)}). {status_cell(p)}."
+        line: list[Inline] = [f"{p.action.id}: {p.action.action} ({service}). {status_cell(p)}."]
         if p.action.success_measure is not None:
-            text += f" Success measure: {measure_cell(p)}."
-        lines.append(f"<li>{text}</li>")
-    return (f"<p>What is being done about this ({len(targeting)} action{'s' if len(targeting) != 1 else ''} "
-            f"in the action plan):</p><ul>{''.join(lines)}</ul>")
+            line += [" Success measure: ", measure_cell(p), "."]
+        lines.append(line)
+    return pages.render("report/metric-actions.html.j2", errors=False, items=lines)

@@ -28,15 +28,15 @@ from .. import paths
 from ..intake.params import load_params
 from ..limits import shown
 from ..locks import remove_stale_temporaries, run_lock
+from ..render import pages
 from ..render.export import write_atomic
-from ..render.page import page
+from ..render.pages import Inline, Meta
 from .progress import Progress, next_period, periods_known, plan_progress, snapshot
 from .register import ActionPlanError, NoActionPlanError, Register, read_register
 from .render import (
     ACTION_HEADERS,
     SERVICE_WORDS,
     action_rows,
-    esc,
     long_date,
     measure_cell,
     measure_words,
@@ -83,15 +83,11 @@ def update_path(la: str, as_of: dt.date, reports_root: Path | None = None) -> Pa
     return (reports_root or paths.REPORTS_DIR) / la / "updates" / f"{as_of.isoformat()}.html"
 
 
-def _item(p: Progress, extra: str) -> str:
+def _item(p: Progress, extra: Inline) -> dict[str, Inline]:
+    """One action in a "what changed" list: who and what, then what changed (``extra``)."""
     a = p.action
-    service = SERVICE_WORDS.get(a.service, a.service)
-    return (f"<li><strong>{esc(a.id)}</strong>: {esc(a.action)} <span class=\"meta\">({esc(a.objective)}; "
-            f"lead: {esc(a.lead)}; {esc(service.lower())})</span><br>{extra}</li>")
-
-
-def _list(items: list[str], empty: str) -> str:
-    return f"<ul class=\"changes\">{''.join(items)}</ul>" if items else f"<p>{esc(empty)}</p>"
+    return {"id": a.id, "action": a.action, "objective": a.objective, "lead": a.lead,
+            "service": SERVICE_WORDS.get(a.service, a.service).lower(), "extra": extra}
 
 
 def _illustrative(params: dict[str, Any]) -> bool:
@@ -116,9 +112,9 @@ def update_html(la: str, as_of: dt.date, params: dict[str, Any], raw_dir: Path |
     name = str(params.get("name", la))
     completed = [_item(p, f"{status_cell(p)}. {note_cell(p)}") for p in now
                  if p.status in (COMPLETE, DROPPED) and (was(p) is None or was(p).status != p.status)]
-    overdue = [_item(p, f"Was due {esc(long_date(p.action.due))}. Latest note: {note_cell(p)}") for p in now
+    overdue = [_item(p, f"Was due {long_date(p.action.due)}. Latest note: {note_cell(p)}") for p in now
                if p.status == OVERDUE and (was(p) is None or was(p).status != OVERDUE)]
-    notes = [_item(p, f"{note_cell(p)} <span class=\"meta\">Status: {status_cell(p)}.</span>") for p in now
+    notes = [_item(p, [note_cell(p), " ", Meta(f"Status: {status_cell(p)}.")]) for p in now
              if p.note is not None and p.note[1] > before_day
              and not (p.status in (COMPLETE, DROPPED) and (was(p) is None or was(p).status != p.status))]
     newly_met = [_item(p, measure_cell(p)) for p in now
@@ -127,8 +123,7 @@ def update_html(la: str, as_of: dt.date, params: dict[str, Any], raw_dir: Path |
     coming = [_item(p, f"{status_cell(p)}.") for p in now
               if p.status not in (COMPLETE, DROPPED, OVERDUE) and as_of < p.action.due <= next_update(as_of)]
     listed = {p.action.id for p in now}  # a public page: the reader's sentence, not the register's file and line
-    warnings = [f"<li>{esc(stale_sentence(a, as_of))}</li>"
-                for a in register.actions if a.id in listed and is_stale(a, as_of)]
+    warnings = [stale_sentence(a, as_of) for a in register.actions if a.id in listed and is_stale(a, as_of)]
 
     known = periods_known(params, as_of)
     upcoming = next_period(params, as_of)
@@ -141,68 +136,29 @@ def update_html(la: str, as_of: dt.date, params: dict[str, Any], raw_dir: Path |
     else:
         data_note += " The next data return will show whether the measures still hold."
     measured = [p for p in now if p.action.success_measure is not None]
-    measures_rows = [[esc(p.action.id), measure_words(p.action.success_measure), verdict_cell(p)]
+    measures_rows = [[p.action.id, measure_words(p.action.success_measure), verdict_cell(p)]
                      for p in measured if p.action.success_measure is not None]
 
     counts_now = {s: sum(1 for p in now if p.status == s) for s in STATUS_ORDER}
     counts_then = {s: sum(1 for p in then.values() if p.status == s) for s in STATUS_ORDER}
     glance = table(f"Actions by status on {long_date(as_of)} and at the previous update ({long_date(before_day)})",
                    ("Status", f"On {long_date(as_of)}", f"On {long_date(before_day)}"),
-                   [[esc(STATUS_WORDS[s]), str(counts_now[s]), str(counts_then[s])] for s in STATUS_ORDER]
+                   [[STATUS_WORDS[s], str(counts_now[s]), str(counts_then[s])] for s in STATUS_ORDER]
                    + [["All actions in the plan", str(len(now)), str(len(then))]], numeric=(1, 2))
-
-    body = [
-        f"<h1>{esc(name)}: race equality action plan progress update, {esc(long_date(as_of))}</h1>",
-        ('<p class="banner">Illustrative data: this update is built from an illustrative action plan and '
-         "simulated figures. It is an example, not the council's published progress.</p>"
-         if _illustrative(params) else ""),
-        f"<p class=\"lede\">What has happened on the Social Care Workforce Race Equality Standard (SC-WRES) action "
-        f"plan between {esc(long_date(before_day + dt.timedelta(days=1)))} and {esc(long_date(as_of))}. "
-        f"The plan is reported on every three months: the previous update was on "
-        f"{esc(long_date(before_day))} and the next is due on {esc(long_date(next_update(as_of)))}.</p>",
-        "<h2>At a glance</h2>",
-        f"<p>{len(completed)} completed or closed, {len(overdue)} newly overdue, {len(notes)} new progress "
-        f"note{'s' if len(notes) != 1 else ''} and {len(newly_met)} success measure"
-        f"{'s' if len(newly_met) != 1 else ''} newly met since the last update.</p>",
-        glance,
-        "<h2>Completed since the last update</h2>",
-        _list(completed, "No actions were completed or closed in this period."),
-        "<h2>Newly overdue</h2>",
-        _list(overdue, "No actions became overdue in this period."),
-        "<h2>New progress notes on actions under way</h2>",
-        _list(notes, "No progress notes were added in this period."),
-        "<h2>Success measures</h2>",
-        f"<p>{esc(data_note)}</p>",
-        "<h3>Newly met</h3>",
-        _list(newly_met, "No success measure became met in this period."),
-        "<h3>Every success measure</h3>",
-        (table(f"Success measures on {long_date(as_of)}", ("Action", "Target", "Result"), measures_rows)
-         if measures_rows else "<p>No action in the plan has a success measure yet.</p>"),
-        "<h2>Due before the next update</h2>",
-        _list(coming, f"No actions are due before {long_date(next_update(as_of))}."),
-        "<h2>Needs attention</h2>",
-        _list(warnings, "Every overdue action has a progress note from the last 90 days."),
-        "<h2>Every action, by objective</h2>",
-    ]
+    objectives = []
     for objective in register.objectives:
         group = [p for p in now if p.action.objective == objective]
         if group:
-            body += [f"<h3>{esc(objective)}</h3>",
-                     table(f"Actions for the objective: {objective}", ACTION_HEADERS, action_rows(group))]
-    body += [
-        "<h2>About this update</h2>",
-        "<p>Status is worked out from each action's dates, not typed in: <strong>complete</strong> once it has a "
-        "completion date; <strong>overdue</strong> when past its due date and not complete; <strong>due "
-        "soon</strong> when due within 30 days; <strong>on track</strong> otherwise; <strong>not started "
-        "yet</strong> before its start date. An overdue action with no progress note in the last 90 days needs "
-        "attention. Leads are named by role. A success measure is judged on the first SC-WRES data collected "
-        "after the plan was made, for the action's service; a figure shown as [c] is withheld so that no one "
-        "can be identified, and cannot be judged.</p>",
-        f"<p>Source: the council's action plan and the SC-WRES returns of {esc(name)}.</p>",
-    ]
-    title = f"{name}: race equality action plan progress update, {long_date(as_of)}"
-    # The page's own illustrative banner is in the body (it speaks of the plan, not only the figures).
-    return page(title, "\n".join(part for part in body if part))
+            objectives.append((objective, table(f"Actions for the objective: {objective}", ACTION_HEADERS,
+                                                action_rows(group))))
+    return pages.render(
+        "update.html.j2", title=f"{name}: race equality action plan progress update, {long_date(as_of)}",
+        illustrative=_illustrative(params), name=name, as_of=long_date(as_of),
+        since=long_date(before_day + dt.timedelta(days=1)), previous=long_date(before_day),
+        next=long_date(next_update(as_of)), glance=glance, completed=completed, overdue=overdue, notes=notes,
+        newly_met=newly_met, coming=coming, warnings=warnings, data_note=data_note,
+        measures=table(f"Success measures on {long_date(as_of)}", ("Action", "Target", "Result"), measures_rows)
+        if measures_rows else None, objectives=objectives)
 
 
 def write_update(la: str, as_of: dt.date | str, params_dir: Path | None = None, raw_dir: Path | None = None,

@@ -22,9 +22,10 @@ import yaml
 
 from .. import paths, safe_yaml
 from ..catalogue import METRICS, RL_METRICS
+from . import pages
 from .export import write_atomic
 from .open_data import council_stem, file_names, rollup_stem
-from .page import esc, page
+from .pages import BR, Inline, Link, Row, Table, join
 from .words import ASSESSMENT_SHORT
 
 LA_DIR_EXCLUDED = {"national", "regional"}
@@ -124,57 +125,41 @@ def roll_ups(reports_dir: Path | None = None) -> list[tuple[str, str]]:
 
 
 def href(*parts: str) -> str:
-    """A relative link, each part URL-quoted, then HTML-escaped."""
-    return esc("/".join(quote(p) for p in parts))
+    """A relative link, each part URL-quoted (the template escapes it for HTML)."""
+    return "/".join(quote(p) for p in parts)
 
 
 INTERNAL_NAME = "index-internal.html"
-INTERNAL_BANNER = ('<p class="banner internal">INTERNAL - not for publication. This index links the data quality '
-                   "pages, which quote the returns' own figures for the councils' data teams.</p>")
+
+
+def council_table(entries: list[Entry], internal: bool) -> Table:
+    """One row per council and period: links to the report, its files (and, internal, its data-quality page)
+    and each relative likelihood's assessment for all staff."""
+    rows = []
+    for e in entries:
+        links: list[Inline] = [Link(f"{e.name} {e.period} report", href(e.la, e.period, "report.html"))]
+        links += [Link(words, href(e.la, e.period, name)) for name, words in e.downloads]
+        if internal and e.data_quality:
+            links.append(Link(f"{e.name} {e.period} data quality (data team only)",
+                              href(e.la, e.period, "data-quality.html")))
+        cells = [e.assessments.get(m, "") or "Not available" for m in RL_METRICS]
+        rows.append(Row([e.name, e.period, join(links, BR, BR), *cells]))
+    return Table("Every council and period, with its headline assessments for all staff",
+                 ["Council", "Period", "Links", *(METRICS[m].index_title for m in RL_METRICS)], rows,
+                 region=False, hint=False)
 
 
 def render(entries: list[Entry], updates: dict[str, list[str]], rollups: list[tuple[str, str]],
            internal: bool = False) -> str:
     """The index page's HTML; ``internal`` adds the data-quality links under the internal banner."""
-    parts = ["<h1>Social Care Workforce Race Equality Standard: "
-             f"{'reports and data quality pages (internal)' if internal else 'published reports'}</h1>",
-             *([INTERNAL_BANNER] if internal else []),
-             f"<p>{len(entries)} report(s) from {len({e.la for e in entries})} council(s). Each row gives the "
-             "assessment for all staff (adults' and children's services together) of each relative likelihood; "
-             f"{esc(SUPPRESSED)} means withheld so that no one can be identified.</p>"]
-    if rollups:
-        parts.append("<h2>National and regional reports</h2><ul>"
-                     + "".join(f"<li><a href=\"{esc(h)}\">{esc(t)}</a></li>" for h, t in rollups) + "</ul>")
-    parts.append("<h2>Council reports</h2>")
-    if not entries:
-        parts.append("<p>No reports have been published yet.</p>")
-    else:
-        head = "".join(f"<th scope=\"col\">{esc(METRICS[m].index_title)}</th>" for m in RL_METRICS)
-        rows = []
-        for e in entries:
-            links = [f"<a href=\"{href(e.la, e.period, 'report.html')}\">{esc(e.name)} {esc(e.period)} report</a>"]
-            links += [f"<a href=\"{href(e.la, e.period, name)}\">{esc(words)}</a>" for name, words in e.downloads]
-            if internal and e.data_quality:
-                links.append(f"<a href=\"{href(e.la, e.period, 'data-quality.html')}\">{esc(e.name)} "
-                             f"{esc(e.period)} data quality (data team only)</a>")
-            cells = "".join(f"<td>{esc(e.assessments.get(m, '')) or 'Not available'}</td>" for m in RL_METRICS)
-            rows.append(f"<tr><th scope=\"row\">{esc(e.name)}</th><td>{esc(e.period)}</td>"
-                        f"<td>{'<br>'.join(links)}</td>{cells}</tr>")
-        parts.append(
-            "<div class=\"table-wrap\"><table><caption>Every council and period, with its headline assessments "
-            "for all staff</caption><thead><tr><th scope=\"col\">Council</th><th scope=\"col\">Period</th>"
-            f"<th scope=\"col\">Links</th>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>")
-    if updates:
-        names = {e.la: e.name for e in entries}
-        parts.append("<h2>Action plan progress updates</h2><ul>")
-        for la, stems in updates.items():
-            for stem in stems:
-                parts.append(f"<li><a href=\"{href(la, 'updates', stem + '.html')}\">{esc(names.get(la, la))} "
-                             f"progress update {esc(stem)}</a></li>")
-        parts.append("</ul>")
-    illustrative = any(e.illustrative for e in entries)
+    names = {e.la: e.name for e in entries}
+    progress = [(href(la, "updates", stem + ".html"), f"{names.get(la, la)} progress update {stem}")
+                for la, stems in updates.items() for stem in stems]
     title = "SC-WRES reports and data quality pages (internal)" if internal else "SC-WRES published reports"
-    return page(title, "\n".join(parts), illustrative)
+    return pages.render("reports-index.html.j2", title=title, internal=internal,
+                        illustrative=any(e.illustrative for e in entries), n_reports=len(entries),
+                        n_councils=len({e.la for e in entries}), suppressed=SUPPRESSED, rollups=rollups,
+                        councils=council_table(entries, internal) if entries else None, updates=progress)
 
 
 def write_index(reports_dir: Path | None = None) -> Path | None:

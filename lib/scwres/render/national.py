@@ -43,8 +43,8 @@ from ..disclosure.publication import RollupPlan, rollup_plan
 from ..disclosure.suppression import Plan, read_plan, report_plan
 from ..intake.params import list_councils, load_params
 from ..metrics.stats import assess, relative_likelihood, wilson
-from . import funnel
-from .page import esc, page
+from . import funnel, pages
+from .pages import Figure, Row, Table
 from .words import ASSESSMENT_SHORT, METRIC_TITLES, SERVICE_WORDS, interval, rl_value
 
 SUPPRESSED = "[c]"
@@ -235,7 +235,7 @@ def tally(points: list[dict]) -> dict[str, int]:
     return counts
 
 
-# --- HTML -----------------------------------------------------------------------------------------------------
+# --- view data for templates/pages/national.html.j2 ---------------------------------------------------------
 
 
 def _num(value: float | None) -> str:
@@ -247,72 +247,52 @@ def _interval(low: float | None, high: float | None) -> str:
     return interval(low, high)
 
 
-def _table(caption: str, headers: list[str], rows: list[list[str]], numeric: set[int]) -> str:
-    """A captioned table; cells are HTML already escaped; the first cell of a row is its header."""
-    num = ' class="num"'
-    head = "".join(f'<th scope="col"{num if i in numeric else ""}>{esc(h)}</th>' for i, h in enumerate(headers))
-    body = "".join(
-        f'<tr><th scope="row">{r[0]}</th>'
-        + "".join(f'<td{num if i in numeric else ""}>{c}</td>' for i, c in enumerate(r[1:], start=1))
-        + "</tr>" for r in rows)
-    return (f"<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"{esc(caption)}\"><table>"
-            f"<caption>{esc(caption)}</caption><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>")
-
-
-def pooled_section(rollup: RollUp) -> str:
+def pooled_view(rollup: RollUp) -> dict:
+    """The pooled table and the pooled workforce share, ``[c]`` where the joint roll-up plan hides them."""
     rows = []
     for metric in RL_METRICS:
         for service in ("all", "adults", "children"):
             p = pooled(rollup, metric, service)
-            label = f"{esc(METRIC_TITLES[metric])}: {esc(SERVICE_WORDS[service])}"
+            label = f"{METRIC_TITLES[metric]}: {SERVICE_WORDS[service]}"
             if p["hidden"]:
-                rows.append([label, SUPPRESSED, SUPPRESSED, SUPPRESSED])
+                rows.append(Row([label, SUPPRESSED, SUPPRESSED, SUPPRESSED]))
                 continue
-            rows.append([label, rl_value(p["value"], p["ci_low"]), _interval(p["ci_low"], p["ci_high"]),
-                         esc(ASSESSMENT_SHORT[p["assessment"]])])
+            rows.append(Row([label, rl_value(p["value"], p["ci_low"]), _interval(p["ci_low"], p["ci_high"]),
+                             ASSESSMENT_SHORT[p["assessment"]]]))
     share, interval = pooled_share(rollup.councils)
     share_text = (SUPPRESSED if pooled_hidden(rollup, "m1", "all") else "–" if share is None else
                   f"{share * 100:.1f}% (95% interval {interval[0] * 100:.1f}% to {interval[1] * 100:.1f}%)")
-    return ("<h2 id=\"pooled\">Pooled figures</h2>"
-            "<p>Each council's counts are added up and the relative likelihood (minority ethnic ÷ white) is "
-            "calculated once from the totals, exactly as in a council's own report.</p>"
-            f"<p>Minority ethnic share of the pooled workforce: {share_text}.</p>"
-            + _table("Pooled relative likelihood of every metric, by service",
-                     ["Metric and service", "Relative likelihood", "95% interval", "Assessment"], rows, {1, 2}))
+    return {"share": share_text, "table": Table(
+        "Pooled relative likelihood of every metric, by service",
+        ["Metric and service", "Relative likelihood", "95% interval", "Assessment"], rows, (1, 2), hint=False)}
 
 
-def tally_section(rollup: RollUp, tallies: dict[str, dict[str, int]]) -> str:
-    rows = [[esc(METRIC_TITLES[m]), *(str(tallies[m][k]) for k in (*ASSESSMENTS, "hidden"))] for m in RL_METRICS]
-    return ("<h2 id=\"councils\">How many councils show a difference</h2>"
-            "<p>Each council's own assessment for all staff. A council whose figures are too small to publish is "
-            "counted in the last column only.</p>"
-            + _table("Number of councils by assessment, all staff",
-                     ["Metric", "Unfavourable (significant)", "Favourable (significant)", "No significant difference",
-                      "Too little data", "Too few cases to publish"], rows, {1, 2, 3, 4, 5}))
+def tally_table(tallies: dict[str, dict[str, int]]) -> Table:
+    rows = [Row([METRIC_TITLES[m], *(str(tallies[m][k]) for k in (*ASSESSMENTS, "hidden"))]) for m in RL_METRICS]
+    return Table("Number of councils by assessment, all staff",
+                 ["Metric", "Unfavourable (significant)", "Favourable (significant)", "No significant difference",
+                  "Too little data", "Too few cases to publish"], rows, (1, 2, 3, 4, 5), hint=False)
 
 
-def metric_section(rollup: RollUp, metric: str, points: list[dict], basis: funnel.Basis | None,
-                   withheld: bool = False) -> str:
-    """One metric: a sentence, the funnel figure and the table of its numbers."""
+def metric_view(rollup: RollUp, metric: str, points: list[dict], basis: funnel.Basis | None,
+                withheld: bool = False) -> dict:
+    """One metric: why there is no funnel plot, or a sentence and the plot; then the table of its numbers."""
     from .charts import data_uri
 
     title = METRIC_TITLES[metric]
     adverse_side = "below" if metric in ADVERSE_BELOW_ONE else "above"
-    parts = [f"<h2 id=\"{esc(metric)}\">{esc(title)}</h2>"]
+    view: dict = {"id": metric, "title": title, "state": "drawn", "sentence": "", "figure": None}
     placed = [p for p in points if p["n_eff"]]
     if withheld:
-        parts.append(f"<p>The pooled figure for all staff is shown as {SUPPRESSED} to protect individuals, so no "
-                     "funnel plot is drawn (its centre line and limits would give the pooled figure away); the "
-                     "table gives each council's own figure where its report publishes it.</p>")
+        view["state"] = "withheld"
     elif basis is None or not placed:
-        parts.append("<p>There is too little data to draw a funnel plot for this metric.</p>")
+        view["state"] = "too_little"
     else:
         outside = [p for p in placed if p["position"] == funnel.BEYOND_998]
         worse = [p for p in outside if p["side"] == adverse_side]
-        sentence = (f"The pooled relative likelihood is {basis.centre:.2f}. {len(outside)} of {len(placed)} councils "
-                    f"shown lie outside the 99.8% limits, {len(worse)} of them on the side unfavourable to minority "
-                    f"ethnic staff ({adverse_side} the centre line).")
-        parts.append(f"<p>{esc(sentence)}</p>")
+        view["sentence"] = (f"The pooled relative likelihood is {basis.centre:.2f}. {len(outside)} of {len(placed)} "
+                            f"councils shown lie outside the 99.8% limits, {len(worse)} of them on the side "
+                            f"unfavourable to minority ethnic staff ({adverse_side} the centre line).")
         svg = funnel.draw([{"label": p["label"], "n_eff": p["n_eff"], "rl": p["rl"], "position": p["position"]}
                            for p in placed], basis, f"{title}: councils against the pooled figure",
                           "Relative likelihood by effective base size, with 95% and 99.8% limits")
@@ -323,71 +303,37 @@ def metric_section(rollup: RollUp, metric: str, points: list[dict], basis: funne
                    "99.8% limits. Councils outside the 99.8% limits are named.")
         if not_drawn:
             caption += (f" {not_drawn} council(s) not drawn: too few cases to publish, or no events in one group.")
-        parts.append(f"<figure class=\"chart\"><img src=\"{data_uri(svg)}\" alt=\"{esc(alt)}\">"
-                     f"<figcaption>{esc(caption)}</figcaption></figure>")
+        view["figure"] = Figure(data_uri(svg), alt, caption)
     rows = []
     for p in points:
         if p["hidden"]:
-            rows.append([esc(p["label"]), *([SUPPRESSED] * 6)])
+            rows.append(Row([p["label"], *([SUPPRESSED] * 6)]))
             continue
         where = POSITION_WORDS[p["position"]] + (f", {p['side']}" if p["side"] else "")
-        rows.append([esc(p["label"]), f"{p['base']:,}", "–" if not p["n_eff"] else f"{p['n_eff']:,.0f}",
-                     rl_value(p["rl"], p["ci_low"]), _interval(p["ci_low"], p["ci_high"]),
-                     esc(ASSESSMENT_SHORT.get(p["assessment"], p["assessment"])), esc(where)])
-    parts.append(_table(f"{title}: every council, all staff",
-                        ["Council", "People compared (both groups)", "Comparable size (see methods)",
-                         "Relative likelihood", "95% interval", "Assessment", "Funnel position"], rows, {1, 2, 3, 4}))
-    return "\n".join(parts)
-
-
-def methods_section() -> str:
-    return (
-        "<h2 id=\"methods\">Methods</h2>"
-        "<p>Relative likelihood: the rate for minority ethnic staff divided by the rate for white staff, with a 95% "
-        "interval by the Koopman score method (Koopman 1984; recommended by Fagerland, Lydersen and Laake 2015), "
-        "as in each council's report: when no minority ethnic staff had the event the ratio is 0 and the interval "
-        "starts at 0; when no white staff had it the ratio is not defined and the interval has no upper limit. A "
-        "difference is called significant when the whole interval lies on one side of 1; significance is not "
-        "proof of a cause.</p>"
-        "<p>Pooled figures add up the councils' counts before dividing, for each service; all staff is adults' and "
-        "children's services together.</p>"
-        "<p>Funnel plots: each council's relative likelihood is drawn against its effective base size. The limits "
-        "show how far a council of that size could fall from the pooled figure by chance alone, if its true "
-        "relative likelihood were the pooled one: 95% limits (about 1 council in 20 outside by chance) and 99.8% "
-        "limits (about 1 in 500). They are worked out on the log scale, from the pooled rates of the two groups. "
-        "Because councils differ in their share of minority ethnic staff, each is placed at the base a council "
-        "with the pooled share would need to be as precise; it equals the council's own base when its share is "
-        "the pooled share. Real differences between councils are not allowed for, so more councils than chance "
-        "alone would suggest may fall outside the 95% limits.</p>"
-        "<p>Disclosure control: a council whose figure its own public report hides is shown as "
-        f"{SUPPRESSED} and not drawn. Pooled figures are protected like any other table: a pooled figure is shown "
-        f"as {SUPPRESSED} when it rests on a count below the suppression threshold, when taking away the councils "
-        "whose own figures are published would leave a small count (on this page, or between this page and "
-        "another national or regional page), or when it could be combined with published figures to work out a "
-        "hidden one. The funnel plot's centre line and limits are drawn only when the pooled figure is "
-        "published.</p>")
+        rows.append(Row([p["label"], f"{p['base']:,}", "–" if not p["n_eff"] else f"{p['n_eff']:,.0f}",
+                         rl_value(p["rl"], p["ci_low"]), _interval(p["ci_low"], p["ci_high"]),
+                         ASSESSMENT_SHORT.get(p["assessment"], p["assessment"]), where]))
+    view["table"] = Table(f"{title}: every council, all staff",
+                          ["Council", "People compared (both groups)", "Comparable size (see methods)",
+                           "Relative likelihood", "95% interval", "Assessment", "Funnel position"], rows,
+                          (1, 2, 3, 4), hint=False)
+    return view
 
 
 def render(rollup: RollUp) -> str:
     """The whole roll-up page."""
-    scope = f"the {rollup.region} region" if rollup.region else "England"
-    parts = [f"<h1>{esc(rollup.title)}</h1>",
-             f"<p>{len(rollup.councils)} council(s) in {esc(scope)} with a validated return for {esc(rollup.period)}. "
-             "Relative likelihoods compare minority ethnic staff with white staff.</p>"]
-    if rollup.excluded:
-        parts.append("<h2 id=\"excluded\">Councils not included</h2><ul>"
-                     + "".join(f"<li>{esc(name)}: {esc(reason)}</li>" for name, reason in rollup.excluded) + "</ul>")
+    view = {"title": rollup.title, "rollup": rollup, "suppressed": SUPPRESSED,
+            "scope": f"the {rollup.region} region" if rollup.region else "England"}
     if not rollup.councils:
-        parts.append("<p>No council has a validated return for this period, so there is nothing to pool.</p>")
-        return page(rollup.title, "\n".join(parts + [methods_section()]), False)
-    sections, tallies = [], {}
+        return pages.render("national.html.j2", **view, illustrative=False)
+    metrics, tallies = [], {}
     for metric in RL_METRICS:
         withheld = pooled_hidden(rollup, metric, "all")
         # The funnel's centre and limits carry the pooled rates at full precision: only for a shown pooled figure.
         basis = None if withheld else funnel.basis(*pooled_counts(rollup.councils, metric, "all"))
         points = council_points(rollup.councils, metric, basis)
         tallies[metric] = tally(points)
-        sections.append(metric_section(rollup, metric, points, basis, withheld))
-    parts += [pooled_section(rollup), tally_section(rollup, tallies), *sections, methods_section()]
-    return page(rollup.title, "\n".join(parts), any(c.illustrative for c in rollup.councils))
+        metrics.append(metric_view(rollup, metric, points, basis, withheld))
+    return pages.render("national.html.j2", **view, pooled=pooled_view(rollup), tally=tally_table(tallies),
+                        metrics=metrics, illustrative=any(c.illustrative for c in rollup.councils))
 

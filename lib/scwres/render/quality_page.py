@@ -2,9 +2,9 @@
 
 The council needs to know what to fix whether or not the report was
 published, so this page is written pass or fail (and even when params are
-broken). It is plain HTML from a Jinja template with autoescaping on, since
-every value in it comes from a return or params file, and it reuses the
-report's CSS so it looks and reads the same.
+broken). It is built like every page (``pages``): a Jinja template with
+autoescaping on, since every value in it comes from a return or params file,
+on the same base layout and stylesheet as the reports.
 """
 
 from __future__ import annotations
@@ -16,10 +16,9 @@ from typing import Any
 from .. import paths
 from ..intake.params import PERIOD_PATTERN
 from ..problems import Problem
+from . import pages
 from .export import write_atomic
 
-TEMPLATES = paths.TEMPLATES_DIR
-CSS = TEMPLATES / "scwres" / "scwres.css"
 PAGE = "data-quality.html"
 
 
@@ -33,10 +32,6 @@ def render(problems: list[Problem] | None, *, la: str, period: str, council: str
     ``intake`` (from ``validate.write_intake``): the form the return came in, how many records became
     how many rows of the count tables, and which ethnicity label sets its values were read from.
     """
-    from jinja2 import Environment, FileSystemLoader, select_autoescape
-
-    env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(["j2", "html"]),
-                      keep_trailing_newline=True)
     items = problems or []
 
     def place(p: Problem) -> str:
@@ -44,8 +39,9 @@ def render(problems: list[Problem] | None, *, la: str, period: str, council: str
 
     groups = [(name, list(group)) for name, group in groupby(items, key=place)]
     other_groups = [(name, list(group)) for name, group in groupby(others or [], key=place)]
-    return env.get_template("data-quality.html.j2").render(
-        css=CSS.read_text(encoding="utf-8"), la=la, period=period, council=council or la,
+    council = council or la
+    return pages.render(
+        "data-quality.html.j2", title=f"Data quality: {council}, {period}", la=la, period=period, council=council,
         illustrative=illustrative, problems=problems, groups=groups, other_groups=other_groups,
         n_other=len(others or []), intake=intake_lines(la, period, intake),
         n_errors=sum(p.severity == "error" for p in items), n_warnings=sum(p.severity == "warning" for p in items),

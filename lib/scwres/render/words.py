@@ -8,11 +8,17 @@ that came from outside the code goes through ``esc``.
 
 from __future__ import annotations
 
+import html
 import math
 from typing import Any
 
 from ..catalogue import CATALOGUE
-from .page import esc  # noqa: F401  (the one escape for outside strings; re-exported)
+
+
+def esc(value: object) -> str:
+    """Escape text for HTML, quotes included (the report sections not yet on templates use it)."""
+    return html.escape("" if value is None else str(value), quote=True)
+
 
 SUPPRESSED = "[c]"
 DASH = "–"

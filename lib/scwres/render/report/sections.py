@@ -21,6 +21,7 @@ from ...intake.provenance import git_commit, input_files, versions
 from ...metrics.stats import wilson
 from ...schema import BROAD_CODES, DETAILED_CODES, ethnic_group
 from .. import charts
+from ..pages import illustrative_banner
 from ..words import (
     ASSESSMENT_SHORT,
     C_KEY,
@@ -89,8 +90,7 @@ def _section(anchor: str, title: str, body: str) -> str:
 def banners(ctx: ReportContext) -> str:
     out = []
     if ctx.spec.get("illustrative"):
-        out.append('<p class="banner">Illustrative data: these figures were generated to show how the report '
-                   "works. They are not the council's real workforce data.</p>")
+        out.append(illustrative_banner())
     if not ctx.public:
         out.append('<p class="banner internal">INTERNAL - not for publication. This version shows small numbers '
                    "that the public report hides.</p>")
