@@ -28,21 +28,6 @@ from .. import paths
 SIDES = ("kernel", "worker")
 
 
-def _kernel_exec(km: Any, code: str) -> None:
-    """Run ``code`` in the kernel and wait; a failure raises."""
-    from jupyter_core.utils import run_sync
-
-    kc = km.client()
-    try:
-        kc.start_channels()
-        run_sync(kc.wait_for_ready)(timeout=60)
-        reply = run_sync(kc.execute_interactive)(code, timeout=120, output_hook=lambda msg: None)
-        if reply["content"]["status"] != "ok":
-            raise RuntimeError(f"the kernel could not run: {code}")
-    finally:
-        kc.stop_channels()
-
-
 def profile_reports(jobs: list[tuple[str, str]], out: Path) -> dict[str, Any]:
     """Build ``jobs`` (council, period) in this process with one warm kernel, cProfile on both sides.
 
@@ -55,7 +40,7 @@ def profile_reports(jobs: list[tuple[str, str]], out: Path) -> dict[str, Any]:
     out.mkdir(parents=True, exist_ok=True)
     km = batch.warm_kernel()
     try:
-        _kernel_exec(km, "import cProfile as _c, sys as _s, time as _t\n"
+        batch.kernel_exec(km, "import cProfile as _c, sys as _s, time as _t\n"
                          "_s._scwres_profile = _c.Profile(_t.process_time)\n_s._scwres_profile.enable()")
         worker = cProfile.Profile(time.process_time)
         start = time.perf_counter()
@@ -66,7 +51,7 @@ def profile_reports(jobs: list[tuple[str, str]], out: Path) -> dict[str, Any]:
         worker.disable()
         seconds = time.perf_counter() - start
         kernel_file = out / "kernel.prof"
-        _kernel_exec(km, f"import sys as _s\n_s._scwres_profile.disable()\n"
+        batch.kernel_exec(km, f"import sys as _s\n_s._scwres_profile.disable()\n"
                          f"_s._scwres_profile.dump_stats({str(kernel_file)!r})")
     finally:
         batch.drop_kernel()

@@ -206,8 +206,12 @@ def warm_kernel() -> Any:
 RESET_CODE = "get_ipython().run_line_magic('reset', '-f'); __import__('gc').freeze()"
 
 
-def reset_kernel(km: Any) -> None:
-    """Empty the kernel's namespace between reports (modules stay imported) and close spent clients."""
+def kernel_exec(km: Any, code: str, timeout: float = 60) -> None:
+    """Run ``code`` in the worker's kernel on a fresh client and wait; a failure raises.
+
+    Spent clients are closed first and after, so a long-lived kernel does not
+    collect open channels (the reset, and the profiler in ``dev``, use this).
+    """
     from jupyter_core.utils import run_sync
 
     km.close_clients()
@@ -215,11 +219,17 @@ def reset_kernel(km: Any) -> None:
     try:
         kc.start_channels()
         run_sync(kc.wait_for_ready)(timeout=60)
-        reply = run_sync(kc.execute_interactive)(RESET_CODE, timeout=60, output_hook=lambda msg: None)
+        reply = run_sync(kc.execute_interactive)(code, timeout=timeout, output_hook=lambda msg: None)
         if reply["content"]["status"] != "ok":
-            raise RuntimeError("the kernel could not be reset")
+            raise RuntimeError(f"the kernel could not run: {code}")
     finally:
+        kc.stop_channels()
         km.close_clients()
+
+
+def reset_kernel(km: Any) -> None:
+    """Empty the kernel's namespace between reports (modules stay imported) and close spent clients."""
+    kernel_exec(km, RESET_CODE)
 
 
 def drop_kernel() -> None:
