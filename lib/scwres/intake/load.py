@@ -165,13 +165,7 @@ def _read_folder(raw: RawReturn, folder: Path) -> None:
             continue
         raw.source_files.append(path)
         expected = TABLES[name].columns if name in TABLES else RECORD_TABLES[name].columns
-        frame = read_csv_text(path, raw.problems, expected)
-        if frame is None:
-            raw.unreadable.add(name)
-        elif name in TABLES:
-            raw.tables[name] = frame
-        else:
-            raw.records[name] = frame
+        raw.keep(name, read_csv_text(path, raw.problems, expected))
     for path in sorted(folder.glob("*.csv")):
         if path.stem not in RETURN_NAMES and path.stem != "action_plan":
             raw.problems.append(Problem("warning", path.name, None, None, path.name,

@@ -56,6 +56,15 @@ class RawReturn:
                 "rows": {n: len(f) for n, f in self.counted.items()},
                 "label_sets": [s for s in LABEL_SETS if s in self.label_sets]}
 
+    def keep(self, name: str, frame: pd.DataFrame | None) -> None:
+        """File a table or extract as read (``None``: it could not be read, which is already a problem)."""
+        if frame is None:
+            self.unreadable.add(name)
+        elif name in TABLES:
+            self.tables[name] = frame
+        else:
+            self.records[name] = frame
+
     def problem(self, table: str, line: int | None, column: str | None, value: object, message: str,
                 severity: str = "error") -> Problem:
         """A problem located in ``table``, named the way the council sees the file."""

@@ -135,12 +135,8 @@ def read_workbook(raw: RawReturn, path: Path) -> None:
         if name == "actions":
             if frame is not None:
                 raw.extra_sheets["actions"] = frame
-        elif frame is None:
-            raw.unreadable.add(name)
-        elif name in TABLES:
-            raw.tables[name] = frame
         else:
-            raw.records[name] = frame
+            raw.keep(name, frame)
     book.close()
 
 
