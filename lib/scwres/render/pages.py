@@ -171,11 +171,6 @@ def illustrative_banner() -> Markup:
     return Markup(environment().get_template("macros.html.j2").module.illustrative_banner())
 
 
-def trusted(html: str) -> Markup:
-    """HTML made by a renderer that escapes on its own (the commentary's Markdown, with raw HTML off)."""
-    return Markup(html)
-
-
 def join(parts: Sequence[Inline], sep: str = ", ", last: str = " and ") -> list[Inline]:
     """'a, b and c' as a list of pieces, so links and figures inside stay pieces."""
     items = list(parts)
