@@ -74,7 +74,8 @@ def read_return(la: str, period: str, raw_dir: Path | None = None,
                                     f"There is no return for {la} {period}: expected CSV files or an .xlsx "
                                     f"workbook in data/raw/{la}/{period}."))
     if not raw.source_files:
-        if not raw.problems:  # an empty period folder
+        # no table of the return at all: an error, even when the folder holds other files (each a warning)
+        if not any(p.severity == "error" for p in raw.problems):
             raw.problems.append(Problem("error", f"{la}/{period}", None, None, None,
                                         f"The folder for {la} {period} holds no return; add "
                                         f"{', '.join(t.filename for t in TABLES.values() if t.required)} "
