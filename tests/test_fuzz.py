@@ -66,3 +66,13 @@ def test_the_replay_catches_a_crash_when_a_guard_is_off(monkeypatch) -> None:
         with pytest.raises(RecursionError) as caught:
             run_case(Path(tmp), "params")
     assert crash_summary(caught.value).startswith("RecursionError")
+
+
+def test_a_case_over_its_cpu_limit_is_stopped_as_a_time_out() -> None:
+    """The limit is the worker's CPU time (a loaded machine does not make a slow case a hang, a loop still is)."""
+    from fuzz.fuzz import Pool, cpu_seconds
+
+    assert cpu_seconds(__import__("os").getpid()) > 0
+    tree, _ = Tree.load(CORPUS / "twenty-thousand-bad-rows")  # a few seconds of CPU: far over half a second
+    [(key, outcome, detail, _)] = list(Pool(1, timeout=0.5, memory_mb=4096).run([("big", lambda: tree)]))
+    assert (key, outcome, detail) == ("big", "timed out", "over 0.5 s of CPU")

@@ -22,7 +22,8 @@ How it works:
   *refused cleanly* (the documented errors, every problem printable and the
   data-quality page renders and encodes), *accepted correctly* (no error, and
   the figures obey their invariants), *crashed* (anything else) or *timed out*
-  (the worker is killed after ``--timeout`` seconds and replaced).
+  (the worker is killed after ``--timeout`` seconds of its own CPU time, or ten times that on the
+  clock, and replaced).
 - A crash is shrunk to the single edit that still crashes, if one does, and
   saved as a folder (``case.json`` and ``tree/``) under ``tests/fuzz/crashes/``;
   move it to ``tests/fuzz/corpus/`` once fixed, and ``tests/test_fuzz.py``
@@ -921,8 +922,25 @@ def _worker(conn, memory_mb: int) -> None:
             conn.send(("crashed", crash_summary(exc), time.monotonic() - start))
 
 
+WALL_SLACK = 10  # a case may take this many times its CPU limit on the clock (a worker blocked, not working)
+
+
+def cpu_seconds(pid: int) -> float | None:
+    """CPU seconds (user + system) a process has used, from ``/proc``; None where there is no ``/proc``."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 class Pool:
-    """Worker processes with a time limit per case: a case that overruns is reported and its worker replaced."""
+    """Worker processes with a time limit per case: a case that overruns is reported and its worker replaced.
+
+    The limit is on the worker's own CPU time, so a campaign on a shared, loaded machine does not count a
+    slow case as a hang while a loop or a blow-up still is one; a case blocked without working is stopped
+    after ``WALL_SLACK`` times the limit on the clock. Where there is no ``/proc``, the clock alone counts.
+    """
 
     def __init__(self, jobs: int, timeout: float, memory_mb: int):
         self.jobs, self.timeout, self.memory_mb = jobs, timeout, memory_mb
@@ -962,25 +980,28 @@ class Pool:
                         tmp = tempfile.TemporaryDirectory(prefix="scwres-fuzz-")
                         tree.write(Path(tmp.name))
                         conn.send((tmp.name, tree.kind))
-                        busy[i] = (key, time.monotonic(), tmp)
+                        busy[i] = (key, time.monotonic(), tmp, cpu_seconds(workers[i][0].pid))
                 if not busy:
                     continue
-                deadline = min(started for _, started, _ in busy.values()) + self.timeout
-                ready = wait([workers[i][1] for i in busy], timeout=max(0.0, deadline - time.monotonic()))
+                ready = wait([workers[i][1] for i in busy], timeout=1.0)  # look at the workers' CPU each second
                 now = time.monotonic()
                 for i in list(busy):
-                    key, started, tmp = busy[i]
+                    key, started, tmp, cpu_start = busy[i]
                     proc, conn = workers[i]
+                    cpu_now = cpu_seconds(proc.pid) if cpu_start is not None else None
+                    cpu = cpu_now - cpu_start if cpu_now is not None else now - started
                     if conn in ready:
                         try:
                             outcome, detail, seconds = conn.recv()
                         except EOFError:  # the worker died (killed by the kernel, a segfault)
                             outcome, detail, seconds = "crashed", f"worker died (exit {proc.exitcode})", now - started
                             workers[i] = self._start()
-                    elif now - started >= self.timeout:
+                    elif cpu >= self.timeout or now - started >= self.timeout * WALL_SLACK:
                         proc.kill()
                         proc.join()
-                        outcome, detail, seconds = "timed out", f"over {self.timeout:.0f} s", now - started
+                        detail = (f"over {self.timeout:g} s of CPU" if cpu >= self.timeout
+                                  else f"over {self.timeout * WALL_SLACK:g} s on the clock")
+                        outcome, seconds = "timed out", now - started
                         workers[i] = self._start()
                     else:
                         continue
@@ -1085,7 +1106,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--n", type=int, default=1000, help="how many cases")
     parser.add_argument("--seed", type=int, default=17)
     parser.add_argument("--jobs", type=int, default=max(1, min(2, os.cpu_count() or 1)))
-    parser.add_argument("--timeout", type=float, default=60.0, help="seconds per case before it counts as a hang")
+    parser.add_argument("--timeout", type=float, default=60.0, help="CPU seconds per case before it counts as a hang")
     parser.add_argument("--memory-mb", type=int, default=6144, help="address-space cap per worker (0: none)")
     parser.add_argument("--quick", action="store_true", help="only a few return cases (they run GX, ~1 s each)")
     parser.add_argument("--out", type=Path, default=CRASHES, help="where crashes are saved")
@@ -1097,7 +1118,7 @@ def main(argv: list[str] | None = None) -> int:
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)  # a background job starts with SIGINT ignored
-    print(f"Fuzzing {args.n} cases (seed {args.seed}, {args.jobs} worker(s), {args.timeout:.0f} s per case)...",
+    print(f"Fuzzing {args.n} cases (seed {args.seed}, {args.jobs} worker(s), {args.timeout:.0f} s of CPU per case)...",
           file=sys.stderr, flush=True)
     result = campaign(args.n, args.seed, args.jobs, args.timeout, args.memory_mb, args.quick, args.out,
                       progress=True)
