@@ -1,7 +1,7 @@
 """Suppression in a block's own basis decides exactly what it decides on the 0/1 matrix, zeros included.
 
 With many pay bands a block of counts has far more unknowns than counts, and
-``disclosure.block_rows`` then gives the counts - and the unit rows a shown 0
+``span.block_rows`` then gives the counts - and the unit rows a shown 0
 implies for every cell it adds up - as coordinates in one orthonormal basis of
 their span. These tests run the plain and the transformed path side by side
 on generated councils whose zeros fall inside the transformed block, and
@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 
 from scwres.dev.bench_scale import bench_params
-from scwres.disclosure import publication
+from scwres.disclosure import publication, span
 from scwres.disclosure import suppression as disclosure
 from scwres.metrics.calculate import metric_rows
 
@@ -70,12 +70,12 @@ def blocks_of(seed: int, bands: int) -> tuple[list[list[frozenset]], dict, dict,
         value_of.setdefault(atoms, value)
         label.setdefault(atoms, key)
     wanted = {entries[k][0] for k in disclosure.rollup_keys() if k in entries}
-    return disclosure._components(sorted(value_of, key=lambda q: label[q])), value_of, label, wanted
+    return span.components(sorted(value_of, key=lambda q: label[q])), value_of, label, wanted
 
 
-def zero_blind(rows: disclosure.BlockRows) -> disclosure.BlockRows:
+def zero_blind(rows: span.BlockRows) -> span.BlockRows:
     """The same rows with the knowledge a shown 0 gives taken away (to show that the tests can fail)."""
-    return disclosure.BlockRows(rows.counts, rows.units[:0], {i: [] for i in rows.inside})
+    return span.BlockRows(rows.counts, rows.units[:0], {i: [] for i in rows.inside})
 
 
 def gram(matrix: np.ndarray) -> np.ndarray:
@@ -88,40 +88,40 @@ def test_a_shown_zero_protects_in_either_basis():
     block = [z, t, c]
     value_of, label = {z: 0, t: 5, c: 50}, {z: "zero", t: "small", c: "large"}
     for transform in (False, True):
-        rows = disclosure.block_rows(block, {0}, transform=transform)
-        assert disclosure._suppress_rounds(block, value_of, label, THRESHOLD, rows) == {t, c}, transform
+        rows = span.block_rows(block, {0}, transform=transform)
+        assert span.suppress_rounds(block, value_of, label, THRESHOLD, rows) == {t, c}, transform
         # without what the 0 tells, "large" would stay shown and give "small" away (small = large + a)
-        assert disclosure._suppress_rounds(block, value_of, label, THRESHOLD, zero_blind(rows)) == {t}, transform
+        assert span.suppress_rounds(block, value_of, label, THRESHOLD, zero_blind(rows)) == {t}, transform
 
 
 def same_decisions(block: list[frozenset], value_of: dict, label: dict, wanted: set) -> bool:
     """Assert that both paths decide the same for ``block``; true if it is a block the transform is for
     (more unknowns than rows) and its shown zeros change what is hidden."""
     zero = {i for i, q in enumerate(block) if value_of[q] == 0}
-    plain = disclosure.block_rows(block, zero, transform=False)
-    moved = disclosure.block_rows(block, zero, transform=True)
+    plain = span.block_rows(block, zero, transform=False)
+    moved = span.block_rows(block, zero, transform=True)
     # the change of basis keeps every inner product, between counts, unit rows and the two
     assert np.allclose(gram(np.vstack([plain.counts, plain.units])), gram(np.vstack([moved.counts, moved.units])),
                        atol=1e-9)
-    hidden = disclosure._suppress_rounds(block, value_of, label, THRESHOLD, plain)
-    assert disclosure._suppress_rounds(block, value_of, label, THRESHOLD, moved) == hidden
+    hidden = span.suppress_rounds(block, value_of, label, THRESHOLD, plain)
+    assert span.suppress_rounds(block, value_of, label, THRESHOLD, moved) == hidden
     dims, coords = [], []
     for rows in (plain, moved):
-        basis, by_count = disclosure.rollup_coordinates(block, hidden, value_of, wanted, THRESHOLD, rows)
+        basis, by_count = span.rollup_coordinates(block, hidden, value_of, wanted, THRESHOLD, rows)
         dims.append(basis.shape[0])
         coords.append((sorted(by_count, key=lambda q: label[q]), by_count))
     assert dims[0] == dims[1] and coords[0][0] == coords[1][0]
     if coords[0][0]:  # the same coordinates up to a rotation of the roll-up space
         a, b = (np.array([by_count[q] for q in keys]) for keys, by_count in coords)
         assert np.allclose(gram(a), gram(b), atol=1e-9)
-    blind = disclosure._suppress_rounds(block, value_of, label, THRESHOLD, zero_blind(plain))
+    blind = span.suppress_rounds(block, value_of, label, THRESHOLD, zero_blind(plain))
     return plain.counts.shape[1] > plain.counts.shape[0] + plain.units.shape[0] and blind != hidden
 
 
 @pytest.mark.parametrize("seed", [1, 6])
 def test_blocks_decide_the_same_in_either_basis_where_shown_zeros_matter(seed):
     blocks, value_of, label, wanted = blocks_of(seed, bands=6)
-    with disclosure.one_blas_thread():  # as disclosure.plan runs them (many threads: slow on a busy machine)
+    with span.one_blas_thread():  # as disclosure.plan runs them (many threads: slow on a busy machine)
         covered = [same_decisions(block, value_of, label, wanted) for block in blocks]
     # the comparison covered a block the transform is for, whose shown zeros change what is hidden
     assert any(covered)
@@ -131,11 +131,11 @@ def test_plans_and_roll_ups_are_the_same_in_either_basis(monkeypatch):
     """Whole plans, and a national page and a regional page over four councils, on each path."""
     councils = {str(seed): generated_council(seed, bands=6) for seed in range(1, 5)}
     moved_blocks = []
-    coordinates = disclosure._coordinates
-    monkeypatch.setattr(disclosure, "_coordinates", lambda *a: moved_blocks.append(a[1]) or coordinates(*a))
+    coordinates = span._coordinates
+    monkeypatch.setattr(span, "_coordinates", lambda *a: moved_blocks.append(a[1]) or coordinates(*a))
     plans = {}
     for path, start in (("plain", 10**9), ("moved", 0)):
-        monkeypatch.setattr(disclosure, "TRANSFORM_FROM", start)
+        monkeypatch.setattr(span, "TRANSFORM_FROM", start)
         plans[path] = {la: disclosure.report_plan(*council) for la, council in councils.items()}
     assert len(moved_blocks) == len(councils)  # each council's workforce block took the transformed path
     for la in councils:
@@ -155,9 +155,9 @@ def test_plans_and_roll_ups_are_the_same_in_either_basis(monkeypatch):
 
 def test_ordinary_councils_keep_the_plain_path(monkeypatch):
     """Below TRANSFORM_FROM unknowns nothing changes basis, so such councils' plans are unchanged."""
-    monkeypatch.setattr(disclosure, "_coordinates", lambda *a: pytest.fail("changed basis"))
+    monkeypatch.setattr(span, "_coordinates", lambda *a: pytest.fail("changed basis"))
     blocks, value_of, _, _ = blocks_of(1, bands=20)  # 20 pay bands: 802 unknowns in the workforce block
-    widest = max(len(disclosure._block_columns(block)) for block in blocks)
-    assert 700 < widest <= disclosure.TRANSFORM_FROM
+    widest = max(len(span._block_columns(block)) for block in blocks)
+    assert 700 < widest <= span.TRANSFORM_FROM
     for block in blocks:
-        disclosure.block_rows(block, {i for i, q in enumerate(block) if value_of[q] == 0})
+        span.block_rows(block, {i for i, q in enumerate(block) if value_of[q] == 0})

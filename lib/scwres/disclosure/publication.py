@@ -34,7 +34,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..catalogue import DEFAULT_THRESHOLD, RL_METRICS
-from .suppression import COUNT_COLUMNS, Plan, is_small, row_key
+from .span import is_small
+from .suppression import COUNT_COLUMNS, Plan, row_key
 
 SUPPRESSED = "[c]"
 RL_SERVICES = ("all", "adults", "children")
@@ -161,7 +162,7 @@ class RollupPlan:
        council's shown counts plus the shown pooled counts (a left-over of 0 is
        taken to reveal each of its councils' counts, since counts are >= 0).
        The span test runs on each council's residual coordinates (see
-       ``disclosure.rollup_coordinates``); while some primary is exposed, a
+       ``span.rollup_coordinates``); while some primary is exposed, a
        pooled row taking part is hidden, regional rows before national ones.
     """
 
