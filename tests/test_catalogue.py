@@ -108,6 +108,26 @@ def test_calculation_and_disclosure_read_the_same_leaver_base():
         assert has_leavers == (rows[("m8", "adults")]["base_me"] > headcount) == (base == "snapshot_plus_leavers")
 
 
+def test_the_small_base_warning_adds_up_the_bases_the_calculation_uses():
+    """Validation reads each base from the catalogue (it comes before the metrics): for every metric and
+    service, under either leaver base and either white-minorities rule, its sizes are the calculated bases."""
+    from scwres.validate.warnings import base_sizes
+
+    for extra in ({}, {"leaver_base": "snapshot_plus_leavers", "white_minorities_as_minority_ethnic": True}):
+        p = params(**extra)
+        calculated = {(r["metric"], r["service"]): (r["base_me"], r["base_white"])
+                      for r in metric_rows(tables(), p) if r["breakdown"] == "overall"}
+        read = {(m.id, service): sizes for m in CATALOGUE
+                for service, sizes in base_sizes(m, tables(), adds_leavers(p), bool(extra)).items()}
+        assert read == calculated, extra
+    # the comparison can fail: m8's base without the leavers is not the calculated one under the leaver base
+    p = params(leaver_base="snapshot_plus_leavers")
+    calculated = {r["service"]: (r["base_me"], r["base_white"]) for r in metric_rows(tables(), p)
+                  if r["metric"] == "m8" and r["breakdown"] == "overall"}
+    assert base_sizes(METRICS["m8"], tables(), False, False) != calculated == base_sizes(
+        METRICS["m8"], tables(), True, False)
+
+
 # --- importing the words stays light ---------------------------------------------------------------------
 
 

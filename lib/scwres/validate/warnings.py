@@ -14,13 +14,12 @@ from typing import Any
 
 import pandas as pd
 
-from ..catalogue import METRICS, suppression_threshold
+from ..catalogue import CATALOGUE, Metric, adds_leavers, suppression_threshold
 from ..intake.load import read_return
 from ..intake.params import params_display_name, previous_period
 from ..intake.raw_return import RawReturn
-from ..metrics.calculate import metric_rows
 from ..problems import Problem
-from ..schema import SERVICES, TABLES
+from ..schema import SERVICES, TABLES, ethnic_group
 from .bounds import numbers
 
 # The count that is the "base" of each table, for the unknown-ethnicity share.
@@ -104,23 +103,42 @@ def small_bases(raw: RawReturn, typed: dict[str, pd.DataFrame], params: dict[str
     label = str(params.get("group_label", "minority ethnic"))
     if not {"workforce", "recruitment", "events", "survey"} <= set(typed):
         return []
+    wm = bool(params.get("white_minorities_as_minority_ethnic"))
     out = []
-    for row in metric_rows(typed, params):
-        if row["breakdown"] != "overall" or row["metric"] not in METRICS:
-            continue
+    for spec in CATALOGUE:
         # The catalogue's base names the table to look at, in words a reader knows.
-        spec = METRICS[row["metric"]]
         table, column, who, topic = spec.base.table, spec.base.column, spec.base.who, spec.topic
-        service = "all staff" if row["service"] == "all" else row["service"]
-        for group, base in ((label, row["base_me"]), ("white", row["base_white"])):
-            if base is not None and base == base and 0 < int(base) < threshold:
-                # "fewer than", never the count: the page is linked from the public report.
-                out.append(raw.problem(
-                    table, None, column, f"< {threshold}",
-                    f"{topic[:1].upper()}{topic[1:]} ({row['metric']}), {service}: fewer than {threshold} {group} "
-                    f"{who} (the suppression threshold), so the public report will not show this figure.",
-                    severity="warning"))
+        for service, (base_me, base_white) in base_sizes(spec, typed, adds_leavers(params), wm).items():
+            where = "all staff" if service == "all" else service
+            for group, base in ((label, base_me), ("white", base_white)):
+                if 0 < base < threshold:
+                    # "fewer than", never the count: the page is linked from the public report.
+                    out.append(raw.problem(
+                        table, None, column, f"< {threshold}",
+                        f"{topic[:1].upper()}{topic[1:]} ({spec.id}), {where}: fewer than {threshold} {group} "
+                        f"{who} (the suppression threshold), so the public report will not show this figure.",
+                        severity="warning"))
     return out
+
+
+def base_sizes(spec: Metric, typed: dict[str, pd.DataFrame], plus_leavers: bool,
+               white_minorities_as_me: bool) -> dict[str, tuple[int, int]]:
+    """A metric's base for each service and in all, as (minority ethnic, white): the catalogue's base counts
+    added up here, so a warning about a return needs no metric calculated (validation comes first)."""
+    totals = {service: [0, 0] for service in (*SERVICES, "all")}
+    for count in spec.base_counts(plus_leavers):
+        frame = typed[count.table]
+        for key, value in count.where:
+            frame = frame[frame[key] == value]
+        for service, code, n in zip(frame["service"], frame["ethnicity"], frame[count.column], strict=True):
+            group = ethnic_group(code, white_minorities_as_me)
+            if group == "unknown":
+                continue
+            side = 0 if group == "minority_ethnic" else 1
+            totals["all"][side] += int(n)
+            if service in SERVICES:
+                totals[service][side] += int(n)
+    return {service: (me, white) for service, (me, white) in totals.items()}
 
 
 def year_on_year(raw: RawReturn, typed: dict[str, pd.DataFrame], params: dict[str, Any],
