@@ -104,6 +104,39 @@ def imports_of(name: str, source: str, is_package: bool, known: set[str]) -> set
     return out
 
 
+def _private(name: str) -> bool:
+    return name.startswith("_") and not (name.startswith("__") and name.endswith("__"))
+
+
+def private_uses(name: str, source: str, is_package: bool, known: set[str]) -> list[str]:
+    """Another lib module's private (``_name``) names that ``name`` uses: imported by name, or read off a
+    module it imported (``national._num``). A helper two modules need is public, in the lower one."""
+    tree = ast.parse(source)
+    here = name.split(".") if is_package else name.split(".")[:-1]
+    modules: dict[str, str] = {}  # local name -> the lib module it is bound to
+    found: list[str] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.name in known and alias.asname:
+                    modules[alias.asname] = alias.name
+        elif isinstance(node, ast.ImportFrom):
+            base = here[: len(here) - node.level + 1] if node.level else []
+            module = ".".join([*base, *([node.module] if node.module else [])])
+            if module.split(".")[0] != "scwres" or module == name:
+                continue
+            for alias in node.names:
+                if f"{module}.{alias.name}" in known:
+                    modules[alias.asname or alias.name] = f"{module}.{alias.name}"
+                elif _private(alias.name):
+                    found.append(f"{name} imports {module}.{alias.name}")
+    for node in ast.walk(tree):
+        if (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in modules
+                and _private(node.attr) and modules[node.value.id] != name):
+            found.append(f"{name} uses {modules[node.value.id]}.{node.attr}")
+    return sorted(set(found))
+
+
 def import_graph() -> dict[str, set[str]]:
     modules = lib_modules()
     known = set(modules)
@@ -180,6 +213,14 @@ def test_imports_point_down_the_flow():
     assert upward_imports(import_graph()) == []
 
 
+def test_no_module_uses_another_modules_private_names():
+    modules = lib_modules()
+    known = set(modules)
+    found = [use for name, path in modules.items()
+             for use in private_uses(name, path.read_text(encoding="utf-8"), path.name == "__init__.py", known)]
+    assert found == []
+
+
 def test_known_upward_imports_still_exist():
     """An entry whose import is gone must leave the list, so the list only ever shrinks."""
     graph = import_graph()
@@ -251,6 +292,19 @@ def test_upward_import_is_caught():
              "scwres.disclosure.suppression": set(), "scwres.schema": set()}
     assert upward_imports(graph) == [
         "scwres.metrics.calculate (metrics) imports scwres.disclosure.suppression (disclosure)"]
+
+
+def test_a_private_name_from_another_module_is_caught():
+    known = {"scwres.render.open_data", "scwres.render.national", "scwres.render.words", "scwres.render"}
+    source = ("from . import national\nfrom .words import _counts, ratio\nimport scwres.render.words as w\n"
+              "def f(p):\n    return national._num(p), national.pooled(p), w._counts, national.__name__\n")
+    assert private_uses("scwres.render.open_data", source, False, known) == [
+        "scwres.render.open_data imports scwres.render.words._counts",
+        "scwres.render.open_data uses scwres.render.national._num",
+        "scwres.render.open_data uses scwres.render.words._counts",
+    ]
+    # a module's own private names, and dunders such as a module's __name__, are fine
+    assert private_uses("scwres.render.national", "def _num(v):\n    return v\nx = _num(1)\n", False, known) == []
 
 
 @pytest.mark.parametrize("module, stage", [

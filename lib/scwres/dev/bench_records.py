@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from .. import paths
-from .illustrative import _seed, random_council, records_from_staff, simulate_recruitment, simulate_staff
+from .illustrative import random_council, records_from_staff, seed_for, simulate_recruitment, simulate_staff
 
 PERIOD = "2024"
 
@@ -29,7 +29,7 @@ def write_records(root: Path, staff: int) -> tuple[Path, dict[str, int]]:
     """A generated council with about ``staff`` staff records as a record-level return under ``root``."""
     council = random_council(1, seed=14, periods=(PERIOD,))
     council = type(council)(**{**council.__dict__, "staff": {PERIOD: staff}})
-    rng = np.random.default_rng(_seed(council.slug, PERIOD))
+    rng = np.random.default_rng(seed_for(council.slug, PERIOD))
     people = simulate_staff(council, PERIOD, rng)
     files = records_from_staff(council, PERIOD, people, simulate_recruitment(council, PERIOD, people, rng))
     folder = root / council.slug / PERIOD

@@ -129,7 +129,7 @@ def random_council(number: int, seed: int = 0, periods: tuple[str, ...] = PERIOD
     having to invent their numbers. Named "Synthetic council NNN" so nobody
     mistakes one for a real council; every period is marked illustrative.
     """
-    rng = np.random.default_rng(_seed("synthetic", str(seed), str(number)))
+    rng = np.random.default_rng(seed_for("synthetic", str(seed), str(number)))
     size = int(np.clip(rng.lognormal(np.log(1500), 0.9), 120, 12000))
     me = float(rng.uniform(0.03, 0.45))
     unknown = float(rng.uniform(0.02, 0.12))
@@ -150,7 +150,7 @@ def random_council(number: int, seed: int = 0, periods: tuple[str, ...] = PERIOD
     )
 
 
-def _seed(*parts: str) -> int:
+def seed_for(*parts: str) -> int:
     """A stable seed from names, so each council and period has its own stream."""
     return int.from_bytes(hashlib.sha256("|".join(parts).encode()).digest()[:8], "little")
 
@@ -262,7 +262,7 @@ def records_from_staff(council: Council, period: str, staff: pd.DataFrame,
     uses the codes. Rows are shuffled, as an extract would be, from a stream of their own, so the
     counts are untouched.
     """
-    rng = np.random.default_rng(_seed(council.slug, period, "records"))
+    rng = np.random.default_rng(seed_for(council.slug, period, "records"))
     ons = {code: label for code, (label, _, _) in DETAILED_CODES.items()}
     ons.update({"white": "White", "mixed": "Mixed or Multiple ethnic groups", "other": "Other ethnic group",
                 "asian": "Asian, Asian British or Asian Welsh",
@@ -344,7 +344,7 @@ def generate(raw_dir: Path, params_dir: Path, councils: tuple[Council, ...] = CO
     for council in councils:
         headcounts = {}
         for period in periods:
-            rng = np.random.default_rng(_seed(council.slug, period))
+            rng = np.random.default_rng(seed_for(council.slug, period))
             staff = simulate_staff(council, period, rng)
             recruitment = simulate_recruitment(council, period, staff, rng)
             tables = tables_from_staff(council, staff, recruitment)

@@ -198,6 +198,11 @@ def warm_kernel() -> Any:
     return km
 
 
+def has_warm_kernel() -> bool:
+    """This process already holds a kernel (the preview then says "rebuilding", not "starting Python")."""
+    return "km" in _WORKER
+
+
 # ``%reset -f`` empties the namespace and the output cache, then runs two full garbage collections over
 # everything the kernel holds (pandas, matplotlib, great-expectations: about a second per report in the
 # profile). ``gc.freeze()`` afterwards moves what survives (modules, caches) out of the collector's sight,

@@ -113,7 +113,7 @@ class Previewer:
         if plan.new_kernel:
             batch.drop_kernel()
         try:
-            progress("starting Python" if plan.new_kernel or "km" not in batch._WORKER else "rebuilding")
+            progress("starting Python" if plan.new_kernel or not batch.has_warm_kernel() else "rebuilding")
             km = batch.warm_kernel()
             target = run.build_report(self.la, self.period, self.audience, km=km, start=plan.start,
                                       progress=progress)

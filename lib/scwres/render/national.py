@@ -238,10 +238,6 @@ def tally(points: list[dict]) -> dict[str, int]:
 # --- view data for templates/pages/national.html.j2 ---------------------------------------------------------
 
 
-def _num(value: float | None) -> str:
-    return "–" if value is None or value != value else f"{value:.2f}"
-
-
 def _interval(low: float | None, high: float | None) -> str:
     """As in a council's report: 3 places where 2 would show 1.00, and no upper limit when there is none."""
     return interval(low, high)

@@ -274,7 +274,7 @@ def _breakdown_name(metric: str, breakdown: str, bands: dict[str, str], subgroup
 def published_rollup(rollup: Any, audience: str = "public") -> Published:
     """Every figure of the national or regional page, resolved by the page's own functions."""
     from . import funnel, national
-    from .words import METRIC_TITLES
+    from .words import METRIC_TITLES, interval, ratio
 
     area = f"{rollup.region} region" if rollup.region else "England"
     illustrative = any(c.illustrative for c in rollup.councils)
@@ -299,10 +299,10 @@ def published_rollup(rollup: Any, audience: str = "public") -> Published:
         for metric in RL_METRICS:
             for service in ("all", "adults", "children"):
                 p = national.pooled(rollup, metric, service)
-                low, high = shown_interval(national._interval(p["ci_low"], p["ci_high"]))
+                low, high = shown_interval(interval(p["ci_low"], p["ci_high"]))
                 rows.append({**base, "la": "", "council": f"All councils ({area})", "service": service,
                              "measure": metric, "measure_name": METRIC_TITLES[metric], "units": "ratio",
-                             "value": SUPPRESSED if p["hidden"] else shown_number(national._num(p["value"])),
+                             "value": SUPPRESSED if p["hidden"] else shown_number(ratio(p["value"])),
                              "ci_low": SUPPRESSED if p["hidden"] else low,
                              "ci_high": SUPPRESSED if p["hidden"] else high,
                              "assessment": SUPPRESSED if p["hidden"] else p["assessment"]})
@@ -322,9 +322,9 @@ def published_rollup(rollup: Any, audience: str = "public") -> Published:
                 row.update({k: SUPPRESSED for k in ("value", "ci_low", "ci_high", "assessment", "people_compared",
                                                      "comparable_size", "funnel_position")})
             else:
-                low, high = shown_interval(national._interval(p["ci_low"], p["ci_high"]))
+                low, high = shown_interval(interval(p["ci_low"], p["ci_high"]))
                 where = national.POSITION_WORDS[p["position"]] + (f", {p['side']}" if p["side"] else "")
-                row.update(value=shown_number(national._num(p["rl"])), ci_low=low, ci_high=high,
+                row.update(value=shown_number(ratio(p["rl"])), ci_low=low, ci_high=high,
                            assessment=p["assessment"] or None, people_compared=int(p["base"]),
                            comparable_size=int(round(p["n_eff"])) if p["n_eff"] else None,
                            funnel_position=where)
