@@ -82,3 +82,19 @@ def test_make_pdf_without_a_built_report_says_how_to_build_it(tmp_path):
     assert "There is no report to print" in proc.stderr and "make report LA=bexley PERIOD=2023" in proc.stderr
     assert "Traceback" not in proc.stderr
     assert not (tmp_path / "reports").exists(), "printing never builds"
+
+
+def test_the_footer_is_a_template_that_escapes_the_title():
+    """The footer comes from templates/pages/ through the pages' environment: a report title (a council name
+    from params) is text in it, never markup, and the page numbers are Chromium's to fill in."""
+    from markupsafe import Markup
+
+    from scwres.render import pages, pdf
+
+    title = 'Bexley <script>alert("x")</script> & Co'
+    footer = BeautifulSoup(pdf.footer(title), "html.parser")
+    assert footer.find("script") is None and footer.find("span").get_text() == title
+    assert footer.find(class_="pageNumber") is not None and footer.find(class_="totalPages") is not None
+    # it can fail: the same template given the title as markup does put a script in the footer
+    raw = BeautifulSoup(str(pages.render(pdf.FOOTER, title=Markup(title))), "html.parser")
+    assert raw.find("script") is not None

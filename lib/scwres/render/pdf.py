@@ -24,17 +24,13 @@ from pathlib import Path
 from .. import paths
 from ..intake.params import load_params, resolve_period
 from ..problems import ReturnError, UnknownCouncilError, UnknownPeriodError
+from . import pages
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run"]
 MARGIN = {"top": "15mm", "bottom": "20mm", "left": "15mm", "right": "15mm"}
-# Chromium's footer has no page styles: size and spacing must be set inline. pageNumber / totalPages are
-# filled in by Chromium.
-FOOTER = ('<div style="font-family: Arial, Helvetica, sans-serif; font-size: 8pt; color: #3d3d3d; width: 100%; '
-          'margin: 0 15mm; display: flex; justify-content: space-between; gap: 8mm;">'
-          '<span>{title}</span><span style="white-space: nowrap;">Page <span class="pageNumber"></span> of '
-          '<span class="totalPages"></span></span></div>')
+FOOTER = "pdf-footer.html.j2"  # the title and "Page n of N" on every page (templates/pages/)
 
 
 class NoReport(Exception):
@@ -52,6 +48,11 @@ def page_title(text: str) -> str:
     """The report's ``<title>`` (what the footer shows)."""
     found = re.search(r"<title>(.*?)</title>", text, re.S)
     return html.unescape(found.group(1)).strip() if found else "SC-WRES report"
+
+
+def footer(title: str) -> str:
+    """Chromium's footer template: the report's title (autoescaped by the template) and the page numbers."""
+    return str(pages.render(FOOTER, title=title))
 
 
 def print_pdf(source: Path, target: Path, chromium: str = CHROMIUM) -> Path:
@@ -72,7 +73,7 @@ def print_pdf(source: Path, target: Path, chromium: str = CHROMIUM) -> Path:
                            if route.request.url.startswith(("file:", "data:")) else route.abort())
                 page.goto(source.resolve().as_uri())
                 page.pdf(path=tmp, format="A4", margin=MARGIN, display_header_footer=True,
-                         header_template="<span></span>", footer_template=FOOTER.format(title=html.escape(title)),
+                         header_template="<span></span>", footer_template=footer(title),
                          print_background=True, outline=True, tagged=True)
             finally:
                 browser.close()
