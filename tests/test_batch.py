@@ -19,7 +19,7 @@ from scwres import paths
 from scwres.dev.synthetic import write_synthetic
 from scwres.disclosure.metrics_table import calculate, read_metrics_csv, write_metrics_csv
 from scwres.intake.params import load_params
-from scwres.pipeline import batch
+from scwres.pipeline import batch, inputs
 from scwres.render import index_page
 from scwres.render.words import ASSESSMENT_SHORT
 
@@ -102,17 +102,29 @@ def test_unchanged_content_keeps_the_key_whatever_the_file_times(hash_tree):
     assert batch.inputs_key(batch.Job("synthetic-001", PERIOD, "internal")) != before
 
 
-def test_a_job_is_up_to_date_only_with_the_same_key_and_its_report(tmp_path, monkeypatch):
+@pytest.mark.parametrize("audience", ["public", "internal"])
+def test_a_job_is_up_to_date_only_with_the_same_key_and_all_its_outputs(tmp_path, monkeypatch, audience):
     monkeypatch.setattr(paths, "BUILD_DIR", tmp_path / "build")
     monkeypatch.setattr(paths, "REPORTS_DIR", tmp_path / "reports")
-    job = batch.Job("norfolk", PERIOD)
+    job = batch.Job("norfolk", PERIOD, audience)
     batch.key_path(job).parent.mkdir(parents=True)
     batch.key_path(job).write_text("abc\n", encoding="utf-8")
-    assert not batch.up_to_date(job, "abc")  # no report
-    batch.report_path(job).parent.mkdir(parents=True)
-    batch.report_path(job).write_text("<p>r</p>", encoding="utf-8")
+    assert not batch.up_to_date(job, "abc")  # nothing built
+    outputs = inputs.outputs(job)
+    suffix = "" if audience == "public" else "-internal"
+    assert {p.relative_to(tmp_path).as_posix() for p in outputs} == {
+        f"reports/norfolk/{PERIOD}/{name}" for name in (
+            f"report{suffix}.html", f"sc-wres-norfolk-{PERIOD}{suffix}.xlsx", f"sc-wres-norfolk-{PERIOD}{suffix}.csv",
+            "data-quality.html")} | {f"build/norfolk/{PERIOD}/{name}" for name in ("metrics.csv", paths.PLAN_FILE)}
+    for path in outputs:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("x", encoding="utf-8")
     assert batch.up_to_date(job, "abc")
     assert not batch.up_to_date(job, "abd")
+    for path in outputs:  # any one output deleted by hand (the spreadsheet, say) means build it again
+        path.unlink()
+        assert not batch.up_to_date(job, "abc"), path.name
+        path.write_text("x", encoding="utf-8")
 
 
 def test_summary_names_each_failure_and_says_when_nothing_was_done():

@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import paths
-from .inputs import Job, code_inputs, digest_lines, inputs_key, key_path
+from .inputs import Job, code_inputs, digest_lines, inputs_key, key_path, outputs_present
 
 PERIOD_DIR = re.compile(r"^[0-9]{4}$")
 LA_DIR = re.compile(r"^[a-z][a-z0-9-]{1,40}$")
@@ -100,15 +100,10 @@ def discover(las: Iterable[str] | None = None, periods: Iterable[str] | None = N
 # --- incremental builds: is the stored key of a report's inputs (``inputs``) still current? ------------------
 
 
-def report_path(job: Job) -> Path:
-    name = "report.html" if job.audience == "public" else f"report-{job.audience}.html"
-    return paths.report_dir(job.la, job.period) / name
-
-
 def up_to_date(job: Job, key: str) -> bool:
-    """The stored key matches and the published report is still there."""
+    """The stored key matches and every output is still there (one deleted by hand is built again)."""
     stored = key_path(job)
-    return stored.is_file() and stored.read_text(encoding="utf-8").strip() == key and report_path(job).is_file()
+    return stored.is_file() and stored.read_text(encoding="utf-8").strip() == key and outputs_present(job)
 
 
 # --- running one job in a worker ------------------------------------------------------------------------------

@@ -6,6 +6,8 @@ templates, the reference data and the pinned versions. The key is a SHA-256
 over those files' contents (never their times: a checkout or a copy changes
 times without changing anything else), stored next to the build only after a
 successful run. ``run.build_report`` removes and rewrites it; the batch reads it.
+A report whose key matches is still rebuilt when one of its outputs (``outputs``)
+has gone, say a spreadsheet deleted by hand.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import paths
+from ..render.open_data import council_stem, file_names
 
 KEY_VERSION = "scwres-inputs-1"  # bump to invalidate every stored key at once
 
@@ -95,3 +98,25 @@ def key_path(job: Job) -> Path:
     """Where the key of the last successful build is stored: next to the build."""
     name = "inputs.sha256" if job.audience == "public" else f"inputs-{job.audience}.sha256"
     return paths.build_dir(job.la, job.period) / name
+
+
+# --- what a build leaves: a missing one forces a rebuild, whatever the key says --------------------------------
+
+
+def report_path(job: Job) -> Path:
+    name = "report.html" if job.audience == "public" else f"report-{job.audience}.html"
+    return paths.report_dir(job.la, job.period) / name
+
+
+def outputs(job: Job) -> list[Path]:
+    """The files a successful build of ``job`` leaves: the report, its spreadsheet and CSV, the data-quality
+    page, and the metrics and disclosure plan that the index and the national page read."""
+    folder, build = paths.report_dir(job.la, job.period), paths.build_dir(job.la, job.period)
+    spreadsheet, csv = file_names(council_stem(job.la, job.period), job.audience)
+    return [report_path(job), folder / spreadsheet, folder / csv, folder / "data-quality.html",
+            build / "metrics.csv", build / paths.PLAN_FILE]
+
+
+def outputs_present(job: Job) -> bool:
+    """Every output of ``job`` is on disk (``make reports`` rebuilds a report whose spreadsheet was deleted)."""
+    return all(path.is_file() for path in outputs(job))
