@@ -41,7 +41,7 @@ def test_every_metric_has_its_words_and_a_methods_entry():
         assert re.search(rf"^\| {re.escape(m.id)} \|", methods, re.MULTILINE), f"docs/methods.md lacks {m.id}"
         assert m.title and m.short and m.topic and m.base.who, m.id
         if m.relative_likelihood:
-            words = (m.index_title, m.subject, m.event_phrase, m.event_done, m.event_noun, m.base_noun)
+            words = (m.subject, m.event_phrase, m.event_done, m.event_noun, m.base_noun)
             assert all(words), m.id
 
 

@@ -87,8 +87,8 @@ class Metric:
     ``leaver_base: snapshot_plus_leavers`` (see ``base_counts``). The words:
 
     - ``title``: the metric's heading in the report, the spreadsheet, open data and roll-ups;
-    - ``short``: its name where space is tight (contents, at-a-glance table, trend chart, action plan);
-    - ``index_title``: its column heading on the index page of every report;
+    - ``short``: its name where space is tight (contents, at-a-glance table, trend chart, action plan,
+      the index page's columns);
     - ``subject``: who is compared ("applicants"); ``event_phrase``: "to be appointed from shortlisting";
     - ``event_done``: "appointed from shortlisting" ("were recorded as ...");
     - ``event_noun``/``base_noun``: the figure table's column words ("appointed" of "shortlisted");
@@ -106,7 +106,6 @@ class Metric:
     leaver_base: bool = False
     percent: bool = False  # also shown as the percentage of each group answering yes (the survey metrics)
     extra_tables: tuple[str, ...] = ()  # tables read besides the events' and base's (m9's population share)
-    index_title: str = ""
     subject: str = ""
     event_phrase: str = ""
     event_done: str = ""
@@ -133,42 +132,42 @@ CATALOGUE: tuple[Metric, ...] = (
     Metric("m1", HEADCOUNT, HEADCOUNT, "Staff in each pay band", "Pay bands", "pay bands",
            relative_likelihood=False),
     Metric("m2", APPOINTED, SHORTLISTED, "Appointment from shortlisting", "Appointment",
-           "appointment from shortlisting", adverse_below_one=True, index_title="Appointment from shortlisting",
+           "appointment from shortlisting", adverse_below_one=True,
            subject="applicants", event_phrase="to be appointed from shortlisting",
            event_done="appointed from shortlisting", event_noun="appointed", base_noun="shortlisted"),
     Metric("m3", _events("disciplinary"), HEADCOUNT, "Entering the formal disciplinary process", "Disciplinary",
-           "disciplinary", index_title="Disciplinary", subject="staff",
+           "disciplinary", subject="staff",
            event_phrase="to enter the formal disciplinary process",
            event_done="entering the formal disciplinary process", event_noun="entered the disciplinary process",
            base_noun="staff"),
     Metric("m4", _events("ftp"), REGULATED, "Referral into fitness to practise", "Fitness to practise",
-           "fitness to practise", index_title="Fitness to practise", subject="registered professionals",
+           "fitness to practise", subject="registered professionals",
            event_phrase="to be referred into fitness to practise", event_done="referred into fitness to practise",
            event_noun="referred", base_noun="registered professionals"),
     Metric("m5", _events("cpd"), HEADCOUNT, "Access to funded non-mandatory training (CPD)", "CPD", "CPD",
-           adverse_below_one=True, index_title="Funded CPD", subject="staff",
+           adverse_below_one=True, subject="staff",
            event_phrase="to access funded non-mandatory training",
            event_done="accessing funded non-mandatory training", event_noun="accessed CPD", base_noun="staff"),
     Metric("m6", _survey("hba_public"), RESPONDENTS,
            f"{_HBA.capitalize()} people who use services, their relatives or the public", "Abuse from the public",
-           "abuse from the public", percent=True, index_title="Harassment from the public",
+           "abuse from the public", percent=True,
            subject="survey respondents",
            event_phrase=f"to report {_HBA} people who use services, their relatives or the public",
            event_done=f"reporting {_HBA} the public", event_noun="said yes", base_noun="respondents"),
     Metric("m7_colleagues", _survey("hba_colleagues"), RESPONDENTS, f"{_HBA.capitalize()} colleagues",
            "Abuse from colleagues", "abuse from colleagues", percent=True,
-           index_title="Harassment from colleagues", subject="survey respondents",
+           subject="survey respondents",
            event_phrase=f"to report {_HBA} colleagues", event_done=f"reporting {_HBA} colleagues",
            event_noun="said yes", base_noun="respondents"),
     Metric("m7_managers", _survey("hba_managers"), RESPONDENTS, f"{_HBA.capitalize()} managers",
-           "Abuse from managers", "abuse from managers", percent=True, index_title="Harassment from managers",
+           "Abuse from managers", "abuse from managers", percent=True,
            subject="survey respondents", event_phrase=f"to report {_HBA} managers",
            event_done=f"reporting {_HBA} managers", event_noun="said yes", base_noun="respondents"),
     Metric("m8", LEAVERS, HEADCOUNT, "Leaving the organisation", "Leaving", "leaving", leaver_base=True,
-           index_title="Leaving", subject="staff", event_phrase="to leave the organisation", event_done="leaving",
+           subject="staff", event_phrase="to leave the organisation", event_done="leaving",
            event_noun="left", base_noun="staff"),
     Metric("m9", SENIOR, HEADCOUNT, "Senior management", "Senior managers", "senior managers",
-           adverse_below_one=True, extra_tables=("population",), index_title="Senior management", subject="staff",
+           adverse_below_one=True, extra_tables=("population",), subject="staff",
            event_phrase="to be senior managers", event_done="senior managers", event_noun="senior managers",
            base_noun="staff"),
 )

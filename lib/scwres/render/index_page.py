@@ -21,12 +21,12 @@ from urllib.parse import quote
 import yaml
 
 from .. import paths, safe_yaml
-from ..catalogue import METRICS, RL_METRICS
+from ..catalogue import RL_METRICS
 from . import pages
 from .export import write_atomic
 from .open_data import council_stem, file_names, rollup_stem
 from .pages import BR, Inline, Link, Row, Table, join
-from .words import ASSESSMENT_SHORT
+from .words import ASSESSMENT_SHORT, METRIC_SHORT
 
 LA_DIR_EXCLUDED = {"national", "regional"}
 SUPPRESSED = "[c]"
@@ -145,7 +145,7 @@ def council_table(entries: list[Entry], internal: bool) -> Table:
         cells = [e.assessments.get(m, "") or "Not available" for m in RL_METRICS]
         rows.append(Row([e.name, e.period, join(links, BR, BR), *cells]))
     return Table("Every council and period, with its headline assessments for all staff",
-                 ["Council", "Period", "Links", *(METRICS[m].index_title for m in RL_METRICS)], rows,
+                 ["Council", "Period", "Links", *(METRIC_SHORT[m] for m in RL_METRICS)], rows,
                  region=False, hint=False)
 
 
