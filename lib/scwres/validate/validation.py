@@ -24,6 +24,7 @@ from ..problems import Problem, ReturnError
 from ..schema import RECORD_TABLES, TABLES
 from .bounds import COUNT_PATTERN
 from .checks import allowed_codes, check_return
+from .stored import checks_key, stored_checks
 from .warnings import return_warnings
 
 _FILE_ORDER = {name: i for i, name in enumerate([*(t.filename for t in TABLES.values()),
@@ -36,17 +37,25 @@ def validate_return(la: str, period: str, params: dict[str, Any], raw_dir: Path 
     """Every problem in the return for ``la`` and ``period`` (and in the periods params list).
 
     ``build`` (the run's build folder): when given, a return handed in as records has its counted
-    tables written to ``build/return/`` and ``build/intake.json`` says what came in and what it became.
+    tables written to ``build/return/`` and ``build/intake.json`` says what came in and what it became,
+    and the checks' result is stored there by content (``stored``): an unchanged return is read again
+    but not checked again.
     """
     period = str(period)
     problems = check_period_folders(la, params, raw_dir)
     raw = read_return(la, period, raw_dir, params)
-    if build is not None:
-        write_intake(raw, build)
-    problems += check_return(raw, pay_bands=params["pay_bands"], params=params)
-    if not any(p.severity == "error" for p in problems):
-        problems += return_warnings(raw, typed_tables(raw), params, raw_dir)
-    return collapse(sort_problems(problems))
+
+    def checks() -> list[Problem]:
+        found = check_return(raw, pay_bands=params["pay_bands"], params=params)
+        if not any(p.severity == "error" for p in [*problems, *found]):
+            found += return_warnings(raw, typed_tables(raw), params, raw_dir)
+        return found
+
+    if build is None:
+        return collapse(sort_problems(problems + checks()))
+    write_intake(raw, build)
+    # an unchanged return (and params and code) is not checked again: see ``stored``
+    return collapse(sort_problems(problems + stored_checks(checks_key(la, period, params, raw_dir), build, checks)))
 
 
 def write_intake(raw: RawReturn, build: Path) -> Path:
