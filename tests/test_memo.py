@@ -15,7 +15,9 @@ from scwres.render import charts
 
 
 @pytest.fixture(autouse=True)
-def empty_cache():
+def empty_cache(tmp_path, monkeypatch):
+    """An empty warm cache and an empty store on disk (``build/.cache`` in a folder of this test's own)."""
+    monkeypatch.setattr(memo.paths, "BUILD_DIR", tmp_path / "build")
     memo.clear()
     yield
     memo.clear()
@@ -95,3 +97,35 @@ def test_a_chart_is_drawn_once_per_distinct_arguments(monkeypatch):
     assert len(drawn) == 1
     changed = charts.forest(points, "Title", "Subtitle", False, 0.8)  # a national line: another chart
     assert len(drawn) == 2 and changed != first
+
+
+def test_a_new_process_finds_an_unchanged_chart_on_disk(monkeypatch, tmp_path):
+    """``make report`` is a new process each time: the SVG of an unchanged chart is read, not drawn."""
+    points = [{"label": "All staff", "service": "all", "value": 1.2, "low": 0.9, "high": 1.6}]
+    drawn = []
+    real = charts.to_svg
+    monkeypatch.setattr(charts, "to_svg", lambda fig: drawn.append(1) or real(fig))
+    first = charts.forest(points, "Title", "Subtitle", False, None)
+    memo.clear()  # as a new process starts
+    assert charts.forest(points, "Title", "Subtitle", False, None) == first and len(drawn) == 1
+    memo.clear()
+    monkeypatch.setattr(memo, "code_digest", lambda: "other code")  # new code: drawn again, the same SVG
+    assert charts.forest(points, "Title", "Subtitle", False, None) == first and len(drawn) == 2
+
+
+def test_the_store_on_disk_keys_types_and_is_bounded(monkeypatch):
+    import datetime as dt
+
+    calls = []
+
+    def make(value):
+        return lambda: calls.append(value) or str(value).encode()
+
+    assert memo.on_disk("t", {"d": dt.date(2024, 9, 30)}, make(1)) == b"1"
+    assert memo.on_disk("t", {"d": "2024-09-30"}, make(2)) == b"2"  # a date and its text are different keys
+    assert memo.on_disk("t", {"d": dt.date(2024, 9, 30)}, make(3)) == b"1" and calls == [1, 2]
+    monkeypatch.setattr(memo, "MAX_FILES", 2)
+    memo.on_disk("t", 4, make(4))
+    memo.on_disk("t", 5, make(5))
+    assert len(list((memo.paths.BUILD_DIR / ".cache" / "t").iterdir())) == 2
+    assert memo.on_disk("t", 5, make(6)) == b"5"  # the newest stayed

@@ -58,7 +58,7 @@ def test_any_change_checks_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     elif change == "params":
         params["suppression_threshold"] = 5
     elif change == "the code":
-        monkeypatch.setattr(stored, "code_digest", lambda: "other code")
+        monkeypatch.setattr(stored.memo, "code_digest", lambda: "other code")
     elif change == "a broken store":
         (build / stored.STORED).write_text('{"key": ', encoding="utf-8")
     else:

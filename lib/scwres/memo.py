@@ -16,6 +16,12 @@ Safety, so a cached result can never be a stale one:
 
 The code itself is not part of the key: a kernel that has imported ``scwres``
 keeps that code until it restarts, so its results match its code.
+
+``on_disk`` keeps a second, smaller kind of result across processes: bytes
+(a chart's SVG, a report's spreadsheet) made from plain data, under
+``build/.cache/<kind>/``. A new ``make report`` process has no warm cache, so
+without it every run drew every chart again. Its key adds what a new process
+may have changed: the package's code and the pinned versions (``code_digest``).
 """
 
 from __future__ import annotations
@@ -23,13 +29,19 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
+import os
+import tempfile
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
+from functools import cache
 from pathlib import Path
 from typing import Any, TypeVar
 
+from . import paths
+
 T = TypeVar("T")
 MAX_ENTRIES = 96  # a council's periods (returns, metrics) and a report's charts, with room to spare
+MAX_FILES = 4000  # per kind on disk: every chart of 150 councils' reports; the least recently used go first
 _CACHE: OrderedDict[tuple, Any] = OrderedDict()
 STATS = {"hits": 0, "misses": 0}
 
@@ -82,3 +94,61 @@ def clear() -> None:
 
 def size() -> int:
     return len(_CACHE)
+
+
+@cache
+def code_digest() -> str:
+    """SHA-256 over the package's Python source and templates and the pinned versions, once per process.
+
+    Once per process is right: a process (or a warm kernel) runs the code it imported, whatever the
+    files say later, and a new process hashes again.
+    """
+    files = sorted(p for p in paths.PACKAGE_DIR.rglob("*")
+                   if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc")
+    return files_digest([*files, paths.ROOT / "constraints.txt"])
+
+
+def typed_canonical(value: Any) -> str:
+    """Like ``canonical``, but a date and the text of that date stay different: for keys kept on disk."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"),
+                      default=lambda v: [type(v).__name__, str(v)])
+
+
+def on_disk(kind: str, key: Any, compute: Callable[[], bytes]) -> bytes:
+    """The bytes stored for ``key`` (plain data) under ``build/.cache/<kind>/``, or ``compute()``'s, then stored.
+
+    The file name is a SHA-256 of the kind, ``key`` as typed canonical JSON and ``code_digest()``, so
+    new code or new pins never read an old result. A file that cannot be read is a miss; a file is
+    written whole or not at all (a temporary file renamed into place), and the oldest files of a kind
+    go when it holds more than ``MAX_FILES``.
+    """
+    name = hashlib.sha256(f"{kind}\n{code_digest()}\n{typed_canonical(key)}".encode()).hexdigest()
+    folder = paths.BUILD_DIR / ".cache" / kind
+    path = folder / name
+    try:
+        data = path.read_bytes()
+        os.utime(path)  # recently used: the last to be pruned
+        return data
+    except OSError:
+        pass
+    data = compute()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".", suffix=".tmp", dir=folder)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+        _prune(folder)
+    except OSError:  # a read-only or full disk: the result is still right, only not kept
+        pass
+    return data
+
+
+def _prune(folder: Path) -> None:
+    """Remove the least recently used files of one kind beyond ``MAX_FILES``."""
+    entries = [e for e in os.scandir(folder) if e.is_file() and not e.name.endswith(".tmp")]
+    if len(entries) <= MAX_FILES:
+        return
+    entries.sort(key=lambda e: e.stat().st_mtime)
+    for entry in entries[:len(entries) - MAX_FILES]:
+        Path(entry.path).unlink(missing_ok=True)

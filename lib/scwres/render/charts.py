@@ -73,11 +73,25 @@ def _svg(kind: str, draw, *args) -> str:
     Why: a chart is a pure function of its arguments (fixed style, hash salt and no date), and drawing
     one costs a fifth of a second of text layout. ``make preview`` rebuilds the report after each
     commentary edit with the same figures, so its charts come from here; ``scwres.memo`` keeps the cache
-    bounded. The key is the arguments as canonical JSON, so any changed figure or label draws anew.
+    bounded. The key is the arguments as canonical JSON, so any changed figure or label draws anew. Across
+    processes the SVG is kept on disk (``memo.on_disk``), keyed also by the code, the pinned versions and
+    the fonts found here.
     """
     from .. import memo
 
-    return memo.cached(("chart", kind, memo.canonical(args)), lambda: to_svg(draw(*args)), copy_result=False)
+    def drawn() -> str:  # a new process (``make report``) finds the SVG of an unchanged chart on disk
+        svg = memo.on_disk("charts", [kind, _fonts(), args], lambda: to_svg(draw(*args)).encode("utf-8"))
+        return svg.decode("utf-8")
+
+    return memo.cached(("chart", kind, memo.canonical(args)), drawn, copy_result=False)
+
+
+def _fonts() -> list[str]:
+    """The font files the house style resolves to here: the text layout, so the SVG, depends on them."""
+    from matplotlib import font_manager
+
+    with plt.rc_context(RC):
+        return [Path(font_manager.findfont(font_manager.FontProperties(weight=w))).name for w in ("normal", "bold")]
 
 
 def data_uri(svg: str) -> str:

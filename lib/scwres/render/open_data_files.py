@@ -7,10 +7,11 @@ with it in either one, the two would import each other.
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from typing import Any
 
-from .. import paths
+from .. import memo, paths
 from .open_data import Published, csv_bytes, file_names, published_figures
 from .spreadsheet import workbook_bytes
 
@@ -18,7 +19,9 @@ from .spreadsheet import workbook_bytes
 def files(published: Published) -> dict[str, bytes]:
     """File name -> bytes for the spreadsheet and the CSV of one published set of figures."""
     xlsx, csv_name = file_names(published.meta.stem, published.meta.audience)
-    return {xlsx: workbook_bytes(published), csv_name: csv_bytes(published)}
+    # gptables takes about a second per workbook; an unchanged one is read from disk (``memo.on_disk``)
+    book = memo.on_disk("spreadsheets", dataclasses.asdict(published), lambda: workbook_bytes(published))
+    return {xlsx: book, csv_name: csv_bytes(published)}
 
 
 def write_build_files(ctx: Any) -> list[Path]:

@@ -14,8 +14,8 @@ code that runs them, never over file times:
 - every return of the council (each period folder and ``<period>.xlsx``, names
   and bytes: the year-on-year warning reads the previous period too);
 - the params, as canonical JSON, with the council and period;
-- the package's Python source and the pinned versions (``constraints.txt``),
-  so new code or a new great-expectations checks again.
+- the package's code and the pinned versions (``memo.code_digest``), so new
+  code or a new great-expectations checks again.
 
 Reading the return (and writing what came in, ``intake.json``) is not stored:
 it is cheap and its outputs must be fresh on every run. A stored file that is
@@ -29,7 +29,6 @@ import json
 import os
 import tempfile
 from collections.abc import Callable
-from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -40,17 +39,6 @@ STORED = "validated.json"
 VERSION = "scwres-validated-1"  # bump to invalidate every stored result at once
 
 
-@cache
-def code_digest() -> str:
-    """SHA-256 over the package's Python source and the pinned versions, once per process.
-
-    Once per process is right: a process (or a warm kernel) runs the code it imported, whatever
-    the files say later, and a new process hashes again.
-    """
-    files = sorted(p for p in paths.PACKAGE_DIR.rglob("*.py") if "__pycache__" not in p.parts)
-    return memo.files_digest([*files, paths.ROOT / "constraints.txt"])
-
-
 def checks_key(la: str, period: str, params: dict[str, Any], raw_dir: Path | None = None) -> str:
     """The content key of one return's checks (see the module docstring for what goes in)."""
     folder = (raw_dir or paths.RAW_DIR) / la
@@ -58,7 +46,7 @@ def checks_key(la: str, period: str, params: dict[str, Any], raw_dir: Path | Non
     returns = [p for p in entries if p.is_dir() or p.suffix == ".xlsx"]  # not the action plan beside them
     lines = [VERSION, f"la\t{la}", f"period\t{period}", f"params\t{memo.canonical(params)}",
              f"entries\t{[p.name for p in entries]}",  # the period check reads names, empty folders too
-             f"returns\t{memo.files_digest(returns or [folder])}", f"code\t{code_digest()}"]
+             f"returns\t{memo.files_digest(returns or [folder])}", f"code\t{memo.code_digest()}"]
     return hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()
 
 
