@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import math
+from html import unescape
 
 import pandas as pd
 import pytest
 
 from scwres.intake.commentary import load_commentary, render, split_sections, unknown_sections
 from scwres.render import charts
-from scwres.render.words import TREND_WORDS, esc, interval, likelihood_phrase, rl_headline, rough_phrase
+from scwres.render.pages import environment
+from scwres.render.words import TREND_WORDS, interval, likelihood_phrase, rl_headline, rough_phrase
 
 
 @pytest.mark.parametrize(("value", "expected"), [
@@ -40,8 +42,13 @@ def test_headline_states_the_finding_with_the_group_label():
     assert "statistically significant difference, unfavourable to Global Majority staff" in text
 
 
+def inline(value) -> str:
+    """``value`` as the report's templates place it (autoescaped)."""
+    return str(environment().get_template("macros.html.j2").module.inline(value))
+
+
 def test_headline_hides_everything_when_suppressed_and_escapes_the_label():
-    text = rl_headline("m3", row(value=1.8), "<b>x</b>", hidden=True)
+    text = inline(rl_headline("m3", row(value=1.8), "<b>x</b>", hidden=True))
     assert "withheld so that no one can be identified" in text and "too few cases" not in text
     assert "1.8" not in text and "<b>" not in text and "&lt;b&gt;" in text
 
@@ -105,8 +112,8 @@ def test_forest_draws_a_zero_at_the_floor_and_an_unbounded_interval_as_an_arrow(
     assert "marked 0" in notes and "arrow" in notes.lower() and charts.forest_notes(points[2:]) == ""
 
 
-def test_esc_escapes_quotes_too():
-    assert esc('"<x>\'') == "&quot;&lt;x&gt;&#x27;"
+def test_templates_escape_quotes_too():
+    assert inline('"<x>\'') == "&#34;&lt;x&gt;&#39;"
 
 
 def test_commentary_sections_and_escaping(tmp_path):
@@ -164,9 +171,9 @@ def quality_context(audience: str, hidden: set[str], headcount: int = 400, befor
 
 def test_data_quality_section_speaks_to_readers_not_analysts():
     """Issue 11: plain words; no file names, params keys, codes or counts a reader cannot use."""
-    from scwres.render.report.sections import data_quality_section
+    from scwres.render.report.quality import data_quality_section
 
-    html = data_quality_section(quality_context("public", set(), headcount=400, before=200))
+    html = unescape(data_quality_section(quality_context("public", set(), headcount=400, before=200)))
     text = html.lower()
     for word in ("not_stated", "unknown_share_warning", "direct_employees", ".csv", ".yml", "params", "line ",
                  "column ethnicity", "fix "):
@@ -180,10 +187,10 @@ def test_data_quality_section_speaks_to_readers_not_analysts():
 def test_data_quality_section_says_nothing_about_a_hidden_unknown_count():
     """A share beside its shown total would give a hidden count back; even "above 10%" bounds it."""
     from scwres.disclosure.suppression import extra_key
-    from scwres.render.report.sections import data_quality_section
+    from scwres.render.report.quality import data_quality_section
 
     hidden = {extra_key("unknown", "survey.respondents", "adults")}
-    html = data_quality_section(quality_context("public", hidden))
+    html = unescape(data_quality_section(quality_context("public", hidden)))
     assert "15.0%" not in html and "adults' services" not in html.split("Ethnicity is not known")[1].split("</li>")[0]
     assert "25.0%" in html and "withheld so that no one can be identified" in html
     internal = data_quality_section(quality_context("internal", hidden))
@@ -241,7 +248,7 @@ def rl_context(hidden_services: tuple[str, ...], audience: str = "public", previ
 
 def test_headline_agrees_with_the_rows_shown():
     """Issue 11: "withheld" for all staff must not hide a children's row printed just below it."""
-    from scwres.render.report.sections import metric_headline
+    from scwres.render.report.findings import metric_headline
 
     text = metric_headline(rl_context(("adults", "all")), "m9")
     assert "The figure for all staff is withheld so that no one can be identified" in text
@@ -255,14 +262,14 @@ def test_headline_agrees_with_the_rows_shown():
 
 def test_change_says_no_earlier_period_wherever_there_is_none():
     """The first period: "No earlier period" on every row, hidden or not (nothing is derived from counts)."""
-    from scwres.render.report.sections import change_cell
+    from scwres.render.report.common import change_cell
 
     first = rl_context(("adults",), previous=False)
     cells = [change_cell(first, first.row("m9", s), "m9", s) for s in ("adults", "children", "all")]
     assert cells == ["No earlier period"] * 3
     later = rl_context(("adults",))
-    assert "[c]" in change_cell(later, later.row("m9", "adults"), "m9", "adults")
-    assert "No significant change" in change_cell(later, later.row("m9", "children"), "m9", "children")
+    assert "[c]" in change_cell(later, later.row("m9", "adults"), "m9", "adults").text
+    assert "No significant change" in change_cell(later, later.row("m9", "children"), "m9", "children").text
 
 
 @pytest.mark.parametrize(("low", "high", "reference", "expected"), [

@@ -25,7 +25,6 @@ date and its zip entries carry XlsxWriter's fixed 1980 timestamp.
 from __future__ import annotations
 
 import csv
-import html
 import io
 from dataclasses import dataclass, field
 from typing import Any
@@ -129,7 +128,8 @@ def published_figures(ctx: Any) -> Published:
     from ..intake.params import pay_band_label
     from ..metrics.stats import wilson
     from ..schema import BROAD_CODES, DETAILED_CODES, ethnic_group
-    from .report.sections import UNKNOWN_SOURCES, mapping_sentence, national_text
+    from .report.front import UNKNOWN_SOURCES, mapping_sentence
+    from .report.glance import national_text
     from .words import METRIC_TITLES, SUBGROUP_WORDS, interval, percent, ratio
 
     params, spec = ctx.params, ctx.spec
@@ -140,7 +140,7 @@ def published_figures(ctx: Any) -> Published:
         threshold=suppression_threshold(params), group=ctx.group,
         snapshot_date=spec.get("snapshot_date"), window=(spec.get("window_start"), spec.get("window_end")),
         sources=[str(s) for s in spec.get("sources") or []], contacts=_contacts(params),
-        grouping=html.unescape(mapping_sentence(ctx)), stem=council_stem(ctx.la, ctx.period))
+        grouping=mapping_sentence(ctx), stem=council_stem(ctx.la, ctx.period))
     band_names = {str(b): pay_band_label(params, str(b)) for b in params["pay_bands"]}
 
     def count(metric: str, service: str, breakdown: str, column: str, value: Any) -> Any:
@@ -219,7 +219,7 @@ def published_figures(ctx: Any) -> Published:
              "unknown": "Not known (left out)"}
     mapping = [(label, words[ethnic_group(code, wm)]) for code, (label, _, _) in {**DETAILED_CODES,
                                                                                    **BROAD_CODES}.items()]
-    national = {m: html.unescape(national_text(ctx, m)) for m in RL_METRICS}
+    national = {m: national_text(ctx, m) for m in RL_METRICS}
     return Published(meta, rows, CSV_COLUMNS, trend, national, mapping, list(band_names.items()),
                      extra={"m9_gaps": _m9_gaps(ctx)})
 

@@ -2,23 +2,16 @@
 
 Readers are boards, staff networks and the public, not statisticians: every
 figure gets a sentence, ratios are phrased as "0.52 times as likely (48% less
-likely)" and never "times more likely" below 2 (docs/methods.md), and every string
-that came from outside the code goes through ``esc``.
+likely)" and never "times more likely" below 2 (docs/methods.md). Everything here
+is plain text: the templates (``render/pages.py``) escape it where it lands.
 """
 
 from __future__ import annotations
 
-import html
 import math
 from typing import Any
 
 from ..catalogue import CATALOGUE
-
-
-def esc(value: object) -> str:
-    """Escape text for HTML, quotes included (the report sections not yet on templates use it)."""
-    return html.escape("" if value is None else str(value), quote=True)
-
 
 SUPPRESSED = "[c]"
 DASH = "–"
@@ -127,7 +120,7 @@ def rough_phrase(value: float) -> str:
 
 
 def assessment_words(assessment: str, group: str) -> str:
-    return ASSESSMENT_WORDS.get(assessment, "").format(group=esc(group))
+    return ASSESSMENT_WORDS.get(assessment, "").format(group=group)
 
 
 def _counts(row: Any, group: str) -> str:
@@ -137,33 +130,33 @@ def _counts(row: Any, group: str) -> str:
 
 
 def rl_headline(metric: str, row: Any, group: str, hidden: bool) -> str:
-    """One plain-English sentence stating a relative-likelihood finding for all staff (HTML).
+    """One plain-English sentence stating a relative-likelihood finding for all staff.
 
     With no white cases the ratio is not defined, but the interval's lower bound is a finding
     ("at least 4.37 times as likely"); with no minority ethnic cases the ratio is 0 and the interval
     runs from 0. Either way the sentence says which group had no cases.
     """
     subject = SUBJECT[metric]
-    who = f"{esc(capital(group))} {subject}"
+    who = f"{capital(group)} {subject}"
     if hidden:
-        return f"The comparison between {esc(group)} and white {subject} is {WITHHELD}; it is shown as [c]."
+        return f"The comparison between {group} and white {subject} is {WITHHELD}; it is shown as [c]."
     if row["assessment"] == "insufficient_data":
-        return f"There is too little data to compare {esc(group)} and white {subject} {EVENT_PHRASE[metric]}."
+        return f"There is too little data to compare {group} and white {subject} {EVENT_PHRASE[metric]}."
     words = assessment_words(row["assessment"], group)
     low, high = row["ci_low"], row["ci_high"]
     if missing(row["value"]):
         places = ratio_places(low)
         if low > 1:
-            reach = f"{esc(group)} {subject} were at least {ratio(low, places)} times as likely {EVENT_PHRASE[metric]}"
+            reach = f"{group} {subject} were at least {ratio(low, places)} times as likely {EVENT_PHRASE[metric]}"
         else:
-            reach = f"{esc(group)} {subject} may even have been less likely {EVENT_PHRASE[metric]}"
+            reach = f"{group} {subject} may even have been less likely {EVENT_PHRASE[metric]}"
         white = _counts(row, "white")
         return (f"No white {subject}{f' ({white})' if white else ''} were recorded as {EVENT_DONE[metric]}, so the "
                 f"relative likelihood is not defined; {reach} (the 95% interval starts at {ratio(low, places)} and "
                 f"has no upper limit): {words}.")
     if row["value"] == 0:
         me, white = _counts(row, "me"), _counts(row, "white")
-        lead = f"{me} {esc(group)} {subject}" if me else f"No {esc(group)} {subject}"
+        lead = f"{me} {group} {subject}" if me else f"No {group} {subject}"
         against = f", against {white} white {subject}" if white else ""
         return (f"{lead} were recorded as {EVENT_DONE[metric]}{against} (relative likelihood 0; the 95% interval "
                 f"runs from 0 to {ratio(high, ratio_places(high))}): {words}.")
@@ -188,11 +181,11 @@ def share_relation(low: float | None, high: float | None, reference: float | Non
 
 
 def rl_summary(metric: str, row: Any, group: str) -> str:
-    """A key finding in one short sentence (HTML): the headline without the interval, which the table gives."""
+    """A key finding in one short sentence: the headline without the interval, which the table gives."""
     subject = SUBJECT[metric]
     if missing(row["value"]) or row["value"] == 0:
         return rl_headline(metric, row, group, False)
     phrase = rough_phrase(row["value"])
     exact = "" if any(c.isdigit() for c in phrase) else f" ({ratio(row['value'])})"  # "about half": give the value
-    return (f"{esc(capital(group))} {subject} were {phrase} as white {subject} {EVENT_PHRASE[metric]}{exact}: "
+    return (f"{capital(group)} {subject} were {phrase} as white {subject} {EVENT_PHRASE[metric]}{exact}: "
             f"{assessment_words(row['assessment'], group)}.")

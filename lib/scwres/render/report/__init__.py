@@ -3,13 +3,17 @@
 The report notebook calls ``load_context`` once and then one section function
 per cell, so the notebook stays thin and every rule lives here:
 
-- ``wording``: plain-English phrases and number formats;
-- ``markup``: tables, figures and disclosure-aware counts;
 - ``context``: everything one report needs, loaded once;
-- ``sections``: the sections themselves.
+- ``common``: what every section shares (services, themes, counts and derived figures as view data);
+- ``front``: the title, contents and "About this report"; ``glance``: "At a glance";
+- ``findings``: the findings by theme, with their charts from ``figures``;
+- ``trend``: the trend and the ethnic sub-groups; ``quality``: data quality; ``methods``: methods and provenance.
 
-The names below are loaded on first use (PEP 562), so importing ``report.wording`` alone (the index
-page, the national page, the action plan pages) does not pull in the charts and matplotlib.
+Python builds view data (``render/pages.py``) with every ``[c]`` decided by the publication layer; the
+templates in ``templates/pages/report/`` lay it out and escape every string.
+
+The names below are loaded on first use (PEP 562), so importing the package for its context alone
+does not pull in the charts and matplotlib.
 """
 
 from __future__ import annotations
@@ -18,10 +22,10 @@ from importlib import import_module
 from typing import Any
 
 _HOME = {
-    "ReportContext": "context", "load_context": "context", "title_section": "sections",
-    "glance_section": "sections", "about_section": "sections", "findings_sections": "sections",
-    "trend_section": "sections", "subgroups_section": "sections", "data_quality_section": "sections",
-    "methods_section": "sections",
+    "ReportContext": "context", "load_context": "context", "title_section": "front",
+    "glance_section": "glance", "about_section": "front", "findings_sections": "findings",
+    "trend_section": "trend", "subgroups_section": "trend", "data_quality_section": "quality",
+    "methods_section": "methods",
 }
 __all__ = list(_HOME)
 

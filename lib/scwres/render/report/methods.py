@@ -1,0 +1,55 @@
+"""The report's "Methods and provenance": formulas, intervals, assessment and disclosure rules, how
+ethnicity was grouped, the input files' fingerprints and the software versions.
+
+The words are in ``templates/pages/report/methods.html.j2``; this module gives
+it the few facts that vary (the group's name, the threshold, the audience, the
+form of the return) and the three tables.
+"""
+
+from __future__ import annotations
+
+from markupsafe import Markup
+
+from ...catalogue import suppression_threshold
+from ...intake.ethnicity_labels import PUBLIC_NAMES
+from ...intake.provenance import git_commit, input_files, versions
+from ...schema import BROAD_CODES, DETAILED_CODES, ethnic_group
+from ..pages import Code, Inline, Row, Table
+from ..words import capital
+from .common import section
+from .context import ReportContext
+
+
+def intake_sentences(ctx: ReportContext) -> tuple[str, str] | None:
+    """How the return came in and which ethnicity label sets its values were read from (docs/data-return.md)."""
+    if not ctx.intake:
+        return None
+    form = ("as records (one row per member of staff, shortlisted applicant and survey response), which the "
+            "workbook counted into the SC-WRES tables" if ctx.intake.get("form") == "records"
+            else "as the SC-WRES count tables")
+    sets = [PUBLIC_NAMES[s] for s in ctx.intake.get("label_sets", []) if s in PUBLIC_NAMES]
+    used = ""
+    if sets:
+        joined = sets[0] if len(sets) == 1 else ", ".join(sets[:-1]) + " and " + sets[-1]
+        used = f" Its ethnicity values were written as {joined}; each was read as one census category."
+    return form, used
+
+
+def methods_section(ctx: ReportContext) -> Markup:
+    """Formulas, intervals, assessment and suppression rules, ethnicity mapping, file hashes, versions."""
+    wm = bool(ctx.params.get("white_minorities_as_minority_ethnic"))
+    codes = {**DETAILED_CODES, **BROAD_CODES}
+    words = {"white": "White", "minority_ethnic": capital(ctx.group), "unknown": "Not known (left out)"}
+    mapping = [Row([label, words[ethnic_group(code, wm)]]) for code, (label, _, _) in codes.items()]
+    files = [Row([f.name, Code(f.sha256)]) for f in input_files(ctx.la, ctx.period)]
+    soft: list[Row] = [Row(["Project version (git commit)", Code(git_commit())])]
+    soft += [Row([str(k), str(v)]) for k, v in versions().items()]
+    tables: dict[str, Table] = {
+        "mapping": Table("How each census ethnicity category was grouped", ["Census category", "Group in this report"],
+                         mapping),
+        "files": Table("Input files and their SHA-256 fingerprints", ["File", "SHA-256"], files),
+        "software": Table("Code and software versions used", ["Component", "Version"], soft)}
+    view: dict[str, Inline | object] = {"group": ctx.group, "public": ctx.public,
+                                        "threshold": suppression_threshold(ctx.params),
+                                        "intake": intake_sentences(ctx)}
+    return section("methods.html.j2", **view, **tables)
