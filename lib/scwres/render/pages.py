@@ -11,10 +11,13 @@ every value; nothing in Python writes a tag or escapes by hand.
   inlined, one ``<main>`` landmark) and the one illustrative banner;
 - ``macros.html.j2``: ``inline`` (text with the small types below), ``table``,
   ``figure``, ``section`` and ``count``;
-- one template per page or report section.
+- one template per page or report section (the report's in ``report/``, with
+  ``report/blocks.html.j2`` for a chart, the sentence that stands in for one,
+  and a paragraph).
 
-The report itself is still exported by nbconvert (``templates/scwres/``): its
-notebook cells display the HTML these templates render.
+The report's sections are built the same way (``render/report/``): each
+notebook cell of notebook 3 displays the HTML its section's template renders,
+and nbconvert (``templates/scwres/``) exports the notebook as one page.
 """
 
 from __future__ import annotations
