@@ -8,13 +8,15 @@ form of the return) and the three tables.
 
 from __future__ import annotations
 
+from typing import Any
+
 from markupsafe import Markup
 
 from ...catalogue import suppression_threshold
 from ...intake.ethnicity_labels import PUBLIC_NAMES
 from ...intake.provenance import git_commit, input_files, versions
 from ...schema import BROAD_CODES, DETAILED_CODES, ethnic_group
-from ..pages import Code, Inline, Row, Table
+from ..pages import Code, Row, Table
 from ..words import capital
 from .common import section
 from .context import ReportContext
@@ -49,7 +51,7 @@ def methods_section(ctx: ReportContext) -> Markup:
                          mapping),
         "files": Table("Input files and their SHA-256 fingerprints", ["File", "SHA-256"], files),
         "software": Table("Code and software versions used", ["Component", "Version"], soft)}
-    view: dict[str, Inline | object] = {"group": ctx.group, "public": ctx.public,
-                                        "threshold": suppression_threshold(ctx.params),
-                                        "intake": intake_sentences(ctx)}
+    view: dict[str, Any] = {"group": ctx.group, "public": ctx.public,
+                            "threshold": suppression_threshold(ctx.params),
+                            "intake": intake_sentences(ctx)}
     return section("methods.html.j2", **view, **tables)
