@@ -124,8 +124,29 @@ def test_the_store_on_disk_keys_types_and_is_bounded(monkeypatch):
     assert memo.on_disk("t", {"d": dt.date(2024, 9, 30)}, make(1)) == b"1"
     assert memo.on_disk("t", {"d": "2024-09-30"}, make(2)) == b"2"  # a date and its text are different keys
     assert memo.on_disk("t", {"d": dt.date(2024, 9, 30)}, make(3)) == b"1" and calls == [1, 2]
+    import numpy as np
+
+    with pytest.raises(TypeError):  # str() of an array leaves values out: never a key
+        memo.on_disk("t", np.zeros(2000), make(0))
+    assert memo.typed_canonical(np.float64(0.5)) == memo.typed_canonical(0.5)
     monkeypatch.setattr(memo, "MAX_FILES", 2)
     memo.on_disk("t", 4, make(4))
     memo.on_disk("t", 5, make(5))
     assert len(list((memo.paths.BUILD_DIR / ".cache" / "t").iterdir())) == 2
     assert memo.on_disk("t", 5, make(6)) == b"5"  # the newest stayed
+
+
+def test_an_empty_file_in_the_store_is_a_miss_and_a_killed_write_leaves_nothing_behind(monkeypatch):
+    import os
+
+    assert memo.on_disk("t", 1, lambda: b"one") == b"one"
+    [stored] = (memo.paths.BUILD_DIR / ".cache" / "t").iterdir()
+    stored.write_bytes(b"")  # as a crash before the data reached the disk could leave it
+    assert memo.on_disk("t", 1, lambda: b"again") == b"again"
+
+    def killed(*args):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(os, "replace", killed)
+    assert memo.on_disk("t", 2, lambda: b"two") == b"two"  # still the right result, only not kept
+    assert sorted(p.name for p in stored.parent.iterdir()) == [stored.name]

@@ -26,11 +26,14 @@ may have changed: the package's code and the pinned versions (``code_digest``).
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import hashlib
 import json
 import os
+import sys
 import tempfile
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from functools import cache
@@ -98,55 +101,89 @@ def size() -> int:
 
 @cache
 def code_digest() -> str:
-    """SHA-256 over the package's Python source and templates and the pinned versions, once per process.
+    """SHA-256 over the package's code and templates, the pinned versions and Python's, once per process.
 
-    Once per process is right: a process (or a warm kernel) runs the code it imported, whatever the
-    files say later, and a new process hashes again.
+    Once per process: a process (or a warm kernel) runs the code it imported, whatever the files say
+    later, and a new process hashes again. The one gap: a module first imported after the hash was
+    taken (the charts, in the report notebook) and edited in between would store its output under the
+    older code's key; editing the package during a run is not supported.
     """
     files = sorted(p for p in paths.PACKAGE_DIR.rglob("*")
                    if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc")
-    return files_digest([*files, paths.ROOT / "constraints.txt"])
+    return sys.version + "\n" + files_digest([*files, paths.ROOT / "constraints.txt"])
+
+
+def _typed(value: Any) -> Any:
+    """The JSON form of a non-JSON value in a key: its type and text; a numpy scalar as its number.
+
+    An array or a frame is refused, never guessed: its ``str()`` leaves values out, so two different
+    ones could share a key.
+    """
+    shape = getattr(value, "shape", None)
+    if shape == () and hasattr(value, "item"):  # a numpy scalar
+        return value.item()
+    if shape is not None:
+        raise TypeError(f"a key kept on disk cannot hold a {type(value).__name__}; pass its values")
+    return [type(value).__name__, str(value)]  # a date stays apart from the text of that date
 
 
 def typed_canonical(value: Any) -> str:
     """Like ``canonical``, but a date and the text of that date stay different: for keys kept on disk."""
-    return json.dumps(value, sort_keys=True, separators=(",", ":"),
-                      default=lambda v: [type(v).__name__, str(v)])
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), default=_typed)
 
 
 def on_disk(kind: str, key: Any, compute: Callable[[], bytes]) -> bytes:
     """The bytes stored for ``key`` (plain data) under ``build/.cache/<kind>/``, or ``compute()``'s, then stored.
 
     The file name is a SHA-256 of the kind, ``key`` as typed canonical JSON and ``code_digest()``, so
-    new code or new pins never read an old result. A file that cannot be read is a miss; a file is
-    written whole or not at all (a temporary file renamed into place), and the oldest files of a kind
-    go when it holds more than ``MAX_FILES``.
+    new code or new pins never read an old result. A file is written whole or not at all: to a
+    temporary file, flushed to disk, then renamed into place, so a crash leaves the old state or the
+    new one; an empty or unreadable file is a miss. The oldest files of a kind go when it holds more
+    than ``MAX_FILES``; a temporary file a killed run left goes after an hour.
     """
     name = hashlib.sha256(f"{kind}\n{code_digest()}\n{typed_canonical(key)}".encode()).hexdigest()
     folder = paths.BUILD_DIR / ".cache" / kind
     path = folder / name
     try:
         data = path.read_bytes()
-        os.utime(path)  # recently used: the last to be pruned
-        return data
     except OSError:
-        pass
+        data = b""
+    if data:
+        with contextlib.suppress(OSError):  # a read-only store still serves; it is only not reordered
+            os.utime(path)  # recently used: the last to be pruned
+        return data
     data = compute()
+    tmp = None
     try:
         folder.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=".", suffix=".tmp", dir=folder)
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
         os.replace(tmp, path)
+        tmp = None
         _prune(folder)
     except OSError:  # a read-only or full disk: the result is still right, only not kept
         pass
+    finally:
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
     return data
 
 
 def _prune(folder: Path) -> None:
-    """Remove the least recently used files of one kind beyond ``MAX_FILES``."""
-    entries = [e for e in os.scandir(folder) if e.is_file() and not e.name.endswith(".tmp")]
+    """Remove the least recently used files of one kind beyond ``MAX_FILES``, and stale temporary files."""
+    now = time.time()
+    entries = []
+    for entry in os.scandir(folder):
+        if not entry.is_file():
+            continue
+        if entry.name.endswith(".tmp"):
+            if now - entry.stat().st_mtime > 3600:  # a run killed while writing it
+                Path(entry.path).unlink(missing_ok=True)
+        else:
+            entries.append(entry)
     if len(entries) <= MAX_FILES:
         return
     entries.sort(key=lambda e: e.stat().st_mtime)
