@@ -281,3 +281,14 @@ def test_top_band_is_called_lower_or_higher_only_when_its_interval_excludes_the_
     from scwres.render.words import share_relation
 
     assert share_relation(low, high, reference) == expected
+
+
+def test_a_missing_figure_of_any_float_type_is_a_dash() -> None:
+    """numpy's float32 NaN is not a Python float; it must read as missing, never as 'nan'."""
+    import numpy as np
+
+    from scwres.render.words import DASH, missing, ratio
+
+    assert [missing(v) for v in (None, float("nan"), np.float32("nan"), 0.0, np.float64(1.5))] == [
+        True, True, True, False, False]
+    assert ratio(np.float32("nan")) == DASH

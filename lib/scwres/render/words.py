@@ -51,7 +51,14 @@ ROUGH = ((0.25, "about a quarter as likely"), (1 / 3, "about a third as likely")
 
 
 def missing(value: Any) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value))
+    """None or NaN of any float type (numpy's float32 is not a Python float, and NaN is the one value
+    not equal to itself)."""
+    if value is None:
+        return True
+    try:
+        return bool(value != value)
+    except TypeError:  # pandas' NA, whose comparisons are NA too: missing as well
+        return True
 
 
 def ratio(value: float | None, places: int = 2) -> str:

@@ -65,7 +65,7 @@ class Measure:
     headline: Inline
     blocks: Sequence[Block] = ()
     commentary: Markup | None = None
-    extra: str = ""
+    extra: Markup | str = ""  # Markup is placed as it is; a plain str is text, escaped like any other
     repeat: bool = False
 
 
@@ -175,7 +175,7 @@ def metric_headline(ctx: ReportContext, metric: str) -> str:
     return f"The figure for all staff is {WITHHELD} ([c]). " + " ".join(parts)
 
 
-def rl_measure(ctx: ReportContext, metric: str, extra: str = "") -> Measure:
+def rl_measure(ctx: ReportContext, metric: str, extra: Markup | str = "") -> Measure:
     """Headline, chart, table, national figure and commentary for one RL metric."""
     sentence = metric_headline(ctx, metric)
     blocks: list[Block] = []
@@ -193,7 +193,7 @@ def rl_measure(ctx: ReportContext, metric: str, extra: str = "") -> Measure:
     return Measure(metric, METRIC_TITLES[metric], sentence, blocks, commentary(ctx, key), extra)
 
 
-def m1_measure(ctx: ReportContext, extra: str = "") -> Measure:
+def m1_measure(ctx: ReportContext, extra: Markup | str = "") -> Measure:
     """m1: the group's share of each pay band, low to high, with workforce and population lines."""
     bands = [str(b) for b in ctx.params["pay_bands"]]
     labels = [pay_band_label(ctx.params, b) for b in bands]
@@ -249,11 +249,11 @@ def m1_measure(ctx: ReportContext, extra: str = "") -> Measure:
     return Measure("m1", METRIC_TITLES["m1"], headline, blocks, commentary(ctx, "m1"), extra)
 
 
-def findings_sections(ctx: ReportContext, metric_extra: Callable[[str], str] | None = None) -> Markup:
+def findings_sections(ctx: ReportContext, metric_extra: Callable[[str], Markup | str] | None = None) -> Markup:
     """Findings by SC-WRES theme; m2 is shown in full once and referred to the second time.
 
-    ``metric_extra(metric)`` may add HTML after a metric (e.g. the action plan's note on it): our own
-    rendered HTML (``actions/report_html.py``), placed as it is.
+    ``metric_extra(metric)`` may add to a metric (e.g. the action plan's note on it): a template's
+    ``Markup`` (``actions/report_html.py``) is placed as it is; a plain string is escaped as text.
     """
     shown: set[str] = set()
     themes = []
