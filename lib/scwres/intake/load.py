@@ -217,6 +217,17 @@ def read_csv_text(path: Path, problems: list[Problem], expected: tuple[str, ...]
     return rows_to_frame(rows, path.name, None, problems, expected)
 
 
+def count_digits(column: pd.Series) -> pd.Series:
+    """Whole counts as written ("007", "12.0") reduced to their digits ("7", "12") before any conversion.
+
+    Why: a valid count may carry any number of leading zeros, and Python refuses to convert integer
+    text of more than 4,300 digits, so "000...0" (5,000 zeros) crashed the conversion though it is 0.
+    Text that is not a count is left as it is, for the checks to report.
+    """
+    text = column.astype(str).str.replace(r"\.0*$", "", regex=True).str.lstrip("0")
+    return text.where(text != "", "0")
+
+
 def typed_tables(raw: RawReturn) -> dict[str, pd.DataFrame]:
     """Validated text tables -> typed tables (counts as int64), columns in schema order."""
     out: dict[str, pd.DataFrame] = {}
@@ -224,7 +235,7 @@ def typed_tables(raw: RawReturn) -> dict[str, pd.DataFrame]:
         table = TABLES[name]
         typed = frame[list(table.columns)].copy()
         for col in table.counts:
-            typed[col] = pd.to_numeric(typed[col]).astype("int64")
+            typed[col] = pd.to_numeric(count_digits(typed[col])).astype("int64")
         for col in table.columns:
             if col not in table.counts:
                 typed[col] = typed[col].astype(str)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..catalogue import LEAVERS, adds_leavers
+from ..intake.load import count_digits
 from ..intake.raw_return import LINE, RawReturn
 from ..limits import MAX_COUNT
 from ..problems import Problem
@@ -28,7 +29,7 @@ assert MAX_COUNT == 10_000_000, "COUNT_PATTERN spells out MAX_COUNT"
 def numbers(column: pd.Series) -> pd.Series:
     """Text counts as floats; anything that is not a valid count becomes NaN (and is reported elsewhere)."""
     valid = column.astype(str).str.match(COUNT_PATTERN)
-    return pd.to_numeric(column.where(valid), errors="coerce").astype("float64")
+    return pd.to_numeric(count_digits(column).where(valid), errors="coerce").astype("float64")
 
 
 def _valid_keys(frame: pd.DataFrame) -> pd.Series:
