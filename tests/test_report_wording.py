@@ -292,3 +292,11 @@ def test_a_missing_figure_of_any_float_type_is_a_dash() -> None:
     assert [missing(v) for v in (None, float("nan"), np.float32("nan"), 0.0, np.float64(1.5))] == [
         True, True, True, False, False]
     assert ratio(np.float32("nan")) == DASH
+
+
+def test_the_escape_checks_catch_markup_when_autoescape_is_off():
+    """The checks above can fail: the same macro in an environment without autoescape lets the tag through."""
+    unsafe = environment().overlay(autoescape=False)
+    text = str(unsafe.get_template("macros.html.j2").module.inline("<b>x</b>"))
+    assert "<b>" in text and "&lt;b&gt;" not in text
+    assert "<b>" not in inline("<b>x</b>")  # and with the project's environment it does not
