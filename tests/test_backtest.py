@@ -107,7 +107,34 @@ def expected_rl(metric: str, a: int, n1: int, c: int, n2: int) -> tuple[float | 
     low, high = koopman_interval(a, n1, c, n2)
     above, below = ("favourable", "adverse") if metric in ADVERSE_BELOW_ONE else ("adverse", "favourable")
     verdict = above if low > 1 else below if high < 1 else "no_significant_difference"
+    if min(a, n1, c, n2) < 5 and hand_fisher(a, n1, c, n2) >= 0.05:  # small counts: Fisher must agree
+        verdict = "no_significant_difference"
     return value, low, (None if math.isinf(high) else high), verdict
+
+
+def hand_fisher(a: int, n1: int, c: int, n2: int) -> float:
+    """Fisher's exact two-sided p from the hypergeometric probabilities (tables no likelier than the one seen)."""
+    events, total = a + c, n1 + n2
+
+    def prob(x: int) -> float:
+        return math.comb(n1, x) * math.comb(n2, events - x) / math.comb(total, events)
+
+    seen = prob(a)
+    return min(1.0, sum(q for x in range(max(0, events - n2), min(n1, events) + 1)
+                        if (q := prob(x)) <= seen * (1 + 1e-7)))
+
+
+def expected_p(a: int, n1: int, c: int, n2: int) -> float | None:
+    """Fisher's p with a count below 5, else the score test of RL = 1: the pooled z for two proportions."""
+    if min(n1, n2) == 0 or a + c == 0:
+        return None
+    if min(a, n1, c, n2) < 5:
+        return hand_fisher(a, n1, c, n2)
+    pooled = (a + c) / (n1 + n2)
+    if pooled == 1:  # everyone had the event: nothing to test
+        return 1.0
+    zed = (a / n1 - c / n2) / math.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2))
+    return 2 * norm.sf(abs(zed))
 
 
 def expected_trend(metric: str, now: tuple[int, ...], before: tuple[int, ...] | None) -> str:
@@ -122,7 +149,7 @@ def expected_trend(metric: str, now: tuple[int, ...], before: tuple[int, ...] | 
 
     (l1, s1), (l0, s0) = log_se(*now), log_se(*before)
     spread = math.hypot(s1, s0)
-    direction = "improved" if (l1 > l0) == (metric in ADVERSE_BELOW_ONE) else "worsened"
+    direction = "closer_to_equality" if abs(l1) < abs(l0) else "further_from_equality"
     if spread == 0:  # every member of both groups had the event in both periods
         return "no_significant_change" if l1 == l0 else direction
     return "no_significant_change" if abs(l1 - l0) / spread < 1.96 else direction
@@ -158,6 +185,11 @@ def test_pipeline_agrees_with_independent_calculation(built, la, period):
             else:
                 assert float(got) == pytest.approx(want, rel=1e-7, abs=1e-12), where
         assert row.assessment == verdict, where
+        want_p = expected_p(a, n1, c, n2)
+        if want_p is None:
+            assert blank(row.p_value), where
+        else:
+            assert float(row.p_value) == pytest.approx(want_p, rel=1e-6, abs=1e-12), where
         assert row.trend == expected_trend(metric, (a, n1, c, n2), previous[(service, metric)] if previous else None)
     bands = frame[(frame.metric == "m1") & (frame.breakdown != "overall")]
     for row in bands.itertuples():
@@ -173,7 +205,7 @@ def test_pipeline_agrees_with_independent_calculation(built, la, period):
     highs = defined.ci_high.replace("", "inf").astype(float)
     points = defined.value.replace("", "inf").astype(float)  # a blank RL (no white cases) is unbounded above
     assert ((lows <= points) & (points <= highs)).all(), "a point lies outside its own interval"
-    tested = rl.trend.isin(["improved", "worsened", "no_significant_change"])
+    tested = rl.trend.isin(["closer_to_equality", "further_from_equality", "no_significant_change"])
     assert not (tested & (rl.value == "")).any(), "an undefined RL has a trend"
     zero = (rl[["events_me", "base_me", "events_white", "base_white"]] == 0).any(axis=1)
     assert not (tested & zero).any(), "a trend was tested on a zero cell"

@@ -8,6 +8,7 @@ in tests/koopman_reference.py (sharing no code with lib/), and the Wilson formul
 from __future__ import annotations
 
 import math
+from statistics import NormalDist
 
 import numpy as np
 import pytest
@@ -16,7 +17,19 @@ from hypothesis import strategies as st
 from statsmodels.stats.proportion import confint_proportions_2indep
 
 from koopman_reference import koopman_interval
-from scwres.metrics.stats import ZERO_CLAMP, assess, relative_likelihood, score_interval, trend, wilson
+from scwres.metrics import stats
+from scwres.metrics.stats import (
+    TRENDS,
+    ZERO_CLAMP,
+    assess,
+    interval_side,
+    p_value,
+    relative_likelihood,
+    score_interval,
+    trend,
+    trend_p,
+    wilson,
+)
 
 
 def upper(rl_high: float | None) -> float:
@@ -155,16 +168,66 @@ def test_katz_se_for_the_trend_hand_worked():
     assert rl.se == pytest.approx(math.sqrt(0.1375), rel=1e-12)
 
 
-def test_trend_improved_and_worsened():
-    before = relative_likelihood(20, 200, 60, 200)  # m2 RL 0.33
-    after = relative_likelihood(55, 200, 60, 200)  # m2 RL 0.92
-    assert trend("m2", after, before) == "improved"
-    assert trend("m3", after, before) == "worsened"  # for m3 up is worse
+def test_trend_is_read_against_equality():
+    before = relative_likelihood(20, 200, 60, 200)  # RL 0.33
+    after = relative_likelihood(55, 200, 60, 200)  # RL 0.92
+    # Towards 1 is closer to equality whichever side of 1 is adverse for the metric.
+    assert trend("m2", after, before) == "closer_to_equality"
+    assert trend("m3", after, before) == "closer_to_equality"
+    assert trend("m2", before, after) == "further_from_equality"
     assert trend("m2", after, after) == "no_significant_change"
     assert trend("m2", after, None) == "no_previous_period"
     z = (math.log(55 / 60) - math.log(20 / 60)) / math.sqrt(
         (1 / 55 - 1 / 200 + 1 / 60 - 1 / 200) + (1 / 20 - 1 / 200 + 1 / 60 - 1 / 200))
     assert abs(z) >= 1.96
+    assert trend_p(after, before) == pytest.approx(2 * (1 - NormalDist().cdf(abs(z))), rel=1e-9)
+    assert trend_p(after, None) is None
+
+
+def test_trend_from_the_favourable_side_towards_one_is_closer_not_worse():
+    # CPD (m5, adverse below 1): 1.50 -> 1.00 moves from the favourable side to equality. The old rule
+    # ("down is worse for m5") called it worsened; against equality it is closer.
+    before = relative_likelihood(300, 1000, 200, 1000)  # RL 1.5
+    after = relative_likelihood(200, 1000, 200, 1000)  # RL 1.0
+    assert trend("m5", after, before) == "closer_to_equality"
+    # A crossing: 0.5 -> 2.5, |ln 2.5| > |ln 0.5|, further from equality on the other side.
+    low, high = relative_likelihood(50, 1000, 100, 1000), relative_likelihood(250, 1000, 100, 1000)
+    assert trend("m3", high, low) == "further_from_equality"
+    assert trend("m3", low, high) == "closer_to_equality"
+
+
+def test_trend_values_stay_in_the_vocabulary():
+    cases = [(5, 50, 10, 50), (10, 50, 5, 50), (0, 50, 5, 50), (25, 50, 25, 50), (40, 50, 5, 50)]
+    for a in cases:
+        for b in cases:
+            assert trend("m2", relative_likelihood(*a), relative_likelihood(*b)) in TRENDS
+
+
+def test_fisher_must_agree_for_small_counts():
+    # 1 of 1 against 19 of 100: the score interval excludes 1 (score test p = 0.043), but Fisher's exact
+    # test on [[1, 0], [19, 81]] gives p = P(the one person is among the 20 with the event) = 20/101.
+    rl = relative_likelihood(1, 1, 19, 100)
+    assert interval_side("m3", rl) == "adverse"
+    assert p_value(rl) == pytest.approx(20 / 101, rel=1e-12)
+    assert assess("m3", rl) == "no_significant_difference"
+    # Switch the rule off (no count counts as small) and the same row is called adverse: the rule is what
+    # stops it.
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(stats, "SMALL_COUNT", 0)
+        assert assess("m3", rl) == "adverse"
+    # Small but clear: 4 of 4 against 0 of 100 -> Fisher p = 1 / C(104, 4), far below 0.05: still adverse.
+    clear = relative_likelihood(4, 4, 1, 100)
+    assert assess("m3", clear) == "adverse"
+    assert p_value(clear) < 0.05
+
+
+def test_p_value_is_the_score_test_of_equality_hand_worked():
+    # With RL = 1 under the null, the score test's restricted estimate is the pooled rate, so its statistic
+    # is the pooled z: (p1 - p2) / sqrt(p(1 - p)(1/n1 + 1/n2)). 17 of 41 against 21 of 109:
+    p1, p2, pooled = 17 / 41, 21 / 109, 38 / 150
+    zed = (p1 - p2) / math.sqrt(pooled * (1 - pooled) * (1 / 41 + 1 / 109))
+    assert p_value(relative_likelihood(17, 41, 21, 109)) == pytest.approx(2 * (1 - NormalDist().cdf(zed)), rel=1e-9)
+    assert p_value(relative_likelihood(0, 10, 0, 10)) is None  # insufficient data: no test
 
 
 @pytest.mark.parametrize(("now", "before"), [

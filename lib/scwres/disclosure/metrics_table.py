@@ -21,6 +21,8 @@ from ..problems import ReturnError
 from ..validate.validation import load_return
 from .suppression import PlanRef, report_plan, row_flags, write_plan
 
+FLOAT_COLUMNS = ("rate_me", "rate_white", "value", "ci_low", "ci_high", "p_value")  # blank where undefined
+
 
 def previous_tables(la: str, period: str, params: dict[str, Any], raw_dir: Path | None = None
                     ) -> dict[str, pd.DataFrame] | None:
@@ -83,7 +85,7 @@ def write_metrics_csv(frame: pd.DataFrame, path, with_plan: bool = True) -> None
     out = frame.copy()
     out.attrs = {}
     out["suppressed"] = out["suppressed"].map({True: "true", False: "false"})
-    for col in ("rate_me", "rate_white", "value", "ci_low", "ci_high"):
+    for col in FLOAT_COLUMNS:
         out[col] = [("" if v is None or v != v else repr(float(v))) for v in out[col]]
     out.to_csv(path, index=False, lineterminator="\n")
 
@@ -91,6 +93,6 @@ def write_metrics_csv(frame: pd.DataFrame, path, with_plan: bool = True) -> None
 def read_metrics_csv(path) -> pd.DataFrame:
     """Read a metrics table back with the types the report needs."""
     frame = pd.read_csv(path, dtype={"period": str, "assessment": str, "trend": str}, keep_default_na=False,
-                        na_values={c: [""] for c in ("rate_me", "rate_white", "value", "ci_low", "ci_high")})
+                        na_values={c: [""] for c in FLOAT_COLUMNS})
     frame["suppressed"] = frame["suppressed"].map({"true": True, "false": False, True: True, False: False})
     return frame

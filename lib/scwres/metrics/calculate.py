@@ -17,13 +17,13 @@ import pandas as pd
 from ..catalogue import METRICS, RL_METRICS, Count, Metric, adds_leavers
 from ..schema import SUBGROUPS, ethnic_group
 from ..schema import subgroup as subgroup_of
-from .stats import RelativeLikelihood, assess, relative_likelihood, trend, wilson
+from .stats import RelativeLikelihood, assess, p_value, relative_likelihood, trend, wilson
 
 COLUMNS = [
     "la", "period", "service", "metric", "breakdown",
     "events_me", "base_me", "events_white", "base_white",
     "rate_me", "rate_white", "value", "ci_low", "ci_high",
-    "assessment", "trend", "suppressed",
+    "assessment", "trend", "p_value", "suppressed",
 ]
 SERVICE_ROWS = ("adults", "children", "all")
 
@@ -87,7 +87,7 @@ def _rl_row(service: str, metric: str, breakdown: str, a: int, n1: int, c: int, 
         "events_me": a, "base_me": n1, "events_white": c, "base_white": n2,
         "rate_me": _rate(a, n1), "rate_white": _rate(c, n2),
         "value": rl.value, "ci_low": rl.ci_low, "ci_high": rl.ci_high,
-        "assessment": assess(metric, rl), "_rl": rl,
+        "assessment": assess(metric, rl), "p_value": p_value(rl), "_rl": rl,
     }
 
 
@@ -100,7 +100,7 @@ def _share_row(service: str, metric: str, breakdown: str, a: int, n1: int, c: in
         "rate_me": _rate(a, n1), "rate_white": _rate(c, n2),
         "value": _rate(a, a + c),
         "ci_low": interval[0] if interval else None, "ci_high": interval[1] if interval else None,
-        "assessment": "", "_rl": None,
+        "assessment": "", "p_value": None, "_rl": None,
     }
 
 

@@ -11,7 +11,16 @@
 - A share or percentage gets the Wilson (1927) score interval, from
   statsmodels' ``proportion_confint(method="wilson")``.
 - The Katz log standard error is kept for the trend test only, and the trend
-  is ``not_assessed`` when a zero count makes the log ratio undefined.
+  is ``not_assessed`` when a zero count makes the log ratio undefined. A
+  significant change is read against equality (RL = 1), which is what the
+  standard aims at: ``closer_to_equality`` or ``further_from_equality``.
+- Small counts: when any of the four counts behind an RL is below 5 the score
+  interval alone is not trusted; Fisher's exact test (scipy, two-sided) must
+  also give p < 0.05 before the RL is adverse or favourable.
+- Every assessment carries its p-value (``p_value`` in metrics.csv): the score
+  test the interval inverts (statsmodels ``test_proportions_2indep``,
+  ``compare="ratio"``, ``method="score"``, ``correction=False``), or Fisher's
+  where that decided; a trend carries its z-test's.
 
 statsmodels solves the score interval for a ratio as a cubic (Nam 1995); when
 every member of a group had the event (a rate of 1) it picks the wrong root
@@ -32,7 +41,13 @@ from dataclasses import dataclass
 
 import numpy as np
 from scipy.optimize import brentq
-from statsmodels.stats.proportion import confint_proportions_2indep, proportion_confint, score_test_proportions_2indep
+from scipy.stats import fisher_exact, norm
+from statsmodels.stats.proportion import (
+    confint_proportions_2indep,
+    proportion_confint,
+    score_test_proportions_2indep,
+    test_proportions_2indep,
+)
 
 from ..catalogue import ADVERSE_BELOW_ONE  # which side of 1 is adverse for each RL metric
 
@@ -40,7 +55,9 @@ ALPHA = 0.05  # 95% intervals; statsmodels turns it into z = 1.959963985 (docs/m
 Z95 = 1.959964  # docs/methods.md's constant, used by the trend test and the funnel limits
 ZERO_CLAMP = 1e-9  # a lower bound this close to 0 is 0 (float noise from the cubic)
 _CHECK = 1e-9  # a returned bound whose score-test p-value is further than this from ALPHA is rejected
-
+SMALL_COUNT = 5  # any of the four counts below this: Fisher's exact test must agree (docs/methods.md)
+TRENDS = ("closer_to_equality", "further_from_equality", "no_significant_change", "no_previous_period",
+          "not_assessed")
 
 
 def wilson(events: int, base: int) -> tuple[float, float] | None:
@@ -171,8 +188,35 @@ def relative_likelihood(a: int, n1: int, c: int, n2: int) -> RelativeLikelihood:
     return RelativeLikelihood(value, low, high, log_rl, se, False, counts)
 
 
-def assess(metric: str, rl: RelativeLikelihood) -> str:
-    """adverse / favourable / no_significant_difference / insufficient_data, from the interval (docs/methods.md).
+def small_counts(rl: RelativeLikelihood) -> bool:
+    """Is any of the four counts behind the RL below 5 (so Fisher's exact test must agree)?"""
+    return any(n < SMALL_COUNT for n in rl.counts)
+
+
+def fisher_p(rl: RelativeLikelihood) -> float:
+    """Two-sided p-value of Fisher's exact test on the 2x2 table (events and non-events by group)."""
+    a, n1, c, n2 = rl.counts
+    return float(fisher_exact([[a, n1 - a], [c, n2 - c]], alternative="two-sided").pvalue)
+
+
+def score_p(rl: RelativeLikelihood) -> float:
+    """Two-sided p-value of the score test of RL = 1 (the test the Koopman interval inverts)."""
+    a, n1, c, n2 = rl.counts
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore")  # c = 0 divides by zero in the library's odds ratio (not used here)
+        p = float(test_proportions_2indep(a, n1, c, n2, compare="ratio", method="score", correction=False).pvalue)
+    return 1.0 if math.isnan(p) else p
+
+
+def p_value(rl: RelativeLikelihood) -> float | None:
+    """The p-value behind the assessment: Fisher's with small counts, else the score test's; None without data."""
+    if rl.insufficient:
+        return None
+    return fisher_p(rl) if small_counts(rl) else score_p(rl)
+
+
+def interval_side(metric: str, rl: RelativeLikelihood) -> str:
+    """adverse / favourable / no_significant_difference / insufficient_data from the interval alone.
 
     An interval with no upper bound lies above 1 when its lower bound does.
     """
@@ -185,26 +229,65 @@ def assess(metric: str, rl: RelativeLikelihood) -> str:
     return "no_significant_difference"
 
 
+def assess(metric: str, rl: RelativeLikelihood) -> str:
+    """adverse / favourable / no_significant_difference / insufficient_data (docs/methods.md).
+
+    From the interval; with any count below 5 a significant side stands only when Fisher's exact test
+    also gives p < 0.05 (1 of 1 against 19 of 100 is not a finding).
+    """
+    side = interval_side(metric, rl)
+    if side in ("adverse", "favourable") and small_counts(rl) and fisher_p(rl) >= ALPHA:
+        return "no_significant_difference"
+    return side
+
+
+def katz(a: int, n1: int, c: int, n2: int) -> RelativeLikelihood:
+    """The log RL and its Katz SE alone (no interval), for testing a trend shown from two metrics rows."""
+    counts = (int(a), int(n1), int(c), int(n2))
+    if 0 in counts:
+        return RelativeLikelihood(None, None, None, None, None, n1 <= 0 or n2 <= 0 or a + c == 0, counts)
+    value = (a / n1) / (c / n2)
+    return RelativeLikelihood(value, None, None, math.log(value),
+                              math.sqrt(max(1 / a - 1 / n1 + 1 / c - 1 / n2, 0.0)), False, counts)
+
+
+def trend_z(now: RelativeLikelihood, before: RelativeLikelihood) -> float | None:
+    """z of the change in log RL (Katz SEs); None when either log RL is undefined or both are exact."""
+    if now.zero_cell or before.zero_cell or now.log_rl is None or before.log_rl is None:
+        return None
+    assert now.se is not None and before.se is not None
+    spread = math.sqrt(now.se**2 + before.se**2)
+    if spread == 0:
+        return None
+    return (now.log_rl - before.log_rl) / spread
+
+
+def trend_p(now: RelativeLikelihood, before: RelativeLikelihood | None) -> float | None:
+    """Two-sided p-value of the trend's z-test, or None when the trend is not tested."""
+    if before is None:
+        return None
+    z = trend_z(now, before)
+    return None if z is None else float(2 * norm.sf(abs(z)))
+
+
 def trend(metric: str, now: RelativeLikelihood, before: RelativeLikelihood | None, z: float = 1.96) -> str:
-    """Change against the previous period: a z-test on the Katz log RLs (docs/methods.md).
+    """Change against the previous period: a z-test on the Katz log RLs, read against equality.
 
     ``no_previous_period`` without an earlier period; ``not_assessed`` when either
     period has a zero event count or base in either group (the log RL or its SE
     is undefined there, and a corrected value would test a figure nobody sees).
+    A significant change is ``closer_to_equality`` when ``|ln RL|`` fell, else
+    ``further_from_equality``, whichever side of 1 is adverse for the metric: a
+    ratio moving from the favourable side towards 1 is not "worse".
     """
     if before is None:
         return "no_previous_period"
     if now.zero_cell or before.zero_cell or now.log_rl is None or before.log_rl is None:
         return "not_assessed"
-    assert now.se is not None and before.se is not None
-    spread = math.sqrt(now.se**2 + before.se**2)
-    if spread == 0:  # both periods exact (every member of both groups had the event): nothing to test
+    stat = trend_z(now, before)
+    if stat is None:  # both periods exact (every member of both groups had the event): nothing to test
         if now.log_rl == before.log_rl:
             return "no_significant_change"
-        return "improved" if (now.log_rl > before.log_rl) == (metric in ADVERSE_BELOW_ONE) else "worsened"
-    stat = (now.log_rl - before.log_rl) / spread
-    if abs(stat) < z:
+    elif abs(stat) < z:
         return "no_significant_change"
-    went_up = stat > 0
-    improved = went_up if metric in ADVERSE_BELOW_ONE else not went_up
-    return "improved" if improved else "worsened"
+    return "closer_to_equality" if abs(now.log_rl) < abs(before.log_rl) else "further_from_equality"
