@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from html import unescape
 
 import pandas as pd
@@ -96,8 +97,12 @@ def test_headline_uses_three_places_when_two_would_show_one():
 
 
 def test_trend_words_cover_every_trend_in_the_contract():
-    for code in ("improved", "worsened", "no_significant_change", "no_previous_period", "not_assessed"):
-        assert code in TREND_WORDS
+    from scwres.metrics.stats import TRENDS
+
+    for code in ("closer_to_equality", "further_from_equality", "no_significant_change", "no_previous_period",
+                 "not_assessed"):
+        assert code in TREND_WORDS and code in TRENDS
+    assert not {"improved", "worsened"} & set(TREND_WORDS)  # the old reading against the favourable side
 
 
 def test_forest_draws_a_zero_at_the_floor_and_an_unbounded_interval_as_an_arrow():
@@ -179,6 +184,11 @@ def test_data_quality_section_speaks_to_readers_not_analysts():
                  "column ethnicity", "fix "):
         assert word not in text, word
     assert "ethnicity is not known for" in text and "15.0%" in html and "25.0%" in html
+    # Read back: the group is named once, after the first share, and each share says where it is.
+    sentence = re.sub(r"<[^>]+>", "", html).split("Ethnicity is not known for ")[1].split(" may change")[0]
+    assert sentence.startswith("15.0% of survey respondents in adults' services, 25.0% in children's services and "
+                               "20.0% in all services together, so the figures")
+    assert "services of" not in sentence
     assert "differs by more than 2%" in html  # 400 staff against 470 declared
     assert "no recruitment figures were provided for children's services" in text
     assert "changed by more than a quarter since 2023" in html

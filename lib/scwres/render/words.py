@@ -38,10 +38,14 @@ ASSESSMENT_SHORT = {
     "no_significant_difference": "No significant difference", "insufficient_data": "Too little data",
 }
 TREND_WORDS = {
-    "improved": "Improved (significant)", "worsened": "Worsened (significant)",
+    "closer_to_equality": "Closer to equality (significant)",
+    "further_from_equality": "Further from equality (significant)",
     "no_significant_change": "No significant change", "no_previous_period": "No earlier period",
     "not_assessed": "Not assessed (a group had no cases)", "": "Cannot be compared",
 }
+TREND_MOVES = {"closer_to_equality": "moved closer to equality",
+               "further_from_equality": "moved further from equality"}
+FEW_CASES = "too few cases to tell (a group has fewer than 5, and Fisher's exact test does not confirm it)"
 SERVICE_WORDS = {"adults": "Adults' services", "children": "Children's services", "all": "All staff"}
 SUBGROUP_WORDS = {"asian": "Asian", "black": "Black", "mixed": "Mixed or multiple", "other": "Other ethnic group",
                   "white_minorities": "White minorities"}
@@ -130,6 +134,43 @@ def assessment_words(assessment: str, group: str) -> str:
     return ASSESSMENT_WORDS.get(assessment, "").format(group=group)
 
 
+def fisher_overruled(row: Any) -> bool:
+    """The interval lies on one side of 1 but the row is not significant: Fisher's exact test, used for
+    small counts, did not agree (docs/methods.md), so the words must say there are too few cases to tell."""
+    if row["assessment"] != "no_significant_difference" or missing(row["ci_low"]):
+        return False
+    return bool(row["ci_low"] > 1 or (not missing(row["ci_high"]) and row["ci_high"] < 1))
+
+
+def verdict_words(row: Any, group: str) -> str:
+    """The assessment in words; "no statistically significant difference: too few cases to tell" where
+    the interval alone would have called it."""
+    if fisher_overruled(row):
+        return f"{ASSESSMENT_WORDS['no_significant_difference']}: {FEW_CASES}"
+    return assessment_words(row["assessment"], group)
+
+
+def side_of_one(value: float) -> str:
+    """'more likely', 'less likely' or 'as likely', as the ratio is shown (2 decimal places)."""
+    if ratio(value) == ratio(1.0):
+        return "as likely"
+    return "more likely" if value > 1 else "less likely"
+
+
+def trend_phrase(metric: str, before: float, now: float, group: str) -> str:
+    """A change read against equality with both values and the side of each (docs/methods.md):
+    'fell from 1.13 to 1.00: minority ethnic staff were more likely than white staff to access funded
+    non-mandatory training, and are now as likely'. A move across 1 is called a crossing."""
+    subject, event = SUBJECT[metric], EVENT_PHRASE[metric]
+    was, is_now = side_of_one(before), side_of_one(now)
+    verb = "rose" if now > before else "fell" if now < before else "changed"
+    crossing = was != "as likely" and is_now != "as likely" and was != is_now
+    than = f"as white {subject}" if was == "as likely" else f"than white {subject}"
+    head = f"{verb} from {ratio(before)} to {ratio(now)}{', crossing 1' if crossing else ''}"
+    tail = "and still are" if was == is_now else f"and are now {is_now}"
+    return f"{head}: {group} {subject} were {was} {than} {event}, {tail}"
+
+
 def _counts(row: Any, group: str) -> str:
     """'12 of 340' for one group's events and base, or '' when the row does not carry them."""
     events, base = (row.get(f"events_{group}"), row.get(f"base_{group}")) if hasattr(row, "get") else (None, None)
@@ -149,7 +190,7 @@ def rl_headline(metric: str, row: Any, group: str, hidden: bool) -> str:
         return f"The comparison between {group} and white {subject} is {WITHHELD}; it is shown as [c]."
     if row["assessment"] == "insufficient_data":
         return f"There is too little data to compare {group} and white {subject} {EVENT_PHRASE[metric]}."
-    words = assessment_words(row["assessment"], group)
+    words = verdict_words(row, group)
     low, high = row["ci_low"], row["ci_high"]
     if missing(row["value"]):
         places = ratio_places(low)
@@ -195,4 +236,4 @@ def rl_summary(metric: str, row: Any, group: str) -> str:
     phrase = rough_phrase(row["value"])
     exact = "" if any(c.isdigit() for c in phrase) else f" ({ratio(row['value'])})"  # "about half": give the value
     return (f"{capital(group)} {subject} were {phrase} as white {subject} {EVENT_PHRASE[metric]}{exact}: "
-            f"{assessment_words(row['assessment'], group)}.")
+            f"{verdict_words(row, group)}.")

@@ -12,25 +12,31 @@ import math
 from markupsafe import Markup
 
 from ...catalogue import RL_METRICS
-from ..pages import Derived, Inline, Row, Table
+from ..pages import Derived, Inline, Row, Table, join
 from ..words import (
     ASSESSMENT_SHORT,
     C_KEY,
     DASH,
+    METRIC_SHORT,
     SERVICE_WORDS,
+    SUBJECT,
     SUPPRESSED,
+    TREND_MOVES,
     WITHHELD,
     capital,
     interval,
     missing,
     percent,
     ratio,
+    ratio_places,
     rl_summary,
     rl_value,
     share_relation,
+    trend_phrase,
 )
-from .common import SERVICES, change_cell, commentary, measure_link, names, section
+from .common import SERVICES, change_cell, commentary, measure_link, names, of_cell, rate_cell, section
 from .context import ReportContext
+from .evidence import TESTED_TRENDS, Evidence, evidence, few_cases, previous_value
 
 
 def national_text(ctx: ReportContext, metric: str) -> str:
@@ -68,23 +74,131 @@ def m1_finding(ctx: ReportContext) -> list[Inline]:
             Derived(percent(overall["value"]), "m1|all|overall"), " share of the whole workforce."]
 
 
-def key_findings(ctx: ReportContext) -> list[Inline]:
-    """Three to five findings in words for all staff: the first thing a board member reads."""
+def measures(n: int, word: str = "measure") -> str:
+    """'1 measure', '3 measures'."""
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def is_are(n: int) -> str:
+    return "is" if n == 1 else "are"
+
+
+def caveats(ctx: ReportContext, ev: Evidence, metric: str, kind: str = "assessment") -> str:
+    """What weakens a significant finding, said in its own bullet: few cases, or not surviving the check."""
+    out = ""
+    if kind == "assessment" and few_cases(ctx.row(metric, "all")):
+        out += " It rests on few cases (fewer than 5 in a group), so read it with care."
+    if not ev.survives_check(metric, kind=kind):
+        out += (f" This could be chance: it does not survive the check for the {ev.count} comparisons this "
+                "report makes (see Methods).")
+    return out
+
+
+def sturdy(ctx: ReportContext, ev: Evidence, metric: str) -> bool:
+    return not few_cases(ctx.row(metric, "all")) and ev.survives_check(metric)
+
+
+def numbers(ctx: ReportContext, metric: str) -> list[Inline]:
+    """The finding's figures: both groups' counts and rates (as published), the RL and its interval."""
+    r = ctx.row(metric, "all")
+    subject = SUBJECT[metric]
+    if missing(r["value"]) or r["value"] == 0:
+        return []  # the sentence already gives the counts and the interval (no cases in one group)
+    return [" In numbers: ", *of_cell(ctx, metric, "all", "overall", "me", r), f" {ctx.group} {subject} (",
+            rate_cell(ctx, r, metric, "all", "overall", "me"), ") against ",
+            *of_cell(ctx, metric, "all", "overall", "white", r), f" white {subject} (",
+            rate_cell(ctx, r, metric, "all", "overall", "white"), "); relative likelihood ",
+            Derived(ratio(r["value"], ratio_places(r["ci_low"], r["ci_high"])), f"{metric}|all|overall"),
+            ", 95% interval ", Derived(interval(r["ci_low"], r["ci_high"]), f"{metric}|all|overall"), "."]
+
+
+def lead_finding(ctx: ReportContext, ev: Evidence, metric: str) -> list[Inline]:
+    """One key finding: the sentence, its numbers and what weakens it."""
+    r = ctx.row(metric, "all")
+    return [measure_link(metric), ": ", Derived(rl_summary(metric, r, ctx.group), f"{metric}|all|overall"),
+            *numbers(ctx, metric), caveats(ctx, ev, metric)]
+
+
+def count_sentence(ctx: ReportContext, adverse: list[str], shown: list[str], withheld: list[str]) -> list[Inline]:
+    """How many of the measures that can be published are unfavourable, and how many are withheld."""
     group = ctx.group
+    if not shown:
+        return [f"No measure for all staff can be published: all {len(withheld)} are {WITHHELD}."]
+    scope = (f"Of the {measures(len(shown))} that can be published for all staff, " if withheld
+             else f"Of the {measures(len(shown))} for all staff, ")
+    if len(shown) == 1:
+        scope = "Of the 1 measure that can be published for all staff, " if withheld else "Of the 1 measure, "
+    if adverse:
+        verb = "shows" if len(adverse) == 1 else "show"
+        out: list[Inline] = [scope, f"{len(adverse)} {verb} a statistically significant difference unfavourable "
+                                    f"to {group} staff (", names(adverse), ")"]
+    else:
+        out = [scope, f"none shows a statistically significant difference unfavourable to {group} staff"]
+    if withheld:
+        out += [f"; {len(withheld)} {is_are(len(withheld))} {WITHHELD} (", names(withheld), ")"]
+    return [*out, "."]
+
+
+def since_sentence(ctx: ReportContext, ev: Evidence, shown: list[str]) -> list[Inline]:
+    """Changes since the previous period, read against equality, counting only what can be compared."""
+    if ctx.previous is None:
+        return ["This is the first period held for the council, so there is no earlier period to compare with."]
+    hidden = [m for m in RL_METRICS if ctx.public and ctx.trend_hidden(m, "all")]
+    compared = [m for m in shown if m not in hidden and ctx.row(m, "all")["trend"] in TESTED_TRENDS]
+    moved = [m for m in compared if ctx.row(m, "all")["trend"] in TREND_MOVES]
+    others = [m for m in RL_METRICS if m not in hidden and m not in compared]
+    out: list[Inline] = [f"Since {ctx.previous}: "]
+    if compared:
+        out.append(f"of the {measures(len(compared))} that can be compared for all staff, ")
+        bits: list[Inline] = []
+        for m in moved:
+            t = ctx.row(m, "all")["trend"]
+            phrase = trend_phrase(m, previous_value(ctx, m), float(ctx.row(m, "all")["value"]), ctx.group)
+            chance = "" if ev.survives_check(m, kind="trend") else "; this could be chance"
+            bits.append([measure_link(m, METRIC_SHORT[m] if METRIC_SHORT[m].isupper() else METRIC_SHORT[m].lower()),
+                         f" {TREND_MOVES[t]} (", Derived(phrase + chance, f"{m}|all|overall"), ")"])
+        if bits:
+            out += join(bits, "; ", "; ")
+            rest = len(compared) - len(moved)
+            if rest:
+                out.append(f"; the other {rest} show no statistically significant change" if rest > 1 else
+                           "; the other shows no statistically significant change")
+        else:
+            out.append("none changed significantly" if len(compared) > 1 else "it did not change significantly")
+    if hidden:
+        n = len(hidden)
+        changes = "the change on 1 measure is" if n == 1 else f"the changes on {n} measures are"
+        out.append(f"{'; ' if compared else ''}{changes} {WITHHELD}")
+    if others:
+        lead = "; " if compared or hidden else ""
+        out.append(f"{lead}{measures(len(others))} cannot be compared (a group had no cases, or there is no "
+                   "figure for the earlier period)")
+    return [*out, "."]
+
+
+def key_findings(ctx: ReportContext) -> list[Inline]:
+    """Three to five findings in words for all staff: the first thing a board member reads.
+
+    Every count here is of what can be published, and says how many are withheld (docs/report.md,
+    "Findings must be true of everything"). The lead finding is the sturdiest unfavourable one; one
+    resting on few cases or not surviving the check for many comparisons says so in its own bullet.
+    """
+    group = ctx.group
+    ev = evidence(ctx)
     shown = [m for m in RL_METRICS if not ctx.row_hidden(m, "all")]
     withheld = [m for m in RL_METRICS if ctx.row_hidden(m, "all")]
     by = {a: [m for m in shown if ctx.row(m, "all")["assessment"] == a] for a in ASSESSMENT_SHORT}
     items: list[Inline] = []
-    adverse = sorted(by["adverse"], key=lambda m: -abs(math.log(ctx.row(m, "all")["value"]))
-                     if not missing(ctx.row(m, "all")["value"]) and ctx.row(m, "all")["value"] > 0 else 0)
+
+    def strength(m: str) -> tuple[bool, float]:
+        value = ctx.row(m, "all")["value"]
+        size = abs(math.log(value)) if not missing(value) and value > 0 else 0.0
+        return (not sturdy(ctx, ev, m), -size)
+
+    adverse = sorted(by["adverse"], key=strength)
     if adverse:
-        first = adverse[0]
-        items.append([measure_link(first), ": ",
-                      Derived(rl_summary(first, ctx.row(first, "all"), ctx.group), f"{first}|all|overall")])
-        items.append([f"A statistically significant difference unfavourable to {group} staff on "
-                      f"{len(adverse)} of {len(RL_METRICS)} measures: ", names(adverse), "."])
-    else:
-        items.append(f"No measure shows a statistically significant difference unfavourable to {group} staff.")
+        items.append(lead_finding(ctx, ev, adverse[0]))
+    items.append(count_sentence(ctx, adverse, shown, withheld))
     m1 = m1_finding(ctx)
     if m1:
         items.append(m1)
@@ -95,24 +209,10 @@ def key_findings(ctx: ReportContext) -> list[Inline]:
         rest.append(["no statistically significant difference on ", names(by["no_significant_difference"])])
     if by["insufficient_data"]:
         rest.append(["too little data to say on ", names(by["insufficient_data"])])
-    if withheld and ctx.public:
-        rest.append([f"figures for all staff {WITHHELD} on ", names(withheld)])
     if rest:
         rest[0][0] = capital(str(rest[0][0]))
         items.append([*sum(([part, "; "] for part in rest), [])[:-1], "."])
-    if ctx.previous is None:
-        items.append("This is the first period held for the council, so there is no earlier period to compare "
-                     "with.")
-    else:
-        moved = {t: [m for m in shown if not ctx.trend_hidden(m, "all") and ctx.row(m, "all")["trend"] == t]
-                 for t in ("improved", "worsened")}
-        parts = [[f"{t} on ", names(ms)] for t, ms in moved.items() if ms]
-        since: list[Inline] = [f"Since {ctx.previous}: "]
-        if parts:
-            since += [*sum(([part, "; "] for part in parts), []), "no significant change on the others."]
-        else:
-            since.append("no statistically significant change on any measure that can be compared.")
-        items.append(since)
+    items.append(since_sentence(ctx, ev, shown))
     return items[:5]
 
 

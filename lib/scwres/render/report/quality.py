@@ -45,10 +45,13 @@ def unknown_notes(ctx: ReportContext) -> list[Inline]:
             unknown, total = ctx.plan.values.get(uk), ctx.plan.values.get(tk)
             if not total or unknown is None or ctx.hidden(uk) or ctx.hidden(tk) or unknown / total <= limit:
                 continue
-            where = "all services" if service == "all" else SERVICE_WORDS[service].lower()
-            parts.append([Derived(percent(unknown / total), f"share|{source}|{service}"), f" in {where}"])
+            where = "all services together" if service == "all" else SERVICE_WORDS[service].lower()
+            # "15.0% of survey respondents in adults' services, 25.0% in children's services": the group is
+            # named once, after the first share (not after the last place, which read as garbled English).
+            of = f" of {who}" if not parts else ""
+            parts.append([Derived(percent(unknown / total), f"share|{source}|{service}"), f"{of} in {where}"])
         if parts:
-            out.append(["Ethnicity is not known for ", join(parts), f" of {who}, so the figures that rest on "
+            out.append(["Ethnicity is not known for ", join(parts), ", so the figures that rest on "
                         f"{who} may change when it is recorded."])
     return out
 
