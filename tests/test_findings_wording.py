@@ -217,3 +217,19 @@ def test_changes_are_read_against_equality_with_both_values_and_the_side():
 def test_first_period_says_there_is_nothing_to_compare():
     assert findings(context())[-1] == ("This is the first period held for the council, so there is no earlier "
                                        "period to compare with.")
+
+
+def test_methods_give_the_real_number_of_comparisons(monkeypatch):
+    from scwres.render.report import methods
+
+    monkeypatch.setattr(methods, "input_files", lambda la, period: [])
+    ctx = context()
+    # Shown and tested: m2, m5, m6, m7 x2, m8 in 3 services = 18 (m9: too little data; m3, m4 withheld).
+    # Significant (all staff): m2, m6, m7_colleagues, m7_managers = 4. BH over 18: sorted p 1e-6 (<= 0.05/18),
+    # 0.001 (<= 0.1/18 = 0.0056), 0.02 (> 0.15/18 = 0.0083), 0.04: 2 pass.
+    assert methods.comparison_facts(ctx) == {"comparisons": 18, "significant": 4, "survivors": 2}
+    page = re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", "", str(methods.methods_section(ctx)))))
+    assert ("This report makes 18 comparisons (every assessment that it shows; withheld figures are not counted)"
+            in page)
+    assert "2 of the 4 significant findings pass it" in page
+    assert "about thirty" not in page and "Katz's interval" not in page

@@ -38,7 +38,7 @@ INTERNAL_MARK = "INTERNAL - not for publication"
 # The council CSV: one row per council, period, service, measure and breakdown.
 CSV_COLUMNS = (
     "la", "council", "period", "service", "measure", "measure_name", "breakdown", "breakdown_name", "units",
-    "value", "ci_low", "ci_high", "assessment", "trend",
+    "value", "ci_low", "ci_high", "assessment", "trend", "p_value",
     "events_me", "base_me", "rate_me", "rate_me_ci_low", "rate_me_ci_high",
     "events_white", "base_white", "rate_white", "rate_white_ci_low", "rate_white_ci_high",
     "records_not_known", "records_all", "illustrative", "publication",
@@ -173,6 +173,10 @@ def published_figures(ctx: Any) -> Published:
         row.update(ci_low=low, ci_high=high)
         if not share and metric in RL_METRICS:
             row["assessment"] = SUPPRESSED if hide else (str(r.assessment) or None)
+            # The test behind the assessment (score test, or Fisher's with small counts), to 4 significant
+            # figures: it rests on the same four counts as the ratio, so it is shown exactly when they are.
+            p = getattr(r, "p_value", None)
+            row["p_value"] = SUPPRESSED if hide else (None if p is None or p != p else float(f"{float(p):.4g}"))
             if breakdown == "overall":
                 row["trend"] = SUPPRESSED if ctx.trend_hidden(metric, service, breakdown) else (
                     str(r.trend) or "not_assessed")

@@ -100,6 +100,18 @@ def comparisons(ctx: ReportContext) -> dict[Key, float]:
     return out
 
 
+def significant_keys(ctx: ReportContext, ev: Evidence) -> list[Key]:
+    """The comparisons the report calls significant (an adverse or favourable assessment, or a change)."""
+    out = []
+    for key in ev.pvalues:
+        kind, metric, service, breakdown = key
+        r = ctx.row(metric, service, breakdown)
+        if (kind == "assessment" and r["assessment"] in SIGNIFICANT) or (kind == "trend" and r["trend"] in
+                                                                           TESTED_TRENDS[:2]):
+            out.append(key)
+    return out
+
+
 def evidence(ctx: ReportContext) -> Evidence:
     """The report's comparisons and the Benjamini-Hochberg check over them (kept on the context)."""
     held = getattr(ctx, "_evidence", None)

@@ -20,6 +20,8 @@ from ..pages import Code, Row, Table
 from ..words import capital
 from .common import section
 from .context import ReportContext
+from .evidence import evidence as report_evidence
+from .evidence import significant_keys
 
 
 def intake_sentences(ctx: ReportContext) -> tuple[str, str] | None:
@@ -35,6 +37,14 @@ def intake_sentences(ctx: ReportContext) -> tuple[str, str] | None:
         joined = sets[0] if len(sets) == 1 else ", ".join(sets[:-1]) + " and " + sets[-1]
         used = f" Its ethnicity values were written as {joined}; each was read as one census category."
     return form, used
+
+
+def comparison_facts(ctx: ReportContext) -> dict[str, int]:
+    """How many comparisons the report makes, how many are significant and how many pass Benjamini-Hochberg."""
+    ev = report_evidence(ctx)
+    significant = significant_keys(ctx, ev)
+    survivors = sum(1 for k in significant if ev.survives[k])
+    return {"comparisons": ev.count, "significant": len(significant), "survivors": survivors}
 
 
 def methods_section(ctx: ReportContext) -> Markup:
@@ -53,5 +63,6 @@ def methods_section(ctx: ReportContext) -> Markup:
         "software": Table("Code and software versions used", ["Component", "Version"], soft)}
     view: dict[str, Any] = {"group": ctx.group, "public": ctx.public,
                             "threshold": suppression_threshold(ctx.params),
-                            "intake": intake_sentences(ctx)}
+                            "intake": intake_sentences(ctx), "previous": ctx.previous,
+                            **comparison_facts(ctx)}
     return section("methods.html.j2", **view, **tables)
