@@ -201,7 +201,9 @@ def test_page_is_self_contained_escaped_and_accessible_in_structure(tree):
     assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; council" in html
     assert html.count("<table>") == html.count("<caption>") > 0
     assert "Illustrative data" in html
-    assert 'src="http' not in html and "href=\"http" not in html
+    # Nothing is fetched from the network (no remote image, script or stylesheet); a citation's link is text
+    # the reader may follow, as in a council's report.
+    assert 'src="http' not in html and not re.search(r'<link[^>]+href="http', html)
     for alt in re.findall(r'<img src="data:image/svg\+xml;base64,[^"]+" alt="([^"]*)"', html):
         assert 40 < len(alt) < 200 and "Funnel plot" in alt
 
@@ -339,3 +341,79 @@ def test_rollup_spreadsheet_and_csv_show_the_pages_figures(tree):
     book = openpyxl.load_workbook(folder / xlsx)
     assert book.sheetnames[:3] == ["Cover", "Contents", "Notes"] and len(book.sheetnames) >= 6
     assert not any(ws.merged_cells.ranges for ws in book.worksheets)
+
+
+# --- the random-effects summary (issue 22) ---------------------------------------------------------------------
+
+
+def test_random_effects_summary_hand_worked():
+    """Two councils at log RL -0.5 and +0.5, each with variance 0.1. Paule-Mandel solves
+    sum w_i (y_i - mean)^2 = k - 1 with w = 1 / (v + tau2): 2 x 0.25 / (0.1 + tau2) = 1, so tau2 = 0.4.
+    The summary is exp(0) = 1 with variance (0.1 + 0.4) / 2 = 0.25, so its interval is exp(+-1.96 x 0.5).
+    Fixed-effect Q = 2 x 0.25 / 0.1 = 5, so I-squared = (5 - 1) / 5 = 80%: councils differ a lot."""
+    from scwres.metrics.meta import summarise
+
+    got = summarise([-0.5, 0.5], [0.1, 0.1])
+    assert got.value == pytest.approx(1.0) and got.tau2 == pytest.approx(0.4, rel=1e-6)
+    assert (got.ci_low, got.ci_high) == pytest.approx((math.exp(-1.959964 * 0.5), math.exp(1.959964 * 0.5)),
+                                                      rel=1e-5)
+    assert got.i2 == pytest.approx(0.8) and got.differ == "a lot"
+    same = summarise([0.3, 0.3], [0.1, 0.1])  # no spread at all: tau2 = 0, I2 = 0, the fixed-effect interval
+    assert same.tau2 == pytest.approx(0.0, abs=1e-12) and same.i2 == 0 and same.differ == "a little"
+    assert (same.ci_low, same.ci_high) == pytest.approx((math.exp(0.3 - 1.959964 * math.sqrt(0.05)),
+                                                         math.exp(0.3 + 1.959964 * math.sqrt(0.05))), rel=1e-6)
+    assert summarise([0.3], [0.1]) is None
+
+
+def test_random_effects_leaves_out_councils_with_no_log_ratio():
+    from scwres.metrics.meta import random_effects
+
+    got = random_effects([(10, 100, 20, 400), (5, 50, 10, 100), (0, 30, 4, 100)])
+    # log RL 0.693 (var 1/10 - 1/100 + 1/20 - 1/400 = 0.1375) and log 1 = 0 (var 0.1 - 0.02 + 0.1 - 0.01 = 0.17)
+    assert got.councils == 2 and got.left_out == 1
+
+
+def test_random_effects_is_published_only_where_the_pooled_figure_is():
+    """From the publication layer: a hidden pooled row gives no summary; switch the rule off and it would."""
+    from scwres.disclosure import publication
+    from scwres.disclosure.publication import RollupCouncil, RollupPlan, rollup_random_effects
+    from scwres.disclosure.suppression import Plan, row_key
+
+    def plan(counts):
+        return Plan({row_key("m3", "all", "overall", c): v for c, v in zip(
+            ("events_me", "base_me", "events_white", "base_white"), counts, strict=True)})
+
+    councils = {"a": RollupCouncil("a", plan((30, 300, 40, 800))), "b": RollupCouncil("b", plan((12, 200, 30, 500)))}
+    decided = RollupPlan({"": ["a", "b"]}, councils, hidden_rows={("", "m3", "all")})
+    assert rollup_random_effects(decided, "", "m3", "all") is None
+    shown = RollupPlan({"": ["a", "b"]}, councils)
+    assert rollup_random_effects(shown, "", "m3", "all") is not None
+    with pytest.MonkeyPatch.context() as mp:  # the rule switched off: the hidden row's summary would be published
+        mp.setattr(RollupPlan, "hidden", lambda self, *a: False)
+        assert publication.rollup_random_effects(decided, "", "m3", "all") is not None
+
+
+def test_national_page_shows_the_summary_and_i_squared_only_where_the_pooled_figure_is_shown(tree):
+    html = tree["html"]
+    shown = 0
+    for metric in national.RL_METRICS:
+        start = html.index(f'<h2 id="{metric}">')
+        section = html[start:html.index("<h2", start + 5)]
+        if national.pooled_hidden(tree["rollup"], metric, "all"):
+            assert "I-squared" not in section and "typical council (" not in section.lower()
+            assert "withheld so that no one can be identified" in section
+        elif national.random_effects(tree["rollup"], metric) is not None:
+            summary = national.random_effects(tree["rollup"], metric)
+            assert f"I-squared {summary.i2 * 100:.0f}%" in section and f"Councils differ {summary.differ}" in section
+            shown += 1
+    assert shown >= 1, "no summary shown: the fixture cannot test display"
+
+
+def test_skills_for_care_figure_known_from_a_news_report_is_cited_as_such(tmp_path):
+    from scwres.render.report.context import national_figures
+
+    figures = national_figures(year="2024")
+    assert figures["m8"].citation == "Skills for Care SC-WRES report 2024, as reported by Community Care"
+    assert "communitycare.co.uk" in figures["m8"].url
+    assert figures["m2"].citation == "Skills for Care SC-WRES report 2024"
+    assert national_figures(year="2023")["m2"].year == "2023"  # never a figure from a later report

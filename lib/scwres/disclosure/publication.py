@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..catalogue import DEFAULT_THRESHOLD, RL_METRICS
+from ..metrics.meta import RandomEffects, random_effects
 from .span import is_small
 from .suppression import COUNT_COLUMNS, Plan, row_key
 
@@ -306,3 +307,21 @@ def rollup_plan(rollups: dict[str, list[str]], plans: dict[str, Plan],
     """Decide every pooled row of the national page and each regional page at once."""
     councils = {la: RollupCouncil(la, plan) for la, plan in plans.items()}
     return RollupPlan({k: sorted(v) for k, v in rollups.items()}, councils, threshold).decide()
+
+
+def rollup_random_effects(plan: RollupPlan, rollup: str, metric: str, service: str) -> RandomEffects | None:
+    """The random-effects summary of a roll-up's councils for one measure and service, or None when hidden.
+
+    It rests on every council's counts, hidden ones included, just as the pooled figure does, so it is
+    published exactly where the plan publishes the pooled figure for that measure and service (and
+    computed here, from the councils' plans, never on a page).
+    """
+    if rollup not in plan.rollups or plan.hidden(rollup, metric, service):
+        return None
+    counts = []
+    for la in plan.rollups[rollup]:
+        values = plan.councils[la].plan.values
+        keys = row_keys(metric, service)
+        if all(k in values for k in keys):
+            counts.append(tuple(int(values[k]) for k in keys))
+    return random_effects(counts)

@@ -6,7 +6,11 @@ their councils, so this report pools every council's return for one period:
 - pooled figures: each metric's counts summed over the councils and passed
   through the very same ``stats.relative_likelihood`` / ``assess`` / ``wilson``
   as a council's report (``all`` is the sum of both services, as always);
-- how many councils are adverse, favourable or show no significant difference;
+- a random-effects summary of the councils' log RLs (``metrics.meta``, Paule-Mandel) with its interval
+  and how much councils differ (I-squared, tau-squared) in words, beside the pooled ratio: the pooled
+  ratio describes all staff in these councils, the summary a typical council;
+- how many councils are adverse, favourable, show no significant difference, or are withheld;
+- Skills for Care's own national figure for the measure, named as its source says (``NationalFigure``);
 - a funnel plot per metric (method in ``funnel``) so an outlier stands out
   fairly, whatever the council's size, with a table of the same numbers.
 
@@ -39,13 +43,15 @@ import pandas as pd
 from .. import paths
 from ..catalogue import ADVERSE_BELOW_ONE, DEFAULT_THRESHOLD, RL_METRICS, suppression_threshold
 from ..disclosure.metrics_table import read_metrics_csv
-from ..disclosure.publication import RollupPlan, rollup_plan
+from ..disclosure.publication import RollupPlan, rollup_plan, rollup_random_effects
 from ..disclosure.suppression import Plan, read_plan, report_plan
 from ..intake.params import list_councils, load_params
+from ..metrics.meta import RandomEffects
 from ..metrics.stats import assess, relative_likelihood, wilson
 from . import funnel, pages
 from .pages import Figure, Row, Table
-from .words import ASSESSMENT_SHORT, METRIC_TITLES, SERVICE_WORDS, interval, rl_value
+from .report.context import NationalFigure, national_figures
+from .words import ASSESSMENT_SHORT, METRIC_TITLES, SERVICE_WORDS, WITHHELD, interval, ratio, rl_value
 
 SUPPRESSED = "[c]"
 POOLED_THRESHOLD = DEFAULT_THRESHOLD  # the default suppression threshold, applied to pooled and left-over counts
@@ -197,6 +203,46 @@ def pooled(rollup: RollUp, metric: str, service: str) -> dict:
             "hidden": pooled_hidden(rollup, metric, service)}
 
 
+def random_effects(rollup: RollUp, metric: str, service: str = "all") -> RandomEffects | None:
+    """The random-effects summary from the publication layer: None where the pooled figure is hidden."""
+    pooled_hidden(rollup, metric, service)  # decides the joint plan once
+    assert rollup.decisions is not None
+    return rollup_random_effects(rollup.decisions, rollup.key, metric, service)
+
+
+def summary_words(rollup: RollUp, metric: str, figure: NationalFigure | None) -> list:
+    """Pooled ratio, typical council and Skills for Care's figure for one measure, all staff, in words."""
+    out: list = []
+    if pooled_hidden(rollup, metric, "all"):
+        out.append(f"The pooled figure and the summary across councils for all staff are {WITHHELD} ([c]). ")
+    else:
+        p = pooled(rollup, metric, "all")
+        if p["value"] is not None:
+            out.append(f"All staff in these councils together: relative likelihood {rl_value(p['value'], p['ci_low'])}"
+                       f" (95% interval {_interval(p['ci_low'], p['ci_high'])}). ")
+        summary = random_effects(rollup, metric, "all")
+        if summary is None:
+            out.append("Too few councils have cases in both groups to summarise a typical council. ")
+        else:
+            low, high = summary.spread
+            left = (f" {summary.left_out} council(s) with no cases in a group are left out of it."
+                    if summary.left_out else "")
+            out.append(f"A typical council (random-effects summary of {summary.councils} councils): "
+                       f"{ratio(summary.value)} (95% interval {_interval(summary.ci_low, summary.ci_high)}). "
+                       f"Councils differ {summary.differ}: I-squared {summary.i2 * 100:.0f}% (the share of the "
+                       f"differences between councils that chance alone does not explain), tau-squared "
+                       f"{summary.tau2:.3f}, so most councils' own ratios would lie between {ratio(low)} and "
+                       f"{ratio(high)}.{left} ")
+    if figure is None:
+        out.append("Skills for Care has published no national figure for this measure.")
+    else:
+        name = figure.citation
+        link = pages.Link(name, href=figure.url) if figure.url.startswith("https://") else name
+        out += ["Skills for Care's national figure: ", ratio(figure.value), " (", link,
+                f", {figure.councils} councils; a different set of councils, so context rather than a target)."]
+    return out
+
+
 def pooled_share(councils: list[Council], service: str = "all") -> tuple[float | None, tuple[float, float] | None]:
     """The minority ethnic share of the pooled workforce (m1 overall) with its Wilson interval."""
     me = white = 0
@@ -267,7 +313,7 @@ def tally_table(tallies: dict[str, dict[str, int]]) -> Table:
     rows = [Row([METRIC_TITLES[m], *(str(tallies[m][k]) for k in (*ASSESSMENTS, "hidden"))]) for m in RL_METRICS]
     return Table("Number of councils by assessment, all staff",
                  ["Metric", "Unfavourable (significant)", "Favourable (significant)", "No significant difference",
-                  "Too little data", "Too few cases to publish"], rows, (1, 2, 3, 4, 5), hint=False)
+                  "Too little data", "Withheld ([c])"], rows, (1, 2, 3, 4, 5), hint=False)
 
 
 def metric_view(rollup: RollUp, metric: str, points: list[dict], basis: funnel.Basis | None,
@@ -277,7 +323,8 @@ def metric_view(rollup: RollUp, metric: str, points: list[dict], basis: funnel.B
 
     title = METRIC_TITLES[metric]
     adverse_side = "below" if metric in ADVERSE_BELOW_ONE else "above"
-    view: dict = {"id": metric, "title": title, "state": "drawn", "sentence": "", "figure": None}
+    view: dict = {"id": metric, "title": title, "state": "drawn", "sentence": "", "figure": None,
+                  "summary": summary_words(rollup, metric, national_figures(year=rollup.period).get(metric))}
     placed = [p for p in points if p["n_eff"]]
     if withheld:
         view["state"] = "withheld"

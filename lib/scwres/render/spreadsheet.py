@@ -295,12 +295,12 @@ def _rollup_sheets(book: _Book) -> None:
     tallies = pub.extra.get("tallies") or {}
     tally = [{"Measure": METRIC_TITLES[m], "Unfavourable (significant)": t["adverse"],
               "Favourable (significant)": t["favourable"], "No significant difference": t["no_significant_difference"],
-              "Too little data": t["insufficient_data"], "Too few cases to publish": t["hidden"]}
+              "Too little data": t["insufficient_data"], "Withheld ([c])": t["hidden"]}
              for m, t in tallies.items() if m in RL_METRICS]
     book.add("Number of councils by assessment, all staff", _frame(tally), ["Units: number of councils"],
              notes="$$assessment$$", units={k: "councils" for k in (
                  "Unfavourable (significant)", "Favourable (significant)", "No significant difference",
-                 "Too little data", "Too few cases to publish")})
+                 "Too little data", "Withheld ([c])")})
     councils = [{"Measure": r["measure_name"], "Council": r["council"], "People compared": r["people_compared"],
                  "Comparable size": r["comparable_size"], "Relative likelihood": r["value"],
                  "Lower 95% limit": r["ci_low"], "Upper 95% limit": r["ci_high"],

@@ -37,6 +37,16 @@ class NationalFigure:
     year: str
     councils: str
     url: str
+    via: str = ""  # set when ``url`` is a secondary report of the figure (a news article), not Skills for Care's
+
+    @property
+    def citation(self) -> str:
+        """'Skills for Care SC-WRES report 2024', or '..., as reported by Community Care' when known via a
+        news report: the figure is Skills for Care's, the page linked is not."""
+        name = f"{self.source} {self.year}"
+        if not self.via:
+            return name
+        return f"{name}, as reported by {self.via.split(' news report')[0]}"
 
 
 @dataclass
@@ -129,8 +139,9 @@ class ReportContext:
         return (metric, service, breakdown) in self._positions()
 
 
-def national_figures(path: Path | None = None) -> dict[str, NationalFigure]:
-    """The latest national figure per metric (all services), from the project's copy of the file."""
+def national_figures(path: Path | None = None, year: str | None = None) -> dict[str, NationalFigure]:
+    """The latest national figure per metric (all services), from the project's copy of the file;
+    with ``year``, the latest from a report of that year or before."""
     path = path or paths.NATIONAL_FIGURES
     if not path.exists():
         return {}
@@ -140,7 +151,9 @@ def national_figures(path: Path | None = None) -> dict[str, NationalFigure]:
             if row.get("service") != "all":
                 continue
             figure = NationalFigure(row["metric"], float(row["value"]), row["kind"], row["source"],
-                                    row["report_year"], row["councils"], row["url"])
+                                    row["report_year"], row["councils"], row["url"], (row.get("via") or "").strip())
+            if year is not None and figure.year > str(year):
+                continue
             held = out.get(row["metric"])
             if held is None or figure.year >= held.year:
                 out[row["metric"]] = figure

@@ -81,7 +81,7 @@ def national_line(ctx: ReportContext, metric: str) -> Para:
     fig = ctx.national.get(metric)
     if fig is None:
         return Para("No national figure has been published for this measure.", "national")
-    name = f"{fig.source} {fig.year}"
+    name = fig.citation
     link: Inline = Link(name, href=fig.url) if fig.url.startswith("https://") else name
     return Para(["National figure for comparison: ", Strong(ratio(fig.value)), " (", link,
                  f", {fig.councils} councils). The national figure comes from a different year and set of "
@@ -243,7 +243,7 @@ def m1_measure(ctx: ReportContext, extra: Markup | str = "") -> Measure:
     if national:
         bits = ", ".join(f"{percent(f.value)} ({f.metric.removeprefix('m1_band_').replace('_', ' ')})"
                          for f in national)
-        blocks.append(Para(f"National figures for comparison ({national[0].source}, {national[0].year}): {group} "
+        blocks.append(Para(f"National figures for comparison ({national[0].citation}): {group} "
                            f"share of staff by national pay band: {bits}. National bands differ from the "
                            "council's, so compare with care.", "national"))
     return Measure("m1", METRIC_TITLES["m1"], headline, blocks, commentary(ctx, "m1"), extra)

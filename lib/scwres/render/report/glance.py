@@ -45,14 +45,14 @@ def national_text(ctx: ReportContext, metric: str) -> str:
     if fig is None:
         return DASH
     value = percent(fig.value) if fig.kind == "share_me" else ratio(fig.value)
-    return f"{value} ({fig.source}, {fig.year})"
+    return f"{value} ({fig.citation})"
 
 
 def m1_national(ctx: ReportContext) -> str:
     fig = ctx.national.get("m1_band_70k_plus")
     if fig is None:
         return DASH
-    return f"{percent(fig.value)} at £70,000 and over ({fig.source}, {fig.year})"
+    return f"{percent(fig.value)} at £70,000 and over ({fig.citation})"
 
 
 def top_band(ctx: ReportContext) -> str:
