@@ -233,3 +233,46 @@ def test_methods_give_the_real_number_of_comparisons(monkeypatch):
             in page)
     assert "2 of the 4 significant findings pass it" in page
     assert "about thirty" not in page and "Katz's interval" not in page
+
+
+@pytest.mark.parametrize(("metric", "before", "now", "expected"), [
+    ("m5", 1.13, 1.0, "fell from 1.13 to 1.00: minority ethnic staff were more likely than white staff to access "
+                      "funded non-mandatory training, and are now as likely"),
+    ("m2", 0.45, 0.8, "rose from 0.45 to 0.80: minority ethnic applicants were less likely than white applicants "
+                      "to be appointed from shortlisting, and still are"),
+    ("m3", 0.8, 1.3, "rose from 0.80 to 1.30, crossing 1: minority ethnic staff were less likely than white staff "
+                     "to enter the formal disciplinary process, and are now more likely"),
+    ("m8", 1.0, 1.4, "rose from 1.00 to 1.40: minority ethnic staff were as likely as white staff to leave the "
+                     "organisation, and are now more likely"),
+])
+def test_trend_phrase_gives_both_values_and_the_side(metric, before, now, expected):
+    from scwres.render.words import trend_phrase
+
+    assert trend_phrase(metric, before, now, "minority ethnic") == expected
+
+
+def test_a_small_count_row_fisher_did_not_confirm_says_too_few_cases_to_tell():
+    from scwres.render.words import rl_headline, rl_summary
+
+    # 1 of 1 against 19 of 100: the interval lies above 1, but the row is not significant (Fisher p = 0.198).
+    row = pd.Series({"value": 5.26, "ci_low": 1.02, "ci_high": 6.1, "assessment": "no_significant_difference",
+                     "events_me": 1, "base_me": 1, "events_white": 19, "base_white": 100})
+    for sentence in (rl_headline("m3", row, "minority ethnic", False), rl_summary("m3", row, "minority ethnic")):
+        assert sentence.endswith(": no statistically significant difference: too few cases to tell (a group has "
+                                 "fewer than 5, and Fisher's exact test does not confirm it).")
+        assert "unfavourable" not in sentence
+    plain = row.copy()
+    plain[["ci_low", "ci_high"]] = [0.8, 6.1]  # an interval containing 1 is the ordinary wording
+    assert rl_headline("m3", plain, "minority ethnic", False).endswith(": no statistically significant difference.")
+
+
+def test_count_sentence_in_the_singular():
+    ctx = context(hidden=tuple(m for m in ALL if m != "m2"))
+    line = next(x for x in findings(ctx) if x.startswith("Of the "))
+    assert line == ("Of the 1 measure that can be published for all staff, 1 shows a statistically significant "
+                    "difference unfavourable to minority ethnic staff (appointment); 8 are withheld so that no one "
+                    "can be identified (disciplinary, fitness to practise, CPD, abuse from the public, abuse from "
+                    "colleagues, abuse from managers, leaving and senior managers).")
+    nothing = context(hidden=tuple(ALL))
+    assert findings(nothing)[0] == "No measure for all staff can be published: all 9 are withheld so that no one " \
+                                   "can be identified."

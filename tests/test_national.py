@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import re
+from html import unescape
 
 import numpy as np
 import pytest
@@ -417,3 +418,24 @@ def test_skills_for_care_figure_known_from_a_news_report_is_cited_as_such(tmp_pa
     assert "communitycare.co.uk" in figures["m8"].url
     assert figures["m2"].citation == "Skills for Care SC-WRES report 2024"
     assert national_figures(year="2023")["m2"].year == "2023"  # never a figure from a later report
+
+
+def test_summary_words_read_back(tree):
+    """Each measure's summary on the page, read back: pooled, typical council, how much they differ, the source."""
+    html = tree["html"]
+    start = html.index('<h2 id="m8">')
+    para = re.search(r'<p class="summary">(.*?)</p>', html[start:], re.S).group(1)
+    text = unescape(re.sub(r"<[^>]+>", "", para))
+    # m8's 2024 figure is known from a news report: cited as such, linked to the news report.
+    assert ("Skills for Care's national figure: 1.21 (Skills for Care SC-WRES report 2024, as reported by "
+            "Community Care, 73 councils; a different set of councils, so context rather than a target).") in text
+    assert 'href="https://www.communitycare.co.uk/' in para
+    if national.pooled_hidden(tree["rollup"], "m8", "all"):
+        assert text.startswith("The pooled figure and the summary across councils for all staff are withheld so "
+                               "that no one can be identified ([c]).")
+    else:
+        summary = national.random_effects(tree["rollup"], "m8")
+        assert text.startswith("All staff in these councils together: relative likelihood ")
+        assert (f"A typical council (random-effects summary of {summary.councils} councils): "
+                f"{summary.value:.2f}") in text
+        assert re.search(r"Councils differ (a little|moderately|a lot): I-squared \d+%", text)
