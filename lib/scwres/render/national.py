@@ -224,15 +224,16 @@ def summary_words(rollup: RollUp, metric: str, figure: NationalFigure | None) ->
         if summary is None:
             out.append("Too few councils have cases in both groups to summarise a typical council. ")
         else:
+            # Neither how many councils were used nor how many were left out is said: a council left out has a
+            # zero count, and its own report may withhold that row.
             low, high = summary.spread
-            left = (f" {summary.left_out} council(s) with no cases in a group are left out of it."
-                    if summary.left_out else "")
-            out.append(f"A typical council (random-effects summary of {summary.councils} councils): "
+            spread = (f"so most councils' own ratios would lie between {ratio(low)} and {ratio(high)}"
+                      if ratio(low) != ratio(high) else "so the differences are no more than chance would explain")
+            out.append(f"A typical council (random-effects summary of the councils' own ratios): "
                        f"{ratio(summary.value)} (95% interval {_interval(summary.ci_low, summary.ci_high)}). "
                        f"Councils differ {summary.differ}: I-squared {summary.i2 * 100:.0f}% (the share of the "
                        f"differences between councils that chance alone does not explain), tau-squared "
-                       f"{summary.tau2:.3f}, so most councils' own ratios would lie between {ratio(low)} and "
-                       f"{ratio(high)}.{left} ")
+                       f"{summary.tau2:.3f}, {spread}. ")
     if figure is None:
         out.append("Skills for Care has published no national figure for this measure.")
     else:
