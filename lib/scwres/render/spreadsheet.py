@@ -47,9 +47,11 @@ NOTES = {
                "confidence interval, as described in the report's methods section.",
     "assessment": "The assessment says whether the whole 95% interval lies on one side of 1 (a statistically "
                   "significant difference) and whether that side is unfavourable or favourable to {group} staff. "
-                  "A significant difference does not show what causes it.",
+                  "When a group has fewer than 5 cases, Fisher's exact test must also agree. A significant "
+                  "difference does not show what causes it.",
     "trend": "Change since the previous period: whether the relative likelihood moved significantly since the "
-             "council's previous return.",
+             "council's previous return, and if so whether it moved closer to equality (a relative likelihood "
+             "of 1) or further from it, whichever side of 1 it lies on.",
     "ethnicity": "How ethnicity was grouped: {grouping} Records whose ethnicity is not known are left out of every "
                  "comparison.",
     "rounding": "Figures are rounded as in the published report: relative likelihoods to 2 decimal places, "
