@@ -123,18 +123,20 @@ def test_unrecognised_value_is_one_error_per_distinct_value(tmp_path: Path) -> N
     tables = good.tables()
     for line in (3, 5, 7):
         tables["recruitment"][line - 1][1] = "Blak African"
-    tables["recruitment"][6][1] = "Prefer not to say"  # line 7 again: a different value
+    tables["recruitment"][6][1] = "Prefer nto to say"  # line 7 again: a different value
     good.write_csv_return(tmp_path, tables)
     found = [(p.file, p.line, p.column, p.value, p.message) for p in errors(tmp_path)]
     assert found == [
         ("recruitment.csv", 3, "ethnicity", "Blak African",
          "'Blak African' is not a recognised ethnicity code or label (2 rows, first line 3); did you mean "
-         "black_african? Use a code, an ONS 2021 category name or an NHS ethnic category letter, or map the "
-         "council's own label to a code under ethnicity_labels in params."),
-        ("recruitment.csv", 7, "ethnicity", "Prefer not to say",
-         "'Prefer not to say' is not a recognised ethnicity code or label (1 row, first line 7); did you mean "
-         "not_stated? Use a code, an ONS 2021 category name or an NHS ethnic category letter, or map the "
-         "council's own label to a code under ethnicity_labels in params.")]
+         "black_african? Use a code, an NHS Data Dictionary or ONS Census category label "
+         "(docs/data-return.md lists those recognised), or map the council's own label to a code under "
+         "ethnicity_labels in params."),
+        ("recruitment.csv", 7, "ethnicity", "Prefer nto to say",
+         "'Prefer nto to say' is not a recognised ethnicity code or label (1 row, first line 7); did you mean "
+         "not_stated? Use a code, an NHS Data Dictionary or ONS Census category label "
+         "(docs/data-return.md lists those recognised), or map the council's own label to a code under "
+         "ethnicity_labels in params.")]
 
 
 def test_params_labels_win_over_the_built_in_sets() -> None:
