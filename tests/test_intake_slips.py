@@ -72,7 +72,7 @@ def test_title_row_above_the_header_is_reported_once(tmp_path: Path, fmt: str) -
     found = errors(tmp_path)
     assert [(p.line, p.column, p.value, p.message) for p in found] == [(
         1, None, "SC-WRES return 2024", "The header must be in row 1; row 1 holds 'SC-WRES return 2024'. Delete "
-        "the row above the header (row 2).")]
+        "row 1, so that the header (now in row 2) is the first row.")]
     assert found[0].sheet == ("workforce" if fmt == "xlsx" else None)
 
 
@@ -84,8 +84,8 @@ def test_title_row_in_a_record_extract_too(tmp_path: Path) -> None:
     params["ethnicity_labels"] = {"Black or Black British - African": "black_african"}
     found = errors(tmp_path, params)
     assert [(p.file, p.line, p.message) for p in found] == [(
-        "staff.csv", 1, "The header must be in row 1; row 1 holds 'HR extract run 2024-09-30'. Delete the row "
-        "above the header (row 3).")]
+        "staff.csv", 1, "The header must be in row 1; row 1 holds 'HR extract run 2024-09-30'. Delete rows "
+        "1 to 2, so that the header (now in row 3) is the first row.")]
 
 
 def test_identical_messages_are_collapsed_with_a_count(tmp_path: Path) -> None:
