@@ -129,10 +129,9 @@ TABLES: dict[str, Table] = {
         counts=("disciplinary", "ftp", "cpd", "leavers"),
         description="Disciplinary, fitness to practise, CPD and leavers in the last 12 months",
         bounds=(
-            Bound("disciplinary", "workforce", "headcount", description="headcount plus leavers", plus="leavers"),
-            Bound("ftp", "workforce", "headcount", (("regulated", "yes"),), "regulated headcount plus leavers",
-                  plus="leavers"),
-            Bound("cpd", "workforce", "headcount", description="headcount plus leavers", plus="leavers"),
+            Bound("disciplinary", "workforce", "headcount", description="headcount", plus="leavers"),
+            Bound("ftp", "workforce", "headcount", (("regulated", "yes"),), "regulated headcount", plus="leavers"),
+            Bound("cpd", "workforce", "headcount", description="headcount", plus="leavers"),
             Bound("leavers", "workforce", "headcount", description="headcount"),
         ),
     ),

@@ -144,7 +144,7 @@ def _intake(raw: RawReturn, params: dict[str, Any]) -> None:
                                             f"record-level return needs {shown(list(RECORD_TABLES))})."))
     found = check_records(raw, labels, params.get("pay_bands"))
     raw.problems.extend(found)
-    if found or set(raw.records) != set(RECORD_TABLES):
+    if any(p.severity == "error" for p in found) or set(raw.records) != set(RECORD_TABLES):  # blanks only warn
         raw.unreadable.update(n for n in TABLES if n != "population")  # not counted: "missing table" would repeat
         return
     raw.counted = count_records(raw.records)

@@ -22,8 +22,16 @@ import pandas as pd
 
 from ..problems import Problem
 from ..schema import DETAILED_CODES, RECORD_TABLES, SERVICES, STAFF_STATUSES, TABLES, YES_NO
-from .ethnicity_labels import (BLANK, BROAD_ONLY, DETAILED_ONLY, LabelMap, broad_group, is_blank, nearest_code,
-                               unknown_sentence)
+from .ethnicity_labels import (
+    BLANK,
+    BROAD_ONLY,
+    DETAILED_ONLY,
+    LabelMap,
+    broad_group,
+    is_blank,
+    nearest_code,
+    unknown_sentence,
+)
 from .record_ids import id_problems
 
 LINE = "__line__"  # same as scwres.intake.raw_return.LINE (kept apart so this module stands alone)

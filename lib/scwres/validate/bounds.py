@@ -63,18 +63,20 @@ def bound_frame(raw: RawReturn, failed: set[str], leaver_base: str) -> pd.DataFr
                                               or not {"service", "ethnicity"} <= set(other.columns)):
                 continue
             value = numbers(frame[bound.column])
+            plus = pd.Series(float("nan"), index=frame.index)
             if bound.other_table == name:
                 limit = numbers(frame[bound.other_column])
             else:
                 limit = _summed_bound(frame, other, bound).where(valid)
                 if bound.plus is not None:
-                    limit = limit + numbers(frame[bound.plus]) if bound.plus in frame else limit * float("nan")
+                    plus = numbers(frame[bound.plus]) if bound.plus in frame else limit * float("nan")
+                    limit = limit + plus
                 if bound.column == LEAVERS.column and adds_leavers(leaver_base):
                     limit = limit + value
             parts.append(pd.DataFrame({
                 LINE: frame[LINE].to_numpy(), "table": name, "column": bound.column,
                 "service": frame["service"].to_numpy(), "ethnicity": frame["ethnicity"].to_numpy(),
-                "value": value.to_numpy(), "bound": limit.to_numpy(),
+                "value": value.to_numpy(), "bound": limit.to_numpy(), "plus": plus.to_numpy(),
             }))
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
 
@@ -112,7 +114,13 @@ def explain_bounds(raw: RawReturn, bounds: pd.DataFrame, failure: Failure, leave
             other = bound.other_table
             label += f" in sheet {other}" if raw.sheets.get(other) else f" in {raw.files.get(other, other + '.csv')}"
         value, limit = int(cell["value"]), int(cell["bound"])
+        if bound.plus is not None and cell["plus"] == cell["plus"]:  # not NaN: say both parts of the bound
+            plus = int(cell["plus"])
+            label = (f"{label} ({limit - plus}) plus the {bound.plus} in {raw.files.get(name, name + '.csv')} "
+                     f"({plus}), {limit} in all,")
+        else:
+            label = f"{label} ({limit})"
         out.append(raw.problem(
             name, line, col, str(value),
-            f"{col} ({value}) is more than {label} ({limit}) for {cell['service']} / {cell['ethnicity']}; {hint}"))
+            f"{col} ({value}) is more than {label} for {cell['service']} / {cell['ethnicity']}; {hint}"))
     return out
