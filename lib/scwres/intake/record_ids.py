@@ -33,9 +33,17 @@ def id_key(value: object) -> str:
     return INVISIBLE.sub("", unicodedata.normalize("NFKC", str(value))).casefold().strip()
 
 
+def id_keys(ids: pd.Series) -> pd.Series:
+    """``id_key`` of every id; plain ASCII ids (almost every extract) take a vectorised path of the same result."""
+    values = ids.astype(str).to_numpy()
+    if "".join(values).isascii():  # NFKC leaves ASCII alone, and no invisible character is ASCII
+        return pd.Series([v.lower().strip() for v in values], index=ids.index, dtype=object)
+    return pd.Series([id_key(v) for v in values], index=ids.index, dtype=object)
+
+
 def id_problems(raw: Any, name: str, frame: pd.DataFrame, col: str) -> list[Problem]:
     """Empty ids, ids rounded by a spreadsheet, and each repeated id once (pointing at its first line)."""
-    keys = frame[col].map(id_key)
+    keys = id_keys(frame[col])
     out = []
     empty = frame[keys == ""]
     if not empty.empty:
@@ -43,7 +51,10 @@ def id_problems(raw: Any, name: str, frame: pd.DataFrame, col: str) -> list[Prob
         out.append(raw.problem(name, first, col, None, (
             f"{col} is empty in {n} row{'s' if n != 1 else ''} (first line {first}); every row needs its own "
             "pseudonymised id.")))
-    rounded = frame[keys.str.match(ROUNDED)]
+    is_rounded = keys.str.contains("e+", regex=False)  # the cheap test first
+    if is_rounded.any():
+        is_rounded &= keys.str.match(ROUNDED)
+    rounded = frame[is_rounded]
     if not rounded.empty:
         n, first = len(rounded), int(rounded[LINE].min())
         out.append(raw.problem(name, first, col, rounded[col].iloc[0], (
@@ -51,7 +62,7 @@ def id_problems(raw: Any, name: str, frame: pd.DataFrame, col: str) -> list[Prob
             f"line {first}): a workbook keeps 15 digits of a number, so longer ids lose their last digits and "
             f"different people can end up with the same id. Format the {col} column as Text and paste the ids "
             "again, or hand the extract in as a CSV file.")))
-    given = frame.assign(__key__=keys)[(keys != "") & ~keys.str.match(ROUNDED)]
+    given = frame.assign(__key__=keys)[(keys != "") & ~is_rounded]
     repeated = given[given["__key__"].duplicated(keep=False)]
     if repeated.empty:
         return out

@@ -134,7 +134,7 @@ def _ethnicity(raw: Any, names: list[str], labels: LabelMap) -> list[Problem]:
     resolved: dict[str, tuple[pd.Series, pd.Series]] = {}
     for name in names:
         frame = raw.records[name]
-        blank = frame["ethnicity"].map(is_blank)
+        blank = frame["ethnicity"].isin([v for v in pd.unique(frame["ethnicity"]) if is_blank(v)])  # distinct only
         codes, sets = labels.resolve(frame["ethnicity"])
         codes = codes.where(~blank, "not_stated")
         sets = sets.where(~blank, BLANK)
