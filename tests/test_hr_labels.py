@@ -252,3 +252,13 @@ def test_records_without_their_count_tables_still_need_every_extract(tmp_path: P
     folder = good.write_csv_return(tmp_path, records)
     (folder / "applicants.csv").rename(folder / "Applicants.csv")
     assert problems_of(tmp_path, {}) == []
+
+
+def test_workbook_numbers_are_never_passed_through_a_float() -> None:
+    """An integer the file stores exactly keeps every digit; a float too large to be exact stays visibly rounded."""
+    from scwres.intake.xlsx import _cell_text
+
+    assert _cell_text(12345678901234567) == "12345678901234567"
+    assert _cell_text(12345678901234568) == "12345678901234568"
+    assert _cell_text(12.0) == "12" and _cell_text(2.0**53 - 1) == "9007199254740991"
+    assert _cell_text(12345678901234567.0) == "1.2345678901234568e+16"
