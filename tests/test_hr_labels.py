@@ -262,3 +262,22 @@ def test_workbook_numbers_are_never_passed_through_a_float() -> None:
     assert _cell_text(12345678901234568) == "12345678901234568"
     assert _cell_text(12.0) == "12" and _cell_text(2.0**53 - 1) == "9007199254740991"
     assert _cell_text(12345678901234567.0) == "1.2345678901234568e+16"
+
+
+def test_the_methods_sentence_says_when_values_were_read_as_not_stated() -> None:
+    """Read back: the report names the label sets used, and only claims "one census category" when true."""
+    from types import SimpleNamespace
+
+    from scwres.intake import ethnicity_labels as el
+    from scwres.render.report.methods import intake_sentences
+
+    def sentence(*sets: str) -> str:
+        return intake_sentences(SimpleNamespace(intake={"form": "records", "label_sets": list(sets)}))[1]
+
+    assert sentence(el.CODES, el.NAMES, el.NOT_STATED, el.BLANK) == (
+        " Its ethnicity values were written as the workbook's ethnicity codes, the NHS Data Dictionary and ONS "
+        "Census category labels that HR systems and surveys print, wordings such as 'prefer not to say' and blank "
+        "entries; each was read as one census category, or as not stated.")
+    assert sentence(el.NHS, el.BLANK).endswith("letters and blank entries; each was read as one census category, "
+                                               "or as not stated.")
+    assert sentence(el.CODES, el.NAMES).endswith("print; each was read as one census category.")

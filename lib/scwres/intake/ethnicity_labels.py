@@ -45,8 +45,8 @@ PUBLIC_NAMES: dict[str, str] = {
     CODES: "the workbook's ethnicity codes", ONS: "the ONS 2021 Census category names",
     NHS: "the NHS Data Dictionary ethnic category letters",
     NAMES: "the NHS Data Dictionary and ONS Census category labels that HR systems and surveys print",
-    NOT_STATED: "wordings such as 'prefer not to say' (read as not stated)",
-    BLANK: "blank entries (read as not stated)",
+    NOT_STATED: "wordings such as 'prefer not to say'",
+    BLANK: "blank entries",
     COUNCIL: "the council's own labels, each mapped to a census category",
 }
 
