@@ -174,7 +174,8 @@ def test_ftp_is_bounded_by_regulated_headcount_plus_leavers(tmp_path: Path) -> N
 # --- ids ------------------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("copy_id", ["S0001\u200b", "\ufeffS0001", "Ｓ０００１", "s0001", " S0001 ", "S0001\u2060"])
+@pytest.mark.parametrize("copy_id", ["S0001\u200b", "\ufeffS0001", "Ｓ０００１", "s0001", " S0001 ", "S0001\u2060",
+                                     "\u200eS0001"])
 def test_a_record_repeated_under_a_lookalike_id_is_found(tmp_path: Path, copy_id: str) -> None:
     records = real_records()
     records["staff"].append([copy_id, *records["staff"][1][1:]])
@@ -281,3 +282,12 @@ def test_the_methods_sentence_says_when_values_were_read_as_not_stated() -> None
     assert sentence(el.NHS, el.BLANK).endswith("letters and blank entries; each was read as one census category, "
                                                "or as not stated.")
     assert sentence(el.CODES, el.NAMES).endswith("print; each was read as one census category.")
+
+
+def test_a_blank_ethnicity_in_a_count_table_is_still_an_error(tmp_path: Path) -> None:
+    """Only a record is one person who did not say; a row of counts needs its key (data-return.md)."""
+    tables = good.tables()
+    tables["recruitment"][2][1] = ""
+    found = problems_of(tmp_path, tables)
+    assert [(f[0], f[1], f[2]) for f in found] == [("recruitment.csv", 3, "ethnicity")]
+    assert "ethnicity is empty in 1 row (first line 3)" in found[0][4]

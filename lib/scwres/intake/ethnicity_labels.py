@@ -74,8 +74,9 @@ ONS_GROUP_PREFIXES: dict[str, str] = {
 BROAD_ONLY = frozenset(BROAD_CODES) - frozenset(DETAILED_CODES)  # white, mixed, asian, black, other
 DETAILED_ONLY = frozenset(DETAILED_CODES) - frozenset(BROAD_CODES)
 
-# Characters that are there but cannot be seen: zero-width space, joiners, word joiner, BOM, soft hyphen.
-INVISIBLE = re.compile("[\u00ad\u180e\u200b-\u200d\u2060-\u2064\ufeff]")
+# Characters that are there but cannot be seen: zero-width space, joiners, direction marks, word joiner, BOM,
+# soft hyphen.
+INVISIBLE = re.compile("[\u00ad\u180e\u200b-\u200f\u2060-\u2064\ufeff]")
 
 
 def normalise(value: object) -> str:
