@@ -72,7 +72,7 @@ def test_title_row_above_the_header_is_reported_once(tmp_path: Path, fmt: str) -
     found = errors(tmp_path)
     assert [(p.line, p.column, p.value, p.message) for p in found] == [(
         1, None, "SC-WRES return 2024", "The header must be in row 1; row 1 holds 'SC-WRES return 2024'. Delete "
-        "the row above the header (row 2).")]
+        "row 1, so that the header (now in row 2) is the first row.")]
     assert found[0].sheet == ("workforce" if fmt == "xlsx" else None)
 
 
@@ -84,8 +84,8 @@ def test_title_row_in_a_record_extract_too(tmp_path: Path) -> None:
     params["ethnicity_labels"] = {"Black or Black British - African": "black_african"}
     found = errors(tmp_path, params)
     assert [(p.file, p.line, p.message) for p in found] == [(
-        "staff.csv", 1, "The header must be in row 1; row 1 holds 'HR extract run 2024-09-30'. Delete the row "
-        "above the header (row 3).")]
+        "staff.csv", 1, "The header must be in row 1; row 1 holds 'HR extract run 2024-09-30'. Delete rows "
+        "1 to 2, so that the header (now in row 3) is the first row.")]
 
 
 def test_identical_messages_are_collapsed_with_a_count(tmp_path: Path) -> None:
@@ -123,18 +123,20 @@ def test_unrecognised_value_is_one_error_per_distinct_value(tmp_path: Path) -> N
     tables = good.tables()
     for line in (3, 5, 7):
         tables["recruitment"][line - 1][1] = "Blak African"
-    tables["recruitment"][6][1] = "Prefer not to say"  # line 7 again: a different value
+    tables["recruitment"][6][1] = "Prefer nto to say"  # line 7 again: a different value
     good.write_csv_return(tmp_path, tables)
     found = [(p.file, p.line, p.column, p.value, p.message) for p in errors(tmp_path)]
     assert found == [
         ("recruitment.csv", 3, "ethnicity", "Blak African",
          "'Blak African' is not a recognised ethnicity code or label (2 rows, first line 3); did you mean "
-         "black_african? Use a code, an ONS 2021 category name or an NHS ethnic category letter, or map the "
-         "council's own label to a code under ethnicity_labels in params."),
-        ("recruitment.csv", 7, "ethnicity", "Prefer not to say",
-         "'Prefer not to say' is not a recognised ethnicity code or label (1 row, first line 7); did you mean "
-         "not_stated? Use a code, an ONS 2021 category name or an NHS ethnic category letter, or map the "
-         "council's own label to a code under ethnicity_labels in params.")]
+         "black_african? Use a code, an NHS Data Dictionary or ONS Census category label "
+         "(docs/data-return.md lists those recognised), or map the council's own label to a code under "
+         "ethnicity_labels in params."),
+        ("recruitment.csv", 7, "ethnicity", "Prefer nto to say",
+         "'Prefer nto to say' is not a recognised ethnicity code or label (1 row, first line 7); did you mean "
+         "not_stated? Use a code, an NHS Data Dictionary or ONS Census category label "
+         "(docs/data-return.md lists those recognised), or map the council's own label to a code under "
+         "ethnicity_labels in params.")]
 
 
 def test_params_labels_win_over_the_built_in_sets() -> None:

@@ -80,7 +80,7 @@ class Case:
 E = "error"
 CELL_CASES = [
     Case("unknown service", set_cell("workforce", 3, "service", "adult"), [(E, "workforce", 3, "service")]),
-    Case("unknown ethnicity code", set_cell("recruitment", 4, "ethnicity", "indian"),
+    Case("unknown ethnicity code", set_cell("recruitment", 4, "ethnicity", "indain"),
          [(E, "recruitment", 4, "ethnicity")]),
     Case("pay band not in params", set_cell("workforce", 5, "pay_band", "mid"), [(E, "workforce", 5, "pay_band")]),
     Case("yes/no not yes or no", set_cell("workforce", 4, "senior_manager", "Y"),
@@ -96,10 +96,10 @@ CELL_CASES = [
          [(E, "population", 2, "population")]),
     Case("appointed above shortlisted", set_cell("recruitment", 3, "appointed", "11"),
          [(E, "recruitment", 3, "appointed")]),
-    Case("disciplinary above headcount", set_cell("events", 4, "disciplinary", "11"),
+    Case("disciplinary above headcount plus leavers", set_cell("events", 4, "disciplinary", "12"),
          [(E, "events", 4, "disciplinary")]),
-    Case("ftp above regulated headcount", set_cell("events", 4, "ftp", "1"), [(E, "events", 4, "ftp")]),
-    Case("cpd above headcount", set_cell("events", 7, "cpd", "12"), [(E, "events", 7, "cpd")]),
+    Case("ftp above regulated headcount plus leavers", set_cell("events", 4, "ftp", "2"), [(E, "events", 4, "ftp")]),
+    Case("cpd above headcount plus leavers", set_cell("events", 7, "cpd", "13"), [(E, "events", 7, "cpd")]),
     Case("leavers above headcount", set_cell("events", 6, "leavers", "16"), [(E, "events", 6, "leavers")]),
     Case("respondents above headcount", set_cell("survey", 3, "respondents", "21"),
          [(E, "survey", 3, "respondents")]),
@@ -142,7 +142,8 @@ def test_csv_fault_is_reported_exactly(case: Case, tmp_path: Path) -> None:
 
 XLSX_CASES = [c for c in CELL_CASES if c.name in {
     "unknown service", "pay band not in params", "text in a count", "decimal count", "appointed above shortlisted",
-    "ftp above regulated headcount", "hba_public above respondents", "duplicated workforce key", "missing column",
+    "ftp above regulated headcount plus leavers", "hba_public above respondents", "duplicated workforce key",
+    "missing column",
     "extra column", "missing required table", "empty required table", "broad and detailed codes mixed",
 }]
 

@@ -78,13 +78,15 @@ def subgroup(code: str, white_minorities_as_me: bool = False) -> str | None:
 @dataclass(frozen=True)
 class Bound:
     """An upper bound on a count: ``column`` must not exceed ``other_table.other_column``
-    summed to the same key (``where`` selects rows of the other table first)."""
+    summed to the same key (``where`` selects rows of the other table first), plus this row's own
+    ``plus`` column when it is set: people who left during the window can have had events too."""
 
     column: str
     other_table: str
     other_column: str
     where: tuple[tuple[str, str], ...] = ()
     description: str = ""
+    plus: str | None = None
 
 
 @dataclass(frozen=True)
@@ -127,9 +129,9 @@ TABLES: dict[str, Table] = {
         counts=("disciplinary", "ftp", "cpd", "leavers"),
         description="Disciplinary, fitness to practise, CPD and leavers in the last 12 months",
         bounds=(
-            Bound("disciplinary", "workforce", "headcount", description="headcount"),
-            Bound("ftp", "workforce", "headcount", (("regulated", "yes"),), "regulated headcount"),
-            Bound("cpd", "workforce", "headcount", description="headcount"),
+            Bound("disciplinary", "workforce", "headcount", description="headcount", plus="leavers"),
+            Bound("ftp", "workforce", "headcount", (("regulated", "yes"),), "regulated headcount", plus="leavers"),
+            Bound("cpd", "workforce", "headcount", description="headcount", plus="leavers"),
             Bound("leavers", "workforce", "headcount", description="headcount"),
         ),
     ),

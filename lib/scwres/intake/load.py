@@ -26,15 +26,28 @@ from .xlsx import find_workbook, read_workbook
 def return_location(la: str, period: str, raw_dir: Path | None = None) -> Path:
     """Folder of CSVs, or the workbook, that holds this return."""
     folder = paths.return_dir(la, period, raw_dir)
-    if folder.is_dir() and any(folder.glob("*.csv")):
+    if folder.is_dir() and csv_files(folder):
         return folder
     return find_workbook(folder) or folder
+
+
+def csv_files(folder: Path) -> list[Path]:
+    """The folder's CSV files, ``.csv`` in any case ("Survey.CSV" saved by another system is one too)."""
+    return sorted(p for p in folder.iterdir() if p.suffix.lower() == ".csv") if folder.is_dir() else []
+
+
+def _named(folder: Path) -> dict[str, list[Path]]:
+    """The folder's CSV files by table name, matched without regard to case (``Survey.csv`` is survey)."""
+    out: dict[str, list[Path]] = {}
+    for path in csv_files(folder):
+        out.setdefault(path.stem.lower(), []).append(path)
+    return out
 
 
 def _form_clash(la: str, period: str, raw_dir: Path | None) -> Problem | None:
     """A folder holding both a workbook and CSVs of the return (or two workbooks): name both, choose neither."""
     folder = paths.return_dir(la, period, raw_dir)
-    csvs = sorted(p.name for p in folder.glob("*.csv") if p.stem in RETURN_NAMES) if folder.is_dir() else []
+    csvs = [p.name for p in csv_files(folder) if p.stem.lower() in RETURN_NAMES]
     books = sorted(p.name for p in folder.glob("*.xlsx") if not p.name.startswith("~$")) if folder.is_dir() else []
     sibling = folder.with_suffix(".xlsx")
     if sibling.exists():
@@ -131,7 +144,7 @@ def _intake(raw: RawReturn, params: dict[str, Any]) -> None:
                                             f"record-level return needs {shown(list(RECORD_TABLES))})."))
     found = check_records(raw, labels, params.get("pay_bands"))
     raw.problems.extend(found)
-    if found or set(raw.records) != set(RECORD_TABLES):
+    if any(p.severity == "error" for p in found) or set(raw.records) != set(RECORD_TABLES):  # blanks only warn
         raw.unreadable.update(n for n in TABLES if n != "population")  # not counted: "missing table" would repeat
         return
     raw.counted = count_records(raw.records)
@@ -159,16 +172,30 @@ def band_codes(values: pd.Series, params: dict[str, Any]) -> pd.Series:
 
 
 def _read_folder(raw: RawReturn, folder: Path) -> None:
+    named = _named(folder)
     for name in RETURN_NAMES:
         path = folder / f"{name}.csv"
         raw.files[name] = path.name
+        found = named.get(name, [])
+        if len(found) > 1:  # survey.csv and Survey.csv: name both, choose neither
+            raw.problems.append(Problem("error", found[0].name, None, None, found[1].name,
+                                        f"{' and '.join(p.name for p in found)} are both read as the {name} table "
+                                        "(file names are matched without regard to case); keep one of them."))
+            raw.unreadable.add(name)
+            continue
+        if found and found[0].name != path.name:
+            path = found[0]
+            raw.files[name] = path.name
+            raw.problems.append(Problem("warning", path.name, None, None, path.name,
+                                        f"{path.name} was read as {name}.csv; rename it {name}.csv (file names "
+                                        "are lower case)."))
         if not (path.exists() or path.is_symlink()):  # a broken link is there, and unreadable: say so
             continue
         raw.source_files.append(path)
         expected = TABLES[name].columns if name in TABLES else RECORD_TABLES[name].columns
         raw.keep(name, read_csv_text(path, raw.problems, expected))
-    for path in sorted(folder.glob("*.csv")):
-        if path.stem not in RETURN_NAMES and path.stem != "action_plan":
+    for path in csv_files(folder):
+        if path.stem.lower() not in RETURN_NAMES and path.stem.lower() != "action_plan":
             raw.problems.append(Problem("warning", path.name, None, None, path.name,
                                         f"{path.name} is not a table of the return and was ignored; "
                                         f"tables are {', '.join(t.filename for t in TABLES.values())} (or the "

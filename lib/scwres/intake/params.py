@@ -19,7 +19,7 @@ from ..limits import MAX_COUNT, MAX_YAML_BYTES, read_limited
 from ..limits import shown as shown_value
 from ..problems import Problem, ReturnError, UnknownCouncilError, UnknownPeriodError
 from ..schema import LEAVER_BASES, PARAMS_DEFAULTS, PARAMS_KEYS, PEOPLE_KEYS, PERIOD_KEYS
-from .ethnicity_labels import check_council_labels
+from .ethnicity_labels import check_council_labels, normalise
 
 LA_PATTERN = re.compile(r"^[a-z][a-z0-9-]{1,40}$")
 PERIOD_PATTERN = re.compile(r"^[0-9]{4}$")
@@ -121,6 +121,19 @@ def locate(problems: list[Problem], lines: dict[str, int]) -> list[Problem]:
     return out
 
 
+def label_clashes(labels: dict[Any, Any]) -> list[tuple[str, str, str]]:
+    """(first band, later band, later label) for pay band labels that read alike (``normalise``), which
+    ``load.band_codes`` could not tell apart: the later one used to win silently."""
+    seen: dict[str, str] = {}
+    out = []
+    for code, label in labels.items():
+        key = normalise(label)
+        if key and key in seen:
+            out.append((seen[key], str(code), str(label)))
+        seen.setdefault(key, str(code))
+    return out
+
+
 def check_params(data: dict[str, Any], filename: str) -> list[Problem]:
     """Missing, unknown or ill-typed keys in a params mapping."""
     out: list[Problem] = []
@@ -150,6 +163,11 @@ def check_params(data: dict[str, Any], filename: str) -> list[Problem]:
         for code in labels:
             if code not in bands:
                 bad("pay_band_labels", code, f"pay_band_labels names '{code}', which is not in pay_bands.")
+        for first, code, label in label_clashes(labels):
+            bad("pay_band_labels", label, f"pay_band_labels gives '{first}' and '{code}' the same label "
+                                          f"('{labels[first]}' and '{label}' read alike once case, spaces and "
+                                          "punctuation are ignored), so a row with that label could be either "
+                                          "band; give each band its own label.")
     people = data.get("people")
     if "people" in data:
         if not isinstance(people, dict):

@@ -121,9 +121,11 @@ def rows_to_frame(rows: list[list[str]], filename: str, sheet: str | None,
     if skip:
         line, title = numbered[0]
         text = " ".join(c.strip() for c in title if c.strip())
+        header_row = numbered[skip][0]
+        above = "row 1" if header_row == 2 else f"rows 1 to {header_row - 1}"
         problems.append(Problem("error", filename, line, None, text,
-                                f"The header must be in row 1; row {line} holds '{text}'. Delete the "
-                                f"row{'s' if skip > 1 else ''} above the header (row {numbered[skip][0]}).", sheet))
+                                f"The header must be in row 1; row {line} holds '{text}'. Delete {above}, so that "
+                                f"the header (now in row {header_row}) is the first row.", sheet))
         numbered = numbered[skip:]
     width = max(len(r) for _, r in numbered)
     while width > 1 and all(len(r) < width or not r[width - 1].strip() for _, r in numbered):

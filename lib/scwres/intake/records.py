@@ -21,11 +21,20 @@ from typing import Any
 import pandas as pd
 
 from ..problems import Problem
-from ..schema import RECORD_TABLES, SERVICES, STAFF_STATUSES, TABLES, YES_NO
-from .ethnicity_labels import LabelMap, nearest_code, unknown_sentence
+from ..schema import DETAILED_CODES, RECORD_TABLES, SERVICES, STAFF_STATUSES, TABLES, YES_NO
+from .ethnicity_labels import (
+    BLANK,
+    BROAD_ONLY,
+    DETAILED_ONLY,
+    LabelMap,
+    broad_group,
+    is_blank,
+    nearest_code,
+    unknown_sentence,
+)
+from .record_ids import id_problems
 
 LINE = "__line__"  # same as scwres.intake.raw_return.LINE (kept apart so this module stands alone)
-MAX_LISTED = 50  # distinct repeated ids listed one by one before the rest are summed up in one problem
 
 
 def codes_of(name: str, pay_bands: list[str] | None) -> dict[str, tuple[str, ...]]:
@@ -47,6 +56,7 @@ def check_records(raw: Any, labels: LabelMap, pay_bands: list[str] | None) -> li
     right columns); the other files still are, so one run lists as much as it can.
     """
     out: list[Problem] = []
+    checked: list[str] = []
     for name, frame in raw.records.items():
         record = RECORD_TABLES[name]
         header_line = int(frame.attrs.get("header_line", 1))
@@ -69,17 +79,17 @@ def check_records(raw: Any, labels: LabelMap, pay_bands: list[str] | None) -> li
                                    f"{record.filename} has no rows; it is required for a record-level return."))
         if missing or frame.empty:
             continue
-        out += _id_problems(raw, name, frame, record.id_column)
+        out += id_problems(raw, name, frame, record.id_column)
         for col, allowed in codes_of(name, pay_bands).items():
             out += _value_problems(raw, name, frame, col, allowed)
-        out += _ethnicity(raw, name, frame, labels)
+        checked.append(name)
         if name == "staff":
             wrong = frame[(frame["ftp"] == "yes") & (frame["regulated"] == "no")]
             out += _grouped(raw, name, wrong, "ftp", lambda v, n, first: (
                 f"ftp is yes but regulated is no in {n} row{'s' if n != 1 else ''} (first line {first}); "
                 "fitness to practise applies only to regulated professionals: correct ftp or regulated."),
                 by_value=False)
-    return out
+    return out + _ethnicity(raw, checked, labels)
 
 
 def _grouped(raw: Any, name: str, rows: pd.DataFrame, col: str, sentence: Any, by_value: bool = True
@@ -112,39 +122,75 @@ def _value_problems(raw: Any, name: str, frame: pd.DataFrame, col: str, allowed:
     return _grouped(raw, name, bad, col, sentence)
 
 
-def _id_problems(raw: Any, name: str, frame: pd.DataFrame, col: str) -> list[Problem]:
-    """Empty ids, and each repeated id once (pointing at its first line)."""
-    out = _grouped(raw, name, frame[frame[col] == ""], col, lambda v, n, first: (
-        f"{col} is empty in {n} row{'s' if n != 1 else ''} (first line {first}); every row needs its own "
-        "pseudonymised id."), by_value=False)
-    given = frame[frame[col] != ""]
-    repeated = given[given[col].duplicated(keep=False)]
-    if repeated.empty:
-        return out
-    groups = sorted(repeated.groupby(col, sort=False), key=lambda g: int(g[1][LINE].min()))
-    for value, group in groups[:MAX_LISTED]:
-        lines = sorted(int(x) for x in group[LINE])
-        again = ", ".join(str(x) for x in lines[1:6]) + (" ..." if len(lines) > 6 else "")
-        out.append(raw.problem(name, lines[0], col, value,
-                               f"{col} '{value}' is on {len(lines)} rows (line {lines[0]}, again on line {again}); "
-                               "each record must appear once: remove the copies or give each its own id."))
-    if len(groups) > MAX_LISTED:
-        rest = groups[MAX_LISTED:]
-        first = min(int(g[LINE].min()) for _, g in rest)
-        out.append(raw.problem(name, first, col, None,
-                               f"{len(rest)} more {col} values repeat (first at line {first}); each record must "
-                               "appear once."))
+def _ethnicity(raw: Any, names: list[str], labels: LabelMap) -> list[Problem]:
+    """Map the ethnicity columns of the checked extracts to codes in place.
+
+    A blank cell is ``not_stated`` (staff who did not declare are counted in neither group), reported as one
+    warning per file with the number of rows. An unrecognised value is one problem per distinct value, with
+    a suggestion that is accepted beside the extracts' other values; broad groups among detailed categories
+    are reported here, at the extract's own line, not later on a counted table the analyst never wrote.
+    """
+    out: list[Problem] = []
+    resolved: dict[str, tuple[pd.Series, pd.Series]] = {}
+    for name in names:
+        frame = raw.records[name]
+        blank = frame["ethnicity"].isin([v for v in pd.unique(frame["ethnicity"]) if is_blank(v)])  # distinct only
+        codes, sets = labels.resolve(frame["ethnicity"])
+        codes = codes.where(~blank, "not_stated")
+        sets = sets.where(~blank, BLANK)
+        raw.label_sets.update(s for s in sets.dropna().unique())
+        resolved[name] = (codes, sets)
+        if blank.any():
+            n, first = int(blank.sum()), int(frame.loc[blank, LINE].min())
+            out.append(raw.problem(name, first, "ethnicity", "", (
+                f"ethnicity is blank in {n:,} row{'s' if n != 1 else ''} (first line {first}); "
+                f"{'they are' if n != 1 else 'it is'} counted as not stated (in neither group), as staff who did "
+                "not declare their ethnicity are. Fill in the ethnicity where it is known."), severity="warning"))
+    known = pd.concat([c.dropna() for c, _ in resolved.values()]) if resolved else pd.Series(dtype=object)
+    broad = bool(known.isin(BROAD_ONLY).any()) and not known.isin(DETAILED_ONLY).any()
+    for name in names:
+        frame, (codes, _) = raw.records[name], resolved[name]
+        unknown = frame[codes.isna()]
+        out += _grouped(raw, name, unknown, "ethnicity", lambda v, n, first: unknown_sentence(
+            v, n, first, nearest_code(v, labels, broad), broad=broad))
+    out += _mixed_styles(raw, names, resolved, known)
+    for name in names:
+        frame, (codes, _) = raw.records[name], resolved[name]
+        frame["ethnicity"] = codes.where(codes.notna(), frame["ethnicity"])
     return out
 
 
-def _ethnicity(raw: Any, name: str, frame: pd.DataFrame, labels: LabelMap) -> list[Problem]:
-    """Map the ethnicity column to codes in place; one problem per unrecognised distinct value."""
-    codes, sets = labels.resolve(frame["ethnicity"])
-    raw.label_sets.update(s for s in sets.dropna().unique())
-    unknown = frame[codes.isna()]
-    frame["ethnicity"] = codes.where(codes.notna(), frame["ethnicity"])
-    return _grouped(raw, name, unknown, "ethnicity", lambda v, n, first: unknown_sentence(
-        v, n, first, nearest_code(v, labels)))
+def _mixed_styles(raw: Any, names: list[str], resolved: dict[str, tuple[pd.Series, pd.Series]],
+                  known: pd.Series) -> list[Problem]:
+    """Broad groups ("Asian") among detailed categories ("Asian or Asian British - Indian") across the extracts:
+    one problem per distinct value written in the less used style, at its first line."""
+    broad_rows, detailed_rows = int(known.isin(BROAD_ONLY).sum()), int(known.isin(DETAILED_ONLY).sum())
+    if not (broad_rows and detailed_rows):
+        return []
+    odd = BROAD_ONLY if broad_rows <= detailed_rows else DETAILED_ONLY
+    out = []
+    for name in names:
+        frame, (codes, _) = raw.records[name], resolved[name]
+        rows = frame[codes.isin(odd)].assign(__code__=codes[codes.isin(odd)])
+        if odd is BROAD_ONLY:
+            def sentence(v: str, n: int, first: int, rows: pd.DataFrame = rows) -> str:
+                code = rows.loc[rows["ethnicity"] == v, "__code__"].iloc[0]
+                return (f"'{v}' is the broad group {code} ({n} row{'s' if n != 1 else ''}, first line {first}), but "
+                        "the other ethnicity values of the extracts are detailed census categories, and the counts "
+                        "cannot mix the two; write the detailed category (such as "
+                        f"{', '.join(c for c in DETAILED_ONLY_BY_GROUP[code][:2])}), or not_stated if unknown.")
+        else:
+            def sentence(v: str, n: int, first: int, rows: pd.DataFrame = rows) -> str:
+                code = rows.loc[rows["ethnicity"] == v, "__code__"].iloc[0]
+                return (f"'{v}' is the detailed category {code} ({n} row{'s' if n != 1 else ''}, first line "
+                        f"{first}), but the other ethnicity values of the extracts are the five broad groups, and "
+                        f"the counts cannot mix the two; write it as {broad_group(code)}.")
+        out += _grouped(raw, name, rows, "ethnicity", sentence)
+    return out
+
+
+DETAILED_ONLY_BY_GROUP: dict[str, list[str]] = {
+    group: [c for c in DETAILED_CODES if c in DETAILED_ONLY and broad_group(c) == group] for group in BROAD_ONLY}
 
 
 # --- counting -----------------------------------------------------------------------------------------------

@@ -141,9 +141,15 @@ def read_workbook(raw: RawReturn, path: Path) -> None:
 
 
 def _cell_text(value: object) -> str:
-    """A spreadsheet cell as the text a CSV would hold (12.0 -> '12')."""
+    """A spreadsheet cell as the text a CSV would hold (12.0 -> '12').
+
+    A whole number is written out digit for digit only while a float holds it exactly (below 2**53); a
+    larger one (a 17-digit id typed into Excel, which keeps 15 digits) stays in scientific form
+    ('1.234567890123457e+16'), so it is reported as rounded rather than read as a different, made-up id.
+    Integers the file stores exactly (openpyxl reads them as int) are never passed through a float.
+    """
     if isinstance(value, float) and value.is_integer():
-        return str(int(value))
+        return str(int(value)) if abs(value) < 2**53 else repr(value)
     if hasattr(value, "isoformat"):
         return value.isoformat()[:10]
     return str(value)

@@ -1,7 +1,10 @@
 """The checks' second pass: every count beside its upper bound, and what a valid count looks like.
 
 ``appointed`` may not exceed ``shortlisted``, nor ``disciplinary`` the
-headcount of the same service and ethnicity in another table. The bounds are
+headcount plus leavers of the same service and ethnicity (headcount from
+another table, leavers from the same row: a member of staff who left during
+the window can have been disciplined, referred or trained before leaving, so a
+group whose only staff left is a valid return). The bounds are
 checked only on the rows and tables that passed the first pass (``checks``),
 so one bad headcount does not hide, or fake, a problem elsewhere: a sum that
 includes a cell which is not a valid count is unknown, not zero.
@@ -60,16 +63,20 @@ def bound_frame(raw: RawReturn, failed: set[str], leaver_base: str) -> pd.DataFr
                                               or not {"service", "ethnicity"} <= set(other.columns)):
                 continue
             value = numbers(frame[bound.column])
+            plus = pd.Series(float("nan"), index=frame.index)
             if bound.other_table == name:
                 limit = numbers(frame[bound.other_column])
             else:
                 limit = _summed_bound(frame, other, bound).where(valid)
+                if bound.plus is not None:
+                    plus = numbers(frame[bound.plus]) if bound.plus in frame else limit * float("nan")
+                    limit = limit + plus
                 if bound.column == LEAVERS.column and adds_leavers(leaver_base):
                     limit = limit + value
             parts.append(pd.DataFrame({
                 LINE: frame[LINE].to_numpy(), "table": name, "column": bound.column,
                 "service": frame["service"].to_numpy(), "ethnicity": frame["ethnicity"].to_numpy(),
-                "value": value.to_numpy(), "bound": limit.to_numpy(),
+                "value": value.to_numpy(), "bound": limit.to_numpy(), "plus": plus.to_numpy(),
             }))
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
 
@@ -96,14 +103,24 @@ def explain_bounds(raw: RawReturn, bounds: pd.DataFrame, failure: Failure, leave
         cell = by_cell[(line, name, col)]
         bound = next(b for b in TABLES[name].bounds if b.column == col)
         label = bound.description or bound.other_column
+        hint = "correct whichever figure is wrong."
         if col == LEAVERS.column and adds_leavers(leaver_base):
             label = "headcount plus leavers"
+        elif col == LEAVERS.column:
+            hint = ("correct whichever figure is wrong; if both are right (staff of a group with few in post left "
+                    "during the year), set leaver_base: snapshot_plus_leavers in params, so the leavers are counted "
+                    "against the headcount plus the leavers.")
         if bound.other_table != name:
             other = bound.other_table
             label += f" in sheet {other}" if raw.sheets.get(other) else f" in {raw.files.get(other, other + '.csv')}"
         value, limit = int(cell["value"]), int(cell["bound"])
+        if bound.plus is not None and cell["plus"] == cell["plus"]:  # not NaN: say both parts of the bound
+            plus = int(cell["plus"])
+            label = (f"{label} ({limit - plus}) plus the {bound.plus} in {raw.files.get(name, name + '.csv')} "
+                     f"({plus}), {limit} in all,")
+        else:
+            label = f"{label} ({limit})"
         out.append(raw.problem(
             name, line, col, str(value),
-            f"{col} ({value}) is more than {label} ({limit}) for {cell['service']} / {cell['ethnicity']}; "
-            f"correct whichever figure is wrong."))
+            f"{col} ({value}) is more than {label} for {cell['service']} / {cell['ethnicity']}; {hint}"))
     return out

@@ -86,8 +86,9 @@ def check_return(raw: RawReturn, pay_bands: list[str] | None = None,
                 unlisted[name] += 1
                 continue
             first = min(lines)
-            sentence = unknown_sentence(shown(value), len(lines), first, nearest_code(value[:200], labels),
-                                        broad=_uses_broad(raw.tables[name]))
+            broad = _uses_broad(raw.tables[name])
+            sentence = unknown_sentence(shown(value), len(lines), first, nearest_code(value[:200], labels, broad),
+                                        broad=broad)
             found[name].append(raw.problem(name, first, "ethnicity", shown(value), sentence))
     for failure in failures.get(KEYS, []):
         for name in sorted({row["table"] for row in failure.rows}):

@@ -13,7 +13,7 @@ from typing import Any
 from markupsafe import Markup
 
 from ...catalogue import suppression_threshold
-from ...intake.ethnicity_labels import PUBLIC_NAMES
+from ...intake.ethnicity_labels import BLANK, NOT_STATED, PUBLIC_NAMES
 from ...intake.provenance import git_commit, input_files, versions
 from ...schema import BROAD_CODES, DETAILED_CODES, ethnic_group
 from ..pages import Code, Row, Table
@@ -35,7 +35,9 @@ def intake_sentences(ctx: ReportContext) -> tuple[str, str] | None:
     used = ""
     if sets:
         joined = sets[0] if len(sets) == 1 else ", ".join(sets[:-1]) + " and " + sets[-1]
-        used = f" Its ethnicity values were written as {joined}; each was read as one census category."
+        read = ("one census category, or as not stated" if {NOT_STATED, BLANK} & set(ctx.intake.get("label_sets", []))
+                else "one census category")
+        used = f" Its ethnicity values were written as {joined}; each was read as {read}."
     return form, used
 
 
