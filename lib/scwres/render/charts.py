@@ -20,7 +20,7 @@ import matplotlib
 
 matplotlib.use("svg")
 import matplotlib.pyplot as plt  # noqa: E402
-from matplotlib.ticker import FixedLocator, FuncFormatter, NullLocator  # noqa: E402
+from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator, NullLocator  # noqa: E402
 from matplotlib.transforms import blended_transform_factory  # noqa: E402
 
 DARK_BLUE, ORANGE = "#12436D", "#F46A25"
@@ -47,6 +47,7 @@ RC = {
     "font.sans-serif": ["Arial", "Helvetica", "DejaVu Sans", "sans-serif"],
     "text.parse_math": False,  # labels come from params and returns: '$' is a character, never maths
 }
+MARKER_CLEARANCE = 9.0  # points between an axis and its labels where a mark may sit on the axis line
 LABEL_BOX = {"facecolor": "white", "edgecolor": "none", "pad": 1.0}  # a label stays readable over a line
 
 
@@ -112,19 +113,61 @@ def _titles(fig, ax, title: str, subtitle: str) -> None:
     fig.suptitle(textwrap.fill(title, 32), x=0.01, ha="left", fontsize=12.5, fontweight="bold", color="#0B0C0C")
 
 
-def _log_ticks(ax, low: float, high: float, axis: str = "x", most: int = 6) -> None:
-    """Readable ticks on a log axis (0.25, 0.5, 1, 2, 4 ...) far enough apart that labels never touch."""
-    candidates = [0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2, 4, 10, 20, 50, 100]
-    ticks = [t for t in candidates if low <= t <= high]
+LOG_TICKS = (0.01, 0.02, 0.05, 0.1, 0.2, 0.25, 0.5, 0.75, 0.8, 1, 1.25, 1.5, 2, 4, 5, 10, 20, 50, 100)
+
+
+def log_tick_values(low: float, high: float, most: int = 6) -> list[float]:
+    """Readable ticks for a log axis from ``low`` to ``high``: 1 first, then outwards, far enough apart
+    that labels never touch, and never fewer than two (a narrow axis, 0.6 to 1.7, gets 0.8, 1 and 1.25:
+    a lone "1" tells the reader nothing about the scale)."""
+    ticks = [t for t in LOG_TICKS if low <= t <= high]
     gap = (math.log(high) - math.log(low)) / most
     kept: list[float] = []
     for t in sorted(ticks, key=lambda t: (t != 1, abs(math.log(t)))):  # keep 1 first, then outwards
         if all(abs(math.log(t) - math.log(k)) >= gap for k in kept):
             kept.append(t)
+    for t in sorted(ticks, key=lambda t: -min((abs(math.log(t) - math.log(k)) for k in kept), default=0)):
+        if len(kept) >= 2:
+            break
+        if t not in kept:  # the candidate farthest from those kept
+            kept.append(t)
+    return sorted(kept)
+
+
+LOG_PAD = 1.25  # at most this much room either side of the outermost figures on a log axis, as a factor
+LOG_NARROWEST = (0.75, 1.34)  # a log axis always spans at least this: "equally likely" with room either side
+
+
+def log_limits(values: list[float], floor: float, ceiling: float) -> tuple[float, float]:
+    """A log axis fitted to ``values`` (1 and any reference line among them) with a little room, at least
+    ``LOG_NARROWEST`` wide and within ``floor`` to ``ceiling``. The room is at most half the figures'
+    own span each side, so they fill at least half the axis unless it is at its narrowest."""
+    span = math.log(max(values) / min(values))
+    pad = math.exp(min(math.log(LOG_PAD), max(span / 2, math.log(1.05))))
+    low, high = max(min(values) / pad, floor), min(max(values) * pad, ceiling)
+    return min(low, LOG_NARROWEST[0]), max(high, LOG_NARROWEST[1])
+
+
+def _log_ticks(ax, low: float, high: float, axis: str = "x", most: int = 6) -> None:
+    """Labelled major ticks on a log axis (``log_tick_values``); no unlabelled minor ticks."""
     target = ax.xaxis if axis == "x" else ax.yaxis
-    target.set_major_locator(FixedLocator(sorted(kept)))
+    target.set_major_locator(FixedLocator(log_tick_values(low, high, most)))
     target.set_minor_locator(NullLocator())
     target.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+
+
+def fitted_percent_limits(values: list[float]) -> tuple[float, float]:
+    """Percentage axis limits that fit the figures, on round ticks within 0 to 100.
+
+    Why: on a 0-100% axis, survey answers of 6-17% sat in the left fifth and their intervals could not
+    be told apart. The axis now spans the figures with a little room, snapped outwards to ticks."""
+    shown = [v for v in values if v is not None and not math.isnan(v)]
+    if not shown:
+        return 0.0, 100.0
+    low, high = min(shown), max(shown)
+    pad = max(2.0, 0.1 * (high - low))
+    ticks = MaxNLocator(nbins=5, steps=[1, 2, 2.5, 5, 10]).tick_values(max(0.0, low - pad), min(100.0, high + pad))
+    return max(0.0, float(ticks[0])), min(100.0, float(ticks[-1]))
 
 
 def _legend(fig, handles: list) -> None:
@@ -196,8 +239,7 @@ def draw_forest(points: list[dict], title: str, subtitle: str, adverse_below_one
     ax.set_xscale("log")
     values = [v for p in shown for v in (p["low"], p["high"], p["value"])] + [1.0] + ([national] if national else [])
     values = [v for v in values if v and v > 0]
-    low, high = max(min(values) / 1.4, 0.01), min(max(values) * 1.4, 100)
-    low, high = min(low, 1 / 1.6), max(high, 1.6)
+    low, high = log_limits(values, 0.01, 100)
     ax.set_xlim(low, high)
     for y, p in enumerate(reversed(points)):
         if p["low"] is None:
@@ -227,7 +269,9 @@ def draw_forest(points: list[dict], title: str, subtitle: str, adverse_below_one
     ax.set_ylim(-0.6, len(points) - 0.4)
     ax.set_xlabel("Relative likelihood (log scale)\n" + textwrap.fill(_marks_key(points), 40))
     _legend(fig, handles)
-    ax.tick_params(axis="y", length=0)
+    # a dot at the axis floor (an estimate of 0) is centred on the left edge: the service labels stand
+    # further off than its radius, so the mark never covers the end of "Children"
+    ax.tick_params(axis="y", length=0, pad=MARKER_CLEARANCE)
     _titles(fig, ax, title, subtitle)
     return fig
 
@@ -292,14 +336,17 @@ def draw_percent_pairs(rows: list[dict], title: str, subtitle: str, group_label:
         for key, (colour, marker, offset, _) in styles.items():
             figure = row.get(key)
             if figure is None:
-                ax.text(1, y + offset, "not shown", va="center", fontsize=SMALLEST, color=TEXT_GREY, bbox=LABEL_BOX)
+                ax.text(0.02, y + offset, "not shown", va="center", fontsize=SMALLEST, color=TEXT_GREY,
+                        transform=ax.get_yaxis_transform(), bbox=LABEL_BOX)
                 continue
             value, low, high = figure
             ax.plot([low * 100, high * 100], [y + offset] * 2, color=colour, linewidth=2.2)
             ax.plot([value * 100], [y + offset], marker=marker, color=colour, markersize=8, linestyle="none",
                     markeredgecolor="white", markeredgewidth=0.8)
     ax.set_yticks(range(len(rows)), [r["label"] for r in reversed(rows)])
-    ax.set_xlim(0, 100)
+    ax.set_xlim(*fitted_percent_limits([v * 100 for row in rows for key in styles if row.get(key)
+                                        for v in row[key]]))
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}%"))
     ax.set_ylim(-0.7, len(rows) - 0.3)
     ax.set_xlabel("Percentage of survey respondents\nlines: 95% interval")
     handles = [plt.Line2D([], [], color=c, marker=m, linestyle="-", label=lbl) for c, m, _, lbl in styles.values()]
@@ -339,8 +386,7 @@ def draw_trend_grid(series: list[dict], title: str, subtitle: str):
         ax.grid(False)
         ax.set_yscale("log")
         values = [v for p in item["points"] for v in p[1:] if v is not None and v > 0] + [1.0]
-        low, high = max(min(values) / 1.3, 0.05), min(max(values) * 1.3, 20)
-        low, high = min(low, 0.6), max(high, 1.7)
+        low, high = log_limits(values, 0.05, 20)
         ax.set_ylim(low, high)
         ax.axhspan(*((low, 1) if item["adverse_below_one"] else (1, high)), color=ORANGE, alpha=0.12, linewidth=0)
         ax.axhline(1, color=TEXT_GREY, linestyle="--", linewidth=1)
