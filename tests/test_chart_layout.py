@@ -18,9 +18,10 @@ import matplotlib.pyplot as plt
 import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.text import Text
+from matplotlib.ticker import FixedLocator
 from matplotlib.transforms import Bbox
 
-from scwres.render import charts
+from scwres.render import chart_axes, charts
 
 SHIPPED = ("norfolk", "leeds", "bexley")
 
@@ -257,7 +258,7 @@ def test_the_tick_check_can_fail():
     fig = dict(CASES)["forest-narrow-around-1"]()
     ax = fig.axes[0]
     low, high = ax.get_xlim()
-    ax.xaxis.set_major_locator(charts.FixedLocator([t for t in (0.25, 0.5, 1, 2, 4) if low <= t <= high]))
+    ax.xaxis.set_major_locator(FixedLocator([t for t in (0.25, 0.5, 1, 2, 4) if low <= t <= high]))
     FigureCanvasAgg(fig).draw()
     labels = labelled_ticks(ax, ax.xaxis)
     plt.close(fig)
@@ -290,12 +291,12 @@ def data_span(fig):
 @pytest.mark.parametrize(("name", "draw"), EVERY, ids=[c[0] for c in EVERY])
 def test_axes_fit_the_figures(name, draw):
     """The marks, bars and reference lines are all in view and span at least a third of the value axis,
-    unless a log axis is at its narrowest (``charts.LOG_NARROWEST``: a tiny interval is not stretched
+    unless a log axis is at its narrowest (``chart_axes.LOG_NARROWEST``: a tiny interval is not stretched
     across the chart to look larger than it is)."""
     fig = draw()
     spans = data_span(fig)
     plt.close(fig)
-    narrowest = math.log(charts.LOG_NARROWEST[1] / charts.LOG_NARROWEST[0]) + 1e-9
+    narrowest = math.log(chart_axes.LOG_NARROWEST[1] / chart_axes.LOG_NARROWEST[0]) + 1e-9
     assert spans and all(inside for _, inside, _ in spans), (name, spans)
     assert all(fraction >= 1 / 3 or (width is not None and width <= narrowest) for fraction, _, width in spans), \
         (name, spans)
