@@ -158,7 +158,8 @@ def _reason(job: Job, exc: BaseException) -> str:
     problems = paths.build_dir(job.la, job.period) / "problems.json" if job.period else None
     if problems is not None and problems.is_file():
         try:
-            errors = [p for p in json.loads(problems.read_text(encoding="utf-8")) if p.get("severity") == "error"]
+            errors = [p for p in json.loads(problems.read_text(encoding="utf-8"))
+                      if p.get("severity") == "error" and p.get("source") != "analyst"]  # the return's own
         except (ValueError, AttributeError):
             errors = []
         lines += [f"{p.get('where', '')}: {p.get('message', '')}" for p in errors[:3]]

@@ -27,7 +27,7 @@ from ..locks import report_lock
 from ..problems import Problem, ReturnError, UnknownCouncilError, UnknownPeriodError
 from ..render import open_data_files, quality_page
 from ..render.export import export_html, write_atomic_many
-from ..validate.validation import read_intake, read_problems
+from ..validate.validation import ANALYST, read_intake, read_problems, write_problems
 from .inputs import Job, inputs_key, key_path
 
 NOTEBOOKS = ("1_validate_return", "2_calculate_metrics", "3_publish_report")
@@ -77,7 +77,7 @@ def print_problems(build: Path) -> int:
     if not path.exists():
         return 0
     problems = json.loads(path.read_text(encoding="utf-8"))
-    errors = [p for p in problems if p["severity"] == "error"]
+    errors = [p for p in problems if p["severity"] == "error" and p.get("source") != ANALYST]
     if errors:
         print(f"The return has {len(errors)} error(s); nothing was published:", file=sys.stderr)
         for p in errors:
@@ -184,8 +184,10 @@ def _build_locked(la: str, period: str, audience: str, params: dict[str, Any], k
     finally:
         found = read_problems(build)
         others = analyst_problems(la, period, params)
+        if found is not None:  # problems.json lists what the data-quality page lists
+            write_problems(found, build, analyst=others)
         record.update(page=quality_page.publish(la, period, found, params, others=others, intake=read_intake(build)),
-                      problems=[*(found or []), *others])
+                      problems=[*(found or []), *others], analyst=others)
     if progress:
         progress("publishing")
     html = export_html(build / f"{NOTEBOOKS[-1]}.ipynb")
@@ -231,6 +233,13 @@ def progress_printer(stream: Any = None) -> Any:
     return show
 
 
+def print_analyst_problems(record: dict[str, Any], stream: Any = None) -> None:
+    """One line per commentary or action-plan problem (a misnamed ``## appointment`` section is left out
+    of the report), so the analyst sees it where they work, not only on the data-quality page."""
+    for problem in record.get("analyst") or []:
+        print(f"{problem.severity}: {problem.described()}", file=stream or sys.stderr)
+
+
 def report_command(args: argparse.Namespace) -> int:
     """Build one report; a problem a person can fix is one plain line on stderr and a non-zero exit.
 
@@ -255,6 +264,7 @@ def report_command(args: argparse.Namespace) -> int:
         code = 1
     else:
         code = 0
+    print_analyst_problems(record)
     if "page" in record:  # every run that got as far as the data-quality page ends by pointing to it
         print(quality_page.summary_line(record["problems"], _shown(record["page"])),
               file=sys.stderr if code else sys.stdout)
