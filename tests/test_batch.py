@@ -319,3 +319,23 @@ def test_batch_isolates_a_broken_return_and_then_does_nothing(tmp_path):
     assert third.returncode == 0
     assert third.stdout.startswith("Nothing to do: all 2 report(s) are up to date")
     assert "Index written" not in third.stdout
+
+
+def test_a_failed_councils_reason_lists_its_errors_below_not_above(tmp_path, monkeypatch):
+    """`make national` / `make reports` print the reason with the errors under it: "fix the errors above"
+    (the words make report prints under its own list) pointed the wrong way."""
+    from scwres.pipeline import run
+    from scwres.pipeline.inputs import Job
+    from scwres.problems import Problem
+    from scwres.validate.validation import write_problems
+
+    monkeypatch.setattr(paths, "BUILD_DIR", tmp_path / "build")
+    found = [Problem("error", "recruitment.csv", 2, "service", "martians", "Not a service."),
+             Problem("error", "recruitment.csv", 5, "band", "Z", "Not a pay band.")]
+    stray = Problem("error", "action_plan.csv", 3, "due", "x", "Not a date.")
+    write_problems(found, paths.build_dir("synthetic-002", PERIOD), analyst=[stray])
+    failure = run.ReturnFailed(2, tmp_path / "reports" / "synthetic-002" / PERIOD / "data-quality.html")
+    assert "above" in str(failure)  # make report's own console, where the list comes first
+    reason = batch._reason(Job("synthetic-002", PERIOD, "public"), failure).splitlines()
+    assert "above" not in reason[0] and reason[0].startswith("the return has 2 errors, the first listed below")
+    assert reason[1:] == [f"{p.where()}: {p.message}" for p in found]  # the return's, not the action plan's

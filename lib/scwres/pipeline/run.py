@@ -40,6 +40,15 @@ class RunFailed(Exception):
     """A step failed in a way already explained to the user."""
 
 
+class ReturnFailed(RunFailed):
+    """The return has errors: ``make report`` has printed them above this message; a batch summary lists
+    them under its own line instead (``batch._reason``), so it words that line itself."""
+
+    def __init__(self, errors: int, page: Path) -> None:
+        self.errors, self.page = errors, _shown(page)
+        super().__init__(f"fix the errors above and run again (also listed in {self.page}).")
+
+
 def kernel_name() -> str:
     """The project's own kernel when registered (``make`` does it), else the default."""
     from jupyter_client.kernelspec import KernelSpecManager
@@ -177,9 +186,9 @@ def _build_locked(la: str, period: str, audience: str, params: dict[str, Any], k
         # figures from a run that did not publish must not look released (the index and national page read them)
         (build / "metrics.csv").unlink(missing_ok=True)
         (build / paths.PLAN_FILE).unlink(missing_ok=True)
-        if print_problems(build):  # the list above says it all; don't repeat it from the traceback
-            page = paths.report_dir(la, period) / "data-quality.html"
-            raise RunFailed(f"fix the errors above and run again (also listed in {_shown(page)}).") from None
+        errors = print_problems(build)
+        if errors:  # the list above says it all; don't repeat it from the traceback
+            raise ReturnFailed(errors, paths.report_dir(la, period) / "data-quality.html") from None
         raise
     finally:
         found = read_problems(build)
