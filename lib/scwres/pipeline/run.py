@@ -48,6 +48,11 @@ class ReturnFailed(RunFailed):
         self.errors, self.page = errors, _shown(page)
         super().__init__(f"fix the errors above and run again (also listed in {self.page}).")
 
+    def listed_below(self) -> str:
+        """The batch summary's line, whose errors follow it."""
+        return (f"the return has {self.errors} error{'s' if self.errors != 1 else ''}, the first listed below and "
+                f"all in {self.page}; fix them and run again.")
+
 
 def kernel_name() -> str:
     """The project's own kernel when registered (``make`` does it), else the default."""
@@ -115,6 +120,22 @@ def one_kernel():
         km.close_clients()
         with contextlib.suppress(Exception):  # already dead: nothing left to stop
             run_sync(km.shutdown_kernel)(now=True)
+
+
+def failure_reason(la: str, period: str | None, exc: BaseException) -> str:
+    """A batch summary's reason for a failed report: the error, then the return's first errors under it."""
+    lines = [line for line in str(exc).splitlines() if line.strip()][:1] or [type(exc).__name__]
+    if isinstance(exc, ReturnFailed):  # its own words point "above", where make report prints the errors
+        lines = [exc.listed_below()]
+    try:
+        found = read_problems(paths.build_dir(la, period)) if period else None
+    except (ValueError, TypeError, AttributeError):
+        found = None
+    errors = [p for p in found or [] if p.severity == "error"]  # the return's own, not the action plan's
+    lines += [f"{p.where()}: {p.message}" for p in errors[:3]]
+    if len(errors) > 3:
+        lines.append(f"... and {len(errors) - 3} more error{'s' if len(errors) > 4 else ''}")
+    return "\n".join(lines)
 
 
 def analyst_problems(la: str, period: str, params: dict[str, Any]) -> list[Problem]:
