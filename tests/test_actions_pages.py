@@ -180,10 +180,18 @@ def test_cli_writes_the_update(tmp_path):
     ("norfolk", "28/02/2023", "AS_OF must be a date written yyyy-mm-dd"),
     ("norfolk", "2023-02-30", "not a day in the calendar"),
     ("nowhere", "2023-02-28", "no council called 'nowhere'"),
+    # make update without AS_OF: what to type, not "...not ''."
+    ("norfolk", "", "AS_OF is missing: give the date the progress update is for, written yyyy-mm-dd, e.g. make "
+                    "update LA=<council> AS_OF=2023-02-28"),
+    # before any action joined the plan: a note, not a page of zeros
+    ("norfolk", "2010-01-01", "note: nothing to report on 1 January 2010: no action of Norfolk County Council's "
+                              "plan had begun (the first joins the plan with the 2022 data, snapshot 30 September "
+                              "2022), so no update was written. Give an AS_OF on or after 2022-09-30."),
 ])
 def test_cli_refuses_plainly(tmp_path, la, as_of, words):
     proc = cli("--la", la, "--as-of", as_of, env={**os.environ, "SCWRES_REPORTS_DIR": str(tmp_path)})
     assert proc.returncode == 2 and words in proc.stderr and "Traceback" not in proc.stderr
+    assert "not ''" not in proc.stderr
     assert not (tmp_path / la).exists()
 
 

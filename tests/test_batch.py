@@ -21,7 +21,7 @@ from scwres.disclosure.metrics_table import calculate, read_metrics_csv, write_m
 from scwres.intake.params import load_params
 from scwres.pipeline import batch, inputs
 from scwres.render import index_page
-from scwres.render.words import ASSESSMENT_SHORT
+from scwres.render.words import ASSESSMENT_SHORT, METRIC_SHORT
 
 ROOT = Path(__file__).resolve().parents[1]
 PERIOD = "2024"
@@ -181,22 +181,92 @@ def test_index_lists_reports_with_assessments_and_links(index_tree):
     expected = "[c]" if bool(row["suppressed"].iloc[0]) else ASSESSMENT_SHORT[row["assessment"].iloc[0]]
     first_row = html[html.index('<th scope="row">Synthetic council 001</th>'):]
     first_row = first_row[:first_row.index("</tr>")]
-    assert first_row.split("<td>")[4].startswith(expected)  # period, links, m2
+    assert f'<td data-label="{METRIC_SHORT["m2"]}">{expected}</td>' in first_row
     assert html.count("<h1>") == 1 and '<html lang="en">' in html and "<script" not in html
     assert "Illustrative data" in html
     assert index_page.write_index() is None  # unchanged: not rewritten
 
 
+def test_index_writes_its_counts_in_words(index_tree):
+    """"4 reports from 3 councils", "1 report from 1 council": never "report(s)"."""
+    entries, updates = index_page.collect()
+    html = index_page.render(entries, updates, [])
+    assert "2 reports from 2 councils." in html
+    one = index_page.render(entries[:1], {}, [])
+    assert "1 report from 1 council." in one
+    extra = index_page.Entry("synthetic-001", "2023", entries[0].name, True)
+    assert "3 reports from 2 councils." in index_page.render([extra, *entries], {}, [])
+    assert "(s)" not in html + one
+
+
+def test_index_gives_each_council_one_row_group_and_each_link_its_own_item(index_tree):
+    """One <tbody> per council (a card on a phone), whatever its number of periods; links as list items."""
+    entries, _ = index_page.collect()
+    extra = index_page.Entry("synthetic-001", "2023", entries[0].name, True, downloads=[("x.csv", "More")])
+    html = index_page.render([extra, *entries], {}, [])
+    body = html[html.index("<table"):html.index("</table>")]
+    assert body.count("<tbody>") == 2 and body.count("<tr>") == 3 + 1  # the header row and three reports
+    links = body.count("<a ")
+    assert links == body.count("<li><a ") and links >= 3
+    assert "</a><a" not in body and "</a><br>" not in body
+
+
 @pytest.mark.browser
 def test_index_passes_axe(index_tree):
-    from browser import axe_violations, browser_session, describe, open_page
+    from browser import DESKTOP, PHONE, axe_violations, browser_session, describe, open_page
 
     target = index_page.write_index()
     with browser_session() as browser:
-        page = open_page(browser, target)
-        violations = axe_violations(page)
+        for viewport in (PHONE, DESKTOP):
+            page = open_page(browser, target, viewport)
+            violations = axe_violations(page)
+            page.close()
+            assert not violations, (viewport, describe(violations))
+
+
+LAYOUT = """() => {
+  const wrap = document.querySelector('.table-wrap');
+  const cards = [...document.querySelectorAll('table.council-cards tbody')];
+  const links = [...document.querySelectorAll('table.council-cards td.links a')].map(a => a.getBoundingClientRect());
+  return {page: [document.documentElement.scrollWidth, document.documentElement.clientWidth],
+          wrap: [wrap.scrollWidth, wrap.clientWidth], display: cards.map(c => getComputedStyle(c).display),
+          header: document.querySelector('table.council-cards thead').getBoundingClientRect().height,
+          links: links.map(r => [r.left, r.top, r.bottom])};
+}"""
+
+
+def measured_index(target, viewport, css_off: bool = False):
+    from browser import browser_session, open_page
+
+    with browser_session() as browser:
+        page = open_page(browser, target, viewport)
+        if css_off:  # the card rules switched off: the phone gets the desktop table
+            page.evaluate("document.querySelector('style').textContent = document.querySelector('style')"
+                          ".textContent.replaceAll('table.council-cards', 'table.no-such-class')")
+        found = page.evaluate(LAYOUT)
         page.close()
-    assert not violations, describe(violations)
+    return found
+
+
+def stacked(links) -> bool:
+    """Every link below the one before it, with a gap: no two run together on a line or touch."""
+    return len(links) >= 2 and all(b[1] >= a[2] + 4 for a, b in zip(links, links[1:], strict=False))
+
+
+@pytest.mark.browser
+def test_index_is_one_card_per_council_on_a_phone(index_tree):
+    from browser import DESKTOP, PHONE
+
+    target = index_page.write_index()
+    phone = measured_index(target, PHONE)
+    assert phone["display"] == ["block", "block"], phone  # one card per council
+    assert phone["page"][0] <= phone["page"][1] and phone["wrap"][0] <= phone["wrap"][1], phone  # no sideways scroll
+    assert phone["header"] <= 1, phone  # the column headers are labels on each cell instead
+    assert stacked(phone["links"]), phone["links"]
+    desktop = measured_index(target, DESKTOP)
+    assert desktop["display"] == ["table-row-group"] * 2 and desktop["header"] > 10, desktop
+    plain = measured_index(target, PHONE, css_off=True)  # the check can fail: without the rules, a wide table
+    assert plain["display"] == ["table-row-group"] * 2 and plain["wrap"][0] > plain["wrap"][1], plain
 
 
 # --- end to end: two councils, one broken, then a no-op -------------------------------------------------------
@@ -249,3 +319,23 @@ def test_batch_isolates_a_broken_return_and_then_does_nothing(tmp_path):
     assert third.returncode == 0
     assert third.stdout.startswith("Nothing to do: all 2 report(s) are up to date")
     assert "Index written" not in third.stdout
+
+
+def test_a_failed_councils_reason_lists_its_errors_below_not_above(tmp_path, monkeypatch):
+    """`make national` / `make reports` print the reason with the errors under it: "fix the errors above"
+    (the words make report prints under its own list) pointed the wrong way."""
+    from scwres.pipeline import run
+    from scwres.pipeline.inputs import Job
+    from scwres.problems import Problem
+    from scwres.validate.validation import write_problems
+
+    monkeypatch.setattr(paths, "BUILD_DIR", tmp_path / "build")
+    found = [Problem("error", "recruitment.csv", 2, "service", "martians", "Not a service."),
+             Problem("error", "recruitment.csv", 5, "band", "Z", "Not a pay band.")]
+    stray = Problem("error", "action_plan.csv", 3, "due", "x", "Not a date.")
+    write_problems(found, paths.build_dir("synthetic-002", PERIOD), analyst=[stray])
+    failure = run.ReturnFailed(2, tmp_path / "reports" / "synthetic-002" / PERIOD / "data-quality.html")
+    assert "above" in str(failure)  # make report's own console, where the list comes first
+    reason = batch._reason(Job("synthetic-002", PERIOD, "public"), failure).splitlines()
+    assert "above" not in reason[0] and reason[0].startswith("the return has 2 errors, the first listed below")
+    assert reason[1:] == [f"{p.where()}: {p.message}" for p in found]  # the return's, not the action plan's

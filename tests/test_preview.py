@@ -73,3 +73,28 @@ def test_snapshot_sees_a_commentary_edit_by_content(tmp_path, monkeypatch):
     workforce = tmp_path / "raw" / "bexley" / "2023" / "workforce.csv"
     workforce.write_text(workforce.read_text() + "\n")
     assert rebuild_plan(changed_labels(after, snapshot("bexley", "2024")), last_ok=True).start == 0
+
+
+def test_the_preview_names_a_misnamed_commentary_section(monkeypatch):
+    """A ``## appointment`` section is left out of the report: each rebuild says so on the console."""
+    import io
+
+    from scwres.pipeline import batch, run
+    from scwres.pipeline.preview import Previewer
+    from scwres.problems import Problem
+
+    stray = Problem("warning", "params/commentary/norfolk/2024.md", 12, None, "appointment",
+                    'The commentary section "## appointment" matches no measure, so it is not shown in the report.')
+
+    def build_report(la, period, audience, km=None, start=0, progress=None, record=None):
+        record.update(problems=[stray], analyst=[stray])
+        return paths.REPORTS_DIR / la / period / "report.html"
+
+    monkeypatch.setattr(run, "build_report", build_report)
+    for name in ("warm_kernel", "reset_kernel", "drop_kernel"):
+        monkeypatch.setattr(batch, name, lambda *args: None)
+    monkeypatch.setattr(batch, "has_warm_kernel", lambda: True)
+    stream = io.StringIO()
+    assert Previewer("norfolk", "2024", stream=stream).build(Rebuild(PUBLISH_STEP, False, ("commentary",)))
+    assert ("warning: params/commentary/norfolk/2024.md line 12, value 'appointment': The commentary section "
+            '"## appointment" matches no measure') in stream.getvalue()

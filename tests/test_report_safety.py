@@ -151,3 +151,23 @@ def test_analysts_problems_reach_only_the_data_quality_page_and_the_console(plan
     assert found, last
     assert int(found.group(1)) >= 1 and int(found.group(2)) >= 3, last
     assert found.group(3).endswith(f"{LA}/{PERIOD}/data-quality.html")
+
+
+@pytest.mark.slow
+def test_a_misnamed_commentary_section_warns_on_the_console_and_in_problems_json(planted):
+    """problems.json lists what the data-quality page and the summary line count: the return's problems
+    and the commentary's and action plan's (it used to stay [] while the page listed warnings)."""
+    import json
+    import re
+
+    tree, proc = planted
+    assert re.search(rf"^warning: \S*{PERIOD}\.md line \d+, value 'm10': The commentary section \"## m10\"",
+                     proc.stderr, re.MULTILINE), proc.stderr
+    problems = json.loads((tree / "build" / LA / PERIOD / "problems.json").read_text(encoding="utf-8"))
+    assert [p["value"] for p in problems if p["source"] == "analyst" and p["severity"] == "warning"] == ["m10"]
+    found = re.fullmatch(r"(\d+) errors?, (\d+) warnings?: see .+", proc.stdout.strip().splitlines()[-1])
+    assert found and (int(found.group(1)), int(found.group(2))) == (
+        sum(p["severity"] == "error" for p in problems), sum(p["severity"] == "warning" for p in problems))
+    page = (tree / "reports" / LA / PERIOD / "data-quality.html").read_text(encoding="utf-8")
+    assert all(p["message"].split(" (")[0][:40] in page.replace("&#34;", '"').replace("&#39;", "'")
+               for p in problems)

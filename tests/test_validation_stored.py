@@ -94,3 +94,18 @@ def test_the_intake_record_is_written_on_every_run(tmp_path: Path, monkeypatch: 
     refuse_checks(monkeypatch)
     validate_return(good.LA, good.PERIOD, good.params(), raw, build=build)
     assert validation.read_intake(build) is not None
+
+
+def test_problems_json_keeps_the_commentary_apart_from_the_return(tmp_path):
+    """The file lists both; a rebuild reads back only the return's, and finds the commentary's afresh."""
+    import json
+
+    from scwres.problems import Problem
+    from scwres.validate.validation import read_problems, write_problems
+
+    mine = Problem("warning", "workforce.csv", 3, "band", "x", "A band not in params.")
+    stray = Problem("warning", "params/commentary/norfolk/2024.md", 9, None, "m99", "No such measure.")
+    write_problems([mine], tmp_path, analyst=[stray])
+    assert [p["source"] for p in json.loads((tmp_path / "problems.json").read_text(encoding="utf-8"))] == \
+        ["return", "analyst"]
+    assert read_problems(tmp_path) == [mine]

@@ -65,8 +65,15 @@ def next_update(as_of: dt.date) -> dt.date:
     return add_months(as_of, CYCLE_MONTHS)
 
 
+class NothingToReportError(ValueError):
+    """The update is dated before any action entered the plan: a note, not a page of zeros."""
+
+
 def parse_as_of(text: str) -> dt.date:
     """``yyyy-mm-dd`` to a date; anything else is a ValueError with a sentence a person can act on."""
+    if isinstance(text, str) and not text.strip():
+        raise ValueError("AS_OF is missing: give the date the progress update is for, written yyyy-mm-dd, "
+                         "e.g. make update LA=<council> AS_OF=2023-02-28 (usually the last day of a quarter).")
     if not isinstance(text, str) or not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text):
         raise ValueError(f"AS_OF must be a date written yyyy-mm-dd (e.g. 2023-02-28), not '{shown(text)}'.")
     try:
@@ -104,6 +111,12 @@ def update_html(la: str, as_of: dt.date, params: dict[str, Any], raw_dir: Path |
         raise ActionPlanError(register.problems)
     before_day = previous_update(as_of)
     now = plan_progress(register, params, as_of, raw_dir=raw_dir)
+    if register.actions and not now:
+        first = min(snapshot(params, a.plan_period) for a in register.actions)
+        raise NothingToReportError(
+            f"nothing to report on {long_date(as_of)}: no action of {params.get('name', la)}'s plan had begun (the "
+            f"first joins the plan with the {min(a.plan_period for a in register.actions)} data, snapshot "
+            f"{long_date(first)}), so no update was written. Give an AS_OF on or after {first.isoformat()}.")
     then = {p.action.id: p for p in plan_progress(register, params, before_day, raw_dir=raw_dir)}
 
     def was(p: Progress) -> Progress | None:
@@ -182,6 +195,9 @@ def update_command(la: str, as_of: str) -> int:
     try:
         day = parse_as_of(as_of)
         target = write_update(la, day)
+    except NothingToReportError as exc:
+        print(f"note: {exc}", file=sys.stderr)
+        return 2
     except (ValueError, UnknownCouncilError, NoActionPlanError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

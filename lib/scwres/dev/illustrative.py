@@ -334,13 +334,14 @@ def council_params(council: Council, headcounts: dict[str, int]) -> dict[str, An
 
 
 def generate(raw_dir: Path, params_dir: Path, councils: tuple[Council, ...] = COUNCILS,
-             periods: tuple[str, ...] = PERIODS, records: bool = True) -> None:
-    """Write every council's returns and params file.
+             periods: tuple[str, ...] = PERIODS, records: bool = True) -> list[Path]:
+    """Write every council's returns and params file; return the files written, in order.
 
     ``records=False`` writes every period as count tables, even those a council ships as records (the
     test that both forms give identical metrics compares the two).
     """
     params_dir.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
     for council in councils:
         headcounts = {}
         for period in periods:
@@ -358,10 +359,25 @@ def generate(raw_dir: Path, params_dir: Path, councils: tuple[Council, ...] = CO
                 old.unlink()
             for name, frame in files.items():
                 frame.to_csv(folder / f"{name}.csv", index=False, lineterminator="\n")
+                written.append(folder / f"{name}.csv")
             headcounts[period] = int(tables["workforce"]["headcount"].sum())
         text = "# Illustrative params written by `python -m scwres data` (make data): not real council data.\n"
         text += yaml.safe_dump(council_params(council, headcounts), sort_keys=False, allow_unicode=True, width=100)
         (params_dir / f"{council.slug}.yml").write_text(text, encoding="utf-8")
+        written.append(params_dir / f"{council.slug}.yml")
+    return written
+
+
+def written_summary(written: list[Path]) -> str:
+    """What ``make data`` wrote, one line per folder: a person sees which files changed under them."""
+    folders: dict[Path, list[str]] = {}
+    for path in written:
+        folders.setdefault(path.parent, []).append(path.name)
+    lines = [f"Wrote {len(written)} files of illustrative data (generated, not any council's real data):"]
+    for folder, names in folders.items():
+        shown = folder.relative_to(paths.ROOT) if folder.is_relative_to(paths.ROOT) else folder
+        lines.append(f"  {shown}/: {', '.join(names)}")
+    return "\n".join(lines)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -371,6 +387,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def command(args: argparse.Namespace) -> int:
-    """Re-create every illustrative return and params file."""
-    generate(args.raw_dir, args.params_dir)
+    """Re-create every illustrative return and params file, and say which."""
+    print(written_summary(generate(args.raw_dir, args.params_dir)))
     return 0

@@ -153,18 +153,10 @@ def _output_to(log: Path):
 
 
 def _reason(job: Job, exc: BaseException) -> str:
-    """A short, plain reason for the summary: the error and the return's first errors."""
-    lines = [line for line in str(exc).splitlines() if line.strip()][:1] or [type(exc).__name__]
-    problems = paths.build_dir(job.la, job.period) / "problems.json" if job.period else None
-    if problems is not None and problems.is_file():
-        try:
-            errors = [p for p in json.loads(problems.read_text(encoding="utf-8")) if p.get("severity") == "error"]
-        except (ValueError, AttributeError):
-            errors = []
-        lines += [f"{p.get('where', '')}: {p.get('message', '')}" for p in errors[:3]]
-        if len(errors) > 3:
-            lines.append(f"... and {len(errors) - 3} more error(s)")
-    return "\n".join(lines)
+    """A short, plain reason for the summary (``run.failure_reason``)."""
+    from .run import failure_reason
+
+    return failure_reason(job.la, job.period, exc)
 
 
 _WORKER: dict[str, Any] = {}  # this worker process's warm kernel manager, under "km"

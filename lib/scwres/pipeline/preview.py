@@ -115,8 +115,9 @@ class Previewer:
         try:
             progress("starting Python" if plan.new_kernel or not batch.has_warm_kernel() else "rebuilding")
             km = batch.warm_kernel()
+            record: dict[str, Any] = {}
             target = run.build_report(self.la, self.period, self.audience, km=km, start=plan.start,
-                                      progress=progress)
+                                      progress=progress, record=record)
             batch.reset_kernel(km)
         except Exception as exc:  # whatever went wrong, the preview keeps watching
             self.last_ok = False
@@ -130,6 +131,7 @@ class Previewer:
         self.last_ok = True
         self.stream.write(f"\r\033[K{time.strftime('%H:%M:%S')} ready in {time.perf_counter() - began:.1f} s: "
                           f"{target}\n")
+        run.print_analyst_problems(record, self.stream)  # e.g. a misnamed commentary section, left out
         self.stream.flush()
         return True
 

@@ -27,7 +27,7 @@ from ..locks import report_lock
 from ..problems import Problem, ReturnError, UnknownCouncilError, UnknownPeriodError
 from ..render import open_data_files, quality_page
 from ..render.export import export_html, write_atomic_many
-from ..validate.validation import read_intake, read_problems
+from ..validate.validation import ANALYST, read_intake, read_problems, write_problems
 from .inputs import Job, inputs_key, key_path
 
 NOTEBOOKS = ("1_validate_return", "2_calculate_metrics", "3_publish_report")
@@ -38,6 +38,20 @@ AUDIENCES = ("public", "internal")
 
 class RunFailed(Exception):
     """A step failed in a way already explained to the user."""
+
+
+class ReturnFailed(RunFailed):
+    """The return has errors: ``make report`` has printed them above this message; a batch summary lists
+    them under its own line instead (``batch._reason``), so it words that line itself."""
+
+    def __init__(self, errors: int, page: Path) -> None:
+        self.errors, self.page = errors, _shown(page)
+        super().__init__(f"fix the errors above and run again (also listed in {self.page}).")
+
+    def listed_below(self) -> str:
+        """The batch summary's line, whose errors follow it."""
+        return (f"the return has {self.errors} error{'s' if self.errors != 1 else ''}, the first listed below and "
+                f"all in {self.page}; fix them and run again.")
 
 
 def kernel_name() -> str:
@@ -77,7 +91,7 @@ def print_problems(build: Path) -> int:
     if not path.exists():
         return 0
     problems = json.loads(path.read_text(encoding="utf-8"))
-    errors = [p for p in problems if p["severity"] == "error"]
+    errors = [p for p in problems if p["severity"] == "error" and p.get("source") != ANALYST]
     if errors:
         print(f"The return has {len(errors)} error(s); nothing was published:", file=sys.stderr)
         for p in errors:
@@ -106,6 +120,22 @@ def one_kernel():
         km.close_clients()
         with contextlib.suppress(Exception):  # already dead: nothing left to stop
             run_sync(km.shutdown_kernel)(now=True)
+
+
+def failure_reason(la: str, period: str | None, exc: BaseException) -> str:
+    """A batch summary's reason for a failed report: the error, then the return's first errors under it."""
+    lines = [line for line in str(exc).splitlines() if line.strip()][:1] or [type(exc).__name__]
+    if isinstance(exc, ReturnFailed):  # its own words point "above", where make report prints the errors
+        lines = [exc.listed_below()]
+    try:
+        found = read_problems(paths.build_dir(la, period)) if period else None
+    except (ValueError, TypeError, AttributeError):
+        found = None
+    errors = [p for p in found or [] if p.severity == "error"]  # the return's own, not the action plan's
+    lines += [f"{p.where()}: {p.message}" for p in errors[:3]]
+    if len(errors) > 3:
+        lines.append(f"... and {len(errors) - 3} more error{'s' if len(errors) > 4 else ''}")
+    return "\n".join(lines)
 
 
 def analyst_problems(la: str, period: str, params: dict[str, Any]) -> list[Problem]:
@@ -177,15 +207,17 @@ def _build_locked(la: str, period: str, audience: str, params: dict[str, Any], k
         # figures from a run that did not publish must not look released (the index and national page read them)
         (build / "metrics.csv").unlink(missing_ok=True)
         (build / paths.PLAN_FILE).unlink(missing_ok=True)
-        if print_problems(build):  # the list above says it all; don't repeat it from the traceback
-            page = paths.report_dir(la, period) / "data-quality.html"
-            raise RunFailed(f"fix the errors above and run again (also listed in {_shown(page)}).") from None
+        errors = print_problems(build)
+        if errors:  # the list above says it all; don't repeat it from the traceback
+            raise ReturnFailed(errors, paths.report_dir(la, period) / "data-quality.html") from None
         raise
     finally:
         found = read_problems(build)
         others = analyst_problems(la, period, params)
+        if found is not None:  # problems.json lists what the data-quality page lists
+            write_problems(found, build, analyst=others)
         record.update(page=quality_page.publish(la, period, found, params, others=others, intake=read_intake(build)),
-                      problems=[*(found or []), *others])
+                      problems=[*(found or []), *others], analyst=others)
     if progress:
         progress("publishing")
     html = export_html(build / f"{NOTEBOOKS[-1]}.ipynb")
@@ -231,6 +263,13 @@ def progress_printer(stream: Any = None) -> Any:
     return show
 
 
+def print_analyst_problems(record: dict[str, Any], stream: Any = None) -> None:
+    """One line per commentary or action-plan problem (a misnamed ``## appointment`` section is left out
+    of the report), so the analyst sees it where they work, not only on the data-quality page."""
+    for problem in record.get("analyst") or []:
+        print(f"{problem.severity}: {problem.described()}", file=stream or sys.stderr)
+
+
 def report_command(args: argparse.Namespace) -> int:
     """Build one report; a problem a person can fix is one plain line on stderr and a non-zero exit.
 
@@ -255,6 +294,7 @@ def report_command(args: argparse.Namespace) -> int:
         code = 1
     else:
         code = 0
+    print_analyst_problems(record)
     if "page" in record:  # every run that got as far as the data-quality page ends by pointing to it
         print(quality_page.summary_line(record["problems"], _shown(record["page"])),
               file=sys.stderr if code else sys.stdout)

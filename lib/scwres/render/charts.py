@@ -20,8 +20,10 @@ import matplotlib
 
 matplotlib.use("svg")
 import matplotlib.pyplot as plt  # noqa: E402
-from matplotlib.ticker import FixedLocator, FuncFormatter, NullLocator  # noqa: E402
+from matplotlib.ticker import FuncFormatter  # noqa: E402
 from matplotlib.transforms import blended_transform_factory  # noqa: E402
+
+from .chart_axes import fitted_percent_limits, log_limits, log_ticks  # noqa: E402
 
 DARK_BLUE, ORANGE = "#12436D", "#F46A25"
 CATEGORICAL = ("#12436D", "#28A197", "#801650", "#F46A25", "#3D3D3D", "#A285D1")
@@ -47,6 +49,7 @@ RC = {
     "font.sans-serif": ["Arial", "Helvetica", "DejaVu Sans", "sans-serif"],
     "text.parse_math": False,  # labels come from params and returns: '$' is a character, never maths
 }
+MARKER_CLEARANCE = 9.0  # points between an axis and its labels where a mark may sit on the axis line
 LABEL_BOX = {"facecolor": "white", "edgecolor": "none", "pad": 1.0}  # a label stays readable over a line
 
 
@@ -110,21 +113,6 @@ def _titles(fig, ax, title: str, subtitle: str) -> None:
     sub.set_transform(blended_transform_factory(fig.transFigure, ax.transAxes) + ax.titleOffsetTrans)
     sub.set_x(0.01)
     fig.suptitle(textwrap.fill(title, 32), x=0.01, ha="left", fontsize=12.5, fontweight="bold", color="#0B0C0C")
-
-
-def _log_ticks(ax, low: float, high: float, axis: str = "x", most: int = 6) -> None:
-    """Readable ticks on a log axis (0.25, 0.5, 1, 2, 4 ...) far enough apart that labels never touch."""
-    candidates = [0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2, 4, 10, 20, 50, 100]
-    ticks = [t for t in candidates if low <= t <= high]
-    gap = (math.log(high) - math.log(low)) / most
-    kept: list[float] = []
-    for t in sorted(ticks, key=lambda t: (t != 1, abs(math.log(t)))):  # keep 1 first, then outwards
-        if all(abs(math.log(t) - math.log(k)) >= gap for k in kept):
-            kept.append(t)
-    target = ax.xaxis if axis == "x" else ax.yaxis
-    target.set_major_locator(FixedLocator(sorted(kept)))
-    target.set_minor_locator(NullLocator())
-    target.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
 
 
 def _legend(fig, handles: list) -> None:
@@ -196,8 +184,7 @@ def draw_forest(points: list[dict], title: str, subtitle: str, adverse_below_one
     ax.set_xscale("log")
     values = [v for p in shown for v in (p["low"], p["high"], p["value"])] + [1.0] + ([national] if national else [])
     values = [v for v in values if v and v > 0]
-    low, high = max(min(values) / 1.4, 0.01), min(max(values) * 1.4, 100)
-    low, high = min(low, 1 / 1.6), max(high, 1.6)
+    low, high = log_limits(values, 0.01, 100)
     ax.set_xlim(low, high)
     for y, p in enumerate(reversed(points)):
         if p["low"] is None:
@@ -216,7 +203,7 @@ def draw_forest(points: list[dict], title: str, subtitle: str, adverse_below_one
             if p["value"] == 0:
                 ax.text(low, y + 0.2, " 0", ha="left", va="bottom", fontsize=SMALLEST, color=TEXT_GREY)
     ax.set_yticks(range(len(points)), [p["label"] for p in reversed(points)])
-    _log_ticks(ax, low, high, most=5)
+    log_ticks(ax, low, high, most=5)
     handles = [ax.axvline(1, color=TEXT_GREY, linestyle="--", linewidth=1.2, label="1: equally likely")]
     side = (low, 1) if adverse_below_one else (1, high)
     handles.append(ax.axvspan(*side, color=ORANGE, alpha=0.12, linewidth=0,
@@ -227,7 +214,9 @@ def draw_forest(points: list[dict], title: str, subtitle: str, adverse_below_one
     ax.set_ylim(-0.6, len(points) - 0.4)
     ax.set_xlabel("Relative likelihood (log scale)\n" + textwrap.fill(_marks_key(points), 40))
     _legend(fig, handles)
-    ax.tick_params(axis="y", length=0)
+    # a dot at the axis floor (an estimate of 0) is centred on the left edge: the service labels stand
+    # further off than its radius, so the mark never covers the end of "Children"
+    ax.tick_params(axis="y", length=0, pad=MARKER_CLEARANCE)
     _titles(fig, ax, title, subtitle)
     return fig
 
@@ -292,14 +281,17 @@ def draw_percent_pairs(rows: list[dict], title: str, subtitle: str, group_label:
         for key, (colour, marker, offset, _) in styles.items():
             figure = row.get(key)
             if figure is None:
-                ax.text(1, y + offset, "not shown", va="center", fontsize=SMALLEST, color=TEXT_GREY, bbox=LABEL_BOX)
+                ax.text(0.02, y + offset, "not shown", va="center", fontsize=SMALLEST, color=TEXT_GREY,
+                        transform=ax.get_yaxis_transform(), bbox=LABEL_BOX)
                 continue
             value, low, high = figure
             ax.plot([low * 100, high * 100], [y + offset] * 2, color=colour, linewidth=2.2)
             ax.plot([value * 100], [y + offset], marker=marker, color=colour, markersize=8, linestyle="none",
                     markeredgecolor="white", markeredgewidth=0.8)
     ax.set_yticks(range(len(rows)), [r["label"] for r in reversed(rows)])
-    ax.set_xlim(0, 100)
+    ax.set_xlim(*fitted_percent_limits([v * 100 for row in rows for key in styles if row.get(key)
+                                        for v in row[key]]))
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}%"))
     ax.set_ylim(-0.7, len(rows) - 0.3)
     ax.set_xlabel("Percentage of survey respondents\nlines: 95% interval")
     handles = [plt.Line2D([], [], color=c, marker=m, linestyle="-", label=lbl) for c, m, _, lbl in styles.values()]
@@ -339,8 +331,7 @@ def draw_trend_grid(series: list[dict], title: str, subtitle: str):
         ax.grid(False)
         ax.set_yscale("log")
         values = [v for p in item["points"] for v in p[1:] if v is not None and v > 0] + [1.0]
-        low, high = max(min(values) / 1.3, 0.05), min(max(values) * 1.3, 20)
-        low, high = min(low, 0.6), max(high, 1.7)
+        low, high = log_limits(values, 0.05, 20)
         ax.set_ylim(low, high)
         ax.axhspan(*((low, 1) if item["adverse_below_one"] else (1, high)), color=ORANGE, alpha=0.12, linewidth=0)
         ax.axhline(1, color=TEXT_GREY, linestyle="--", linewidth=1)
@@ -357,7 +348,7 @@ def draw_trend_grid(series: list[dict], title: str, subtitle: str):
                     ax.text(x + 0.12, low, "0", ha="left", va="bottom", fontsize=SMALLEST, color=TEXT_GREY)
         ax.set_xticks(range(len(labels)), labels)
         ax.set_xlim(-0.6, len(labels) - 0.4)
-        _log_ticks(ax, low, high, axis="y", most=4)
+        log_ticks(ax, low, high, axis="y", most=4)
         ax.set_title(textwrap.fill(item["title"], 17 if ncols == 2 else 36), fontsize=SMALLEST, loc="left",
                      fontweight="bold")
     fig.suptitle(textwrap.fill(title, 40) + "\n" + textwrap.fill(subtitle, 40), x=0.01, ha="left",

@@ -25,7 +25,7 @@ from ..catalogue import RL_METRICS
 from . import pages
 from .export import write_atomic
 from .open_data import council_stem, file_names, rollup_stem
-from .pages import BR, Inline, Link, Row, Table, join
+from .pages import Link
 from .words import ASSESSMENT_SHORT, METRIC_SHORT
 
 LA_DIR_EXCLUDED = {"national", "regional"}
@@ -132,21 +132,33 @@ def href(*parts: str) -> str:
 INTERNAL_NAME = "index-internal.html"
 
 
-def council_table(entries: list[Entry], internal: bool) -> Table:
-    """One row per council and period: links to the report, its files (and, internal, its data-quality page)
-    and each relative likelihood's assessment for all staff."""
-    rows = []
+@dataclass(frozen=True)
+class IndexRow:
+    """One council and period on the index: its links and each relative likelihood's assessment."""
+
+    period: str
+    links: list[Link]
+    assessments: list[tuple[str, str]]  # (measure's short name, assessment word or [c])
+
+
+def council_rows(entries: list[Entry], internal: bool) -> list[tuple[str, list[IndexRow]]]:
+    """(council name, its periods) in the order collected: one table row group, and on a phone one card,
+    per council. The links are a list, so on a phone they stand apart rather than run together."""
+    grouped: dict[str, tuple[str, list[IndexRow]]] = {}
     for e in entries:
-        links: list[Inline] = [Link(f"{e.name} {e.period} report", href(e.la, e.period, "report.html"))]
+        links = [Link(f"{e.name} {e.period} report", href(e.la, e.period, "report.html"))]
         links += [Link(words, href(e.la, e.period, name)) for name, words in e.downloads]
         if internal and e.data_quality:
             links.append(Link(f"{e.name} {e.period} data quality (data team only)",
                               href(e.la, e.period, "data-quality.html")))
-        cells = [e.assessments.get(m, "") or "Not available" for m in RL_METRICS]
-        rows.append(Row([e.name, e.period, join(links, BR, BR), *cells]))
-    return Table("Every council and period, with its headline assessments for all staff",
-                 ["Council", "Period", "Links", *(METRIC_SHORT[m] for m in RL_METRICS)], rows,
-                 region=False, hint=False)
+        cells = [(METRIC_SHORT[m], e.assessments.get(m, "") or "Not available") for m in RL_METRICS]
+        grouped.setdefault(e.la, (e.name, []))[1].append(IndexRow(e.period, links, cells))
+    return list(grouped.values())
+
+
+def counted(number: int, noun: str, nouns: str | None = None) -> str:
+    """'1 report', '4 reports': the plural written out, never 'report(s)'."""
+    return f"{number} {noun if number == 1 else nouns or noun + 's'}"
 
 
 def render(entries: list[Entry], updates: dict[str, list[str]], rollups: list[tuple[str, str]],
@@ -157,9 +169,10 @@ def render(entries: list[Entry], updates: dict[str, list[str]], rollups: list[tu
                 for la, stems in updates.items() for stem in stems]
     title = "SC-WRES reports and data quality pages (internal)" if internal else "SC-WRES published reports"
     return pages.render("reports-index.html.j2", title=title, internal=internal,
-                        illustrative=any(e.illustrative for e in entries), n_reports=len(entries),
-                        n_councils=len({e.la for e in entries}), suppressed=SUPPRESSED, rollups=rollups,
-                        councils=council_table(entries, internal) if entries else None, updates=progress)
+                        illustrative=any(e.illustrative for e in entries), reports=counted(len(entries), "report"),
+                        councils=counted(len({e.la for e in entries}), "council"), suppressed=SUPPRESSED,
+                        rollups=rollups, rows=council_rows(entries, internal),
+                        measures=[METRIC_SHORT[m] for m in RL_METRICS], updates=progress)
 
 
 def write_index(reports_dir: Path | None = None) -> Path | None:

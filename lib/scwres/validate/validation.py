@@ -118,23 +118,33 @@ def problems_frame(problems: list[Problem]) -> pd.DataFrame:
     return pd.DataFrame([p.as_dict() for p in problems], columns=columns)
 
 
-def write_problems(problems: list[Problem], build: Path) -> Path:
-    """problems.json in the build folder, read by the command line to explain a failure."""
+ANALYST = "analyst"  # problems.json's "source" for the commentary's and action plan's problems
+
+
+def write_problems(problems: list[Problem], build: Path, analyst: list[Problem] | None = None) -> Path:
+    """problems.json in the build folder, read by the command line to explain a failure.
+
+    ``analyst``: the commentary's and action plan's problems, written after the return's with
+    ``"source": "analyst"``, so the file lists what the data-quality page lists while a rebuild can
+    still tell the return's own apart (``read_problems``).
+    """
     build.mkdir(parents=True, exist_ok=True)
     path = build / "problems.json"
-    data = [{**p.as_dict(), "where": p.where()} for p in problems]
+    data = [{**p.as_dict(), "where": p.where(), "source": "return"} for p in problems]
+    data += [{**p.as_dict(), "where": p.where(), "source": ANALYST} for p in analyst or []]
     path.write_text(json.dumps(data, indent=1, ensure_ascii=False), encoding="utf-8")
     return path
 
 
 def read_problems(build: Path) -> list[Problem] | None:
-    """The problems a run wrote, or None when validation did not get that far."""
+    """The return's problems a run wrote (not the commentary's or action plan's, which each run finds
+    afresh), or None when validation did not get that far."""
     path = build / "problems.json"
     if not path.exists():
         return None
     fields = Problem.__dataclass_fields__
     return [Problem(**{k: v for k, v in item.items() if k in fields})
-            for item in json.loads(path.read_text(encoding="utf-8"))]
+            for item in json.loads(path.read_text(encoding="utf-8")) if item.get("source") != ANALYST]
 
 
 def raise_on_errors(problems: list[Problem]) -> None:
