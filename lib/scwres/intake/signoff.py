@@ -123,3 +123,48 @@ def record_text(la: str, period: str, by: str, on: dt.date, print_: str) -> str:
             "# its inputs (return, params, commentary, action plan, national figures, workbook version):\n"
             "# any change to them makes it a draft again. Editing this file cannot sign off other inputs.\n"
             + body)
+
+
+# --- the state a published report was built in, for the index, the batch and the national page -----------------
+
+STATE_FILE = "signoff.json"  # build/<la>/<period>/signoff.json, written when a public report is published
+
+
+def state_path(la: str, period: str, build_root: Path | None = None) -> Path:
+    return paths.build_dir(la, str(period), build_root) / STATE_FILE
+
+
+def state_text(signed: SignOff | None, print_: str, changes: bool = False) -> str:
+    """How a public report just built stands: signed off (by whom, when) or a draft, and from which inputs."""
+    import json
+
+    data = {"signed": signed is not None, "by": signed.by if signed else None,
+            "on": signed.on.isoformat() if signed else None, "fingerprint": print_, "changes": changes}
+    return json.dumps(data, indent=1, sort_keys=True) + "\n"
+
+
+def read_state(la: str, period: str, build_root: Path | None = None) -> dict[str, object]:
+    """The published report's state; a report with no readable state counts as a draft."""
+    import json
+
+    try:
+        data = json.loads(state_path(la, period, build_root).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {"signed": False, "by": None, "on": None, "changes": False}
+    return data if isinstance(data, dict) else {"signed": False, "by": None, "on": None, "changes": False}
+
+
+def state_words(state: dict[str, object]) -> str:
+    """"Signed off by A, Director, on 2025-01-31" or the draft mark (for the index, batch and national page)."""
+    if state.get("signed"):
+        return f"Signed off by {state.get('by')} on {long_date(str(state.get('on')))}"
+    return DRAFT_MARK
+
+
+def long_date(text: str) -> str:
+    """'2025-01-31' -> '31 January 2025' (left as it is when it is not a date)."""
+    try:
+        day = dt.date.fromisoformat(text)
+    except ValueError:
+        return text
+    return f"{day.day} {day:%B %Y}"

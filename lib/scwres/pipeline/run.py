@@ -25,7 +25,7 @@ from ..intake.params import load_params, resolve_period
 from ..limits import shown
 from ..locks import report_lock
 from ..problems import Problem, ReturnError, UnknownCouncilError, UnknownPeriodError
-from ..render import open_data_files, quality_page
+from ..render import changes_page, open_data_files, quality_page
 from ..render.export import export_html, write_atomic_many
 from ..validate.validation import read_intake, read_problems
 from .inputs import Job, inputs_key, key_path
@@ -194,7 +194,14 @@ def _build_locked(la: str, period: str, audience: str, params: dict[str, Any], k
     data_files = sorted(p for p in open_data_files.build_folder(la, period, audience).glob("*") if p.is_file())
     if not data_files:
         raise RunFailed(f"{NOTEBOOKS[-1]} wrote no open data files (spreadsheet and CSV); nothing was published.")
-    write_atomic_many({target: html, **{target.parent / p.name: p.read_bytes() for p in data_files}})
+    files: dict[Path, bytes | str] = {target: html, **{target.parent / p.name: p.read_bytes() for p in data_files}}
+    stale: list[Path] = []
+    if audience == "public":  # its sign-off state, and the reviewers' page of changes since sign-off
+        extras, stale = changes_page.publish_extras(la, period, html, params)
+        files.update(extras)
+    write_atomic_many(files)
+    for path in stale:
+        path.unlink(missing_ok=True)
     key_path(job).write_text(key + "\n", encoding="utf-8")
     return target
 
