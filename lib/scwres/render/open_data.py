@@ -286,7 +286,8 @@ def published_rollup(rollup: Any, audience: str = "public") -> Published:
                           "categories count as white and every Mixed, Asian, Black and Other category as minority "
                           "ethnic."),
                 sources=["Each council's validated SC-WRES return for the period"],
-                stem=rollup_stem(rollup.period, national.region_slug(rollup.region) if rollup.region else None))
+                stem=rollup_stem(rollup.period, national.region_slug(rollup.region) if rollup.region else None),
+                draft=bool(national.signoff_view(rollup)["drafts"]))  # it pools a report not signed off
     base = dict.fromkeys(ROLLUP_COLUMNS)
     base.update(area=area, period=meta.period, illustrative=illustrative, publication=meta.publication)
     rows: list[dict[str, Any]] = []
