@@ -37,6 +37,7 @@ from typing import Any
 
 from .. import paths
 from .inputs import Job, code_inputs, digest_lines, inputs_key, key_path, outputs_present
+from .signoff import signoff_lines
 
 PERIOD_DIR = re.compile(r"^[0-9]{4}$")
 LA_DIR = re.compile(r"^[a-z][a-z0-9-]{1,40}$")
@@ -349,38 +350,18 @@ def run_batch(jobs: list[Job], workers: int | None = None, force: bool = False, 
 
 
 def format_summary(summary: Summary) -> str:
-    """The plain-text summary printed at the end of a batch."""
+    """The plain-text summary printed at the end of a batch (with the drafts built: ``signoff_lines``)."""
     built, skipped, failed = summary.of("built"), summary.of("skipped"), summary.of("failed")
     if not built and not failed:
         return f"Nothing to do: all {len(skipped)} report(s) are up to date (FORCE=1 rebuilds)."
-    lines = [f"{len(built)} built, {len(skipped)} up to date, {len(failed)} failed."]
-    lines += signoff_lines(summary)
+    lines = [f"{len(built)} built, {len(skipped)} up to date, {len(failed)} failed.", *signoff_lines(summary.results)]
     if failed:
         lines.append("Failed:")
         for r in failed:
-            reason = r.reason.replace("\n", "\n      ")
-            lines.append(f"  - {r.job.label}: {reason}")
+            lines.append(f"  - {r.job.label}: " + r.reason.replace("\n", "\n      "))
             if r.log:
                 lines.append(f"      (log: {r.log})")
     return "\n".join(lines)
-
-
-def signoff_lines(summary: Summary) -> list[str]:
-    """How many of the public reports built are drafts, and which reports are signed off (``make signoff``)."""
-    from ..intake.signoff import read_state, state_words
-
-    public = [r for r in summary.results if r.job.audience == "public" and r.status in ("built", "skipped")]
-    if not public:
-        return []
-    states = {r.job: read_state(r.job.la, r.job.period) for r in public}
-    drafts = [r for r in public if r.status == "built" and not states[r.job].get("signed")]
-    built = sum(r.status == "built" for r in public)
-    signed = [f"  - {r.job.label}: {state_words(states[r.job])}" for r in public if states[r.job].get("signed")]
-    lines = [f"{len(drafts)} of the {built} public report{'s' if built != 1 else ''} built "
-             f"{'are drafts' if len(drafts) != 1 else 'is a draft'} (DRAFT - not signed off; make signoff records "
-             "a sign-off)."] if built else []
-    lines.append("Signed off:" if signed else "No report is signed off.")
-    return lines + signed
 
 
 def write_index_page() -> Path | None:

@@ -21,6 +21,7 @@ import argparse
 import datetime as dt
 import sys
 from pathlib import Path
+from typing import Any
 
 from .. import paths
 from ..intake import signoff
@@ -71,6 +72,24 @@ def sign_off(la: str, period: str | None, by: str, on: str = "") -> Path:
     write_atomic_many({record: signoff.record_text(la, period, by.strip(), day, print_),
                        signoff.snapshot_file(la, period): snapshot_text(la, period, html, print_)})
     return record
+
+
+def signoff_lines(results: list[Any]) -> list[str]:
+    """For the batch summary (``make reports``): how many public reports it built are drafts, and which
+    reports are signed off. ``results``: the batch's results (``batch.Result``: job and status)."""
+    reports = [(r.job.label, r.job.la, r.job.period, r.status == "built") for r in results
+               if r.job.audience == "public" and r.status in ("built", "skipped")]
+    if not reports:
+        return []
+    states = {(la, period): signoff.read_state(la, period) for _, la, period, _ in reports}
+    built = [r for r in reports if r[3]]
+    drafts = [r for r in built if not states[r[1], r[2]].get("signed")]
+    signed = [f"  - {label}: {signoff.state_words(states[la, period])}" for label, la, period, _ in reports
+              if states[la, period].get("signed")]
+    lines = [f"{len(drafts)} of the {len(built)} public report{'s' if len(built) != 1 else ''} built "
+             f"{'is a draft' if len(drafts) == 1 else 'are drafts'} (DRAFT - not signed off; make signoff "
+             "records a sign-off)."] if built else []
+    return [*lines, "Signed off:" if signed else "No report is signed off.", *signed]
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -62,11 +62,13 @@ def running_marks(text: str) -> list[str]:
 
     Read from the printed page itself, so the PDF carries exactly the banners the HTML does.
     """
-    head = text.split("</header>", 1)[0]
-    found = [(html.unescape(cls), re.sub(r"<[^>]+>", "", body)) for cls, body in
-             re.findall(r'<p class="(banner[^"]*)"[^>]*>(.*?)</p>', head, re.S)]
+    from bs4 import BeautifulSoup  # nbconvert's own dependency
+
+    block = BeautifulSoup(text, "html.parser").find("header")
+    found = [(" ".join(p.get("class") or []), p.get_text().strip())
+             for p in (block.find_all("p", class_="banner") if block else [])]
     return [words for cls, start, words in MARKS
-            if any(c == cls and (start is None or b.strip().startswith(start)) for c, b in found)]
+            if any(c == cls and (start is None or body.startswith(start)) for c, body in found)]
 
 
 def header(marks: list[str]) -> str:
@@ -77,9 +79,11 @@ def header(marks: list[str]) -> str:
 def heading_words(text: str) -> dict[str, str]:
     """Every heading's words keyed by the same words without spaces: Chromium's bookmarks lose the space
     where a heading wraps ("Social CareWorkforce"), so each is put back from the heading it came from."""
+    from bs4 import BeautifulSoup
+
     out: dict[str, str] = {}
-    for body in re.findall(r"<h[1-6][^>]*>(.*?)</h[1-6]>", text, re.S):
-        words = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", body)).split())
+    for node in BeautifulSoup(text, "html.parser").find_all(re.compile(r"^h[1-6]$")):
+        words = " ".join(node.get_text().split())
         out.setdefault(re.sub(r"\s+", "", words), words)
     return out
 
