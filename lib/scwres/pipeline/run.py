@@ -109,11 +109,13 @@ def one_kernel():
 
 
 def analyst_problems(la: str, period: str, params: dict[str, Any]) -> list[Problem]:
-    """Problems in the commentary file and the action plan: for the data-quality page and the console only."""
+    """Problems in the commentary file, the action plan and the sign-off file: for the data-quality page and
+    the console only."""
     from ..actions.report_html import analyst_problems as plan_problems  # the action plan's code, when needed
     from ..intake.commentary import commentary_problems
+    from ..intake.signoff import read as read_signoff
 
-    return commentary_problems(la, str(period)) + plan_problems(la, params)
+    return commentary_problems(la, str(period)) + plan_problems(la, params) + read_signoff(la, str(period))[1]
 
 
 def build_report(la: str, period: str | None = None, audience: str = "public", km: Any = None,
