@@ -130,6 +130,23 @@ def test_make_signoff_refuses_a_blank_name_or_a_bad_date(tree):
     assert not signoff.record_file(LA, PERIOD).exists()
 
 
+def test_the_batch_says_how_many_drafts_it_built_and_which_reports_are_signed_off(tree):
+    from scwres.pipeline.batch import Result, Summary, format_summary
+    from scwres.pipeline.inputs import Job
+
+    record = signoff.SignOff("Ann Example, Director", dt.date(2025, 1, 31), "a" * 64)
+    for period, signed in (("2023", record), ("2024", None)):
+        path = signoff.state_path(LA, period)
+        path.parent.mkdir(parents=True)
+        path.write_text(signoff.state_text(signed, "a" * 64), encoding="utf-8")
+    results = [Result(Job(LA, "2022"), "built"), Result(Job(LA, "2023"), "built"), Result(Job(LA, "2024"), "built"),
+               Result(Job(LA, "2024", "internal"), "built")]
+    text = format_summary(Summary(results))
+    assert "2 of the 3 public reports built are drafts" in text, text  # 2022 has no state: a draft
+    assert "Signed off:\n  - bexley 2023: Signed off by Ann Example, Director on 31 January 2025" in text
+    assert "bexley 2024:" not in text and "internal" not in text
+
+
 # --- what changed ----------------------------------------------------------------------------------------------
 
 PAGE = """<main><header><h1>T</h1><p class="banner draft">DRAFT</p></header><nav><a href="#a">A</a></nav>
@@ -225,6 +242,7 @@ def test_draft_signoff_edit_and_undo_end_to_end(built, tree):
         assert draft_marks(report.read_text(encoding="utf-8")), "edited after sign-off: a draft again"
         page = changes_page.path(LA, PERIOD).read_text(encoding="utf-8")
         assert "The project group added this sentence after sign-off." in page and "INTERNAL" in page
+        (tree / "changes.html").write_text(page, encoding="utf-8")  # for the accessibility check below
         index_page.write_index()
         public = (tree / "reports" / "index.html").read_text(encoding="utf-8")
         internal = (tree / "reports" / index_page.INTERNAL_NAME).read_text(encoding="utf-8")
@@ -237,3 +255,19 @@ def test_draft_signoff_edit_and_undo_end_to_end(built, tree):
     assert not changes_page.path(LA, PERIOD).exists()
     index_page.write_index()
     assert "Signed off by Ann Example" in (tree / "reports" / "index.html").read_text(encoding="utf-8")
+    check_accessible([report, tree / "changes.html", tree / "reports" / "index.html"])
+
+
+def check_accessible(pages: list[Path]) -> None:
+    """axe-core finds nothing on the signed-off report, the changes page and the index (its Sign-off column)."""
+    from browser import axe_violations, browser_session, describe, open_page, require_browser
+
+    require_browser()
+    with browser_session() as browser:
+        for path in pages:
+            page = open_page(browser, path)
+            try:
+                violations = axe_violations(page)
+            finally:
+                page.close()
+            assert violations == [], f"{path.name}:\n{describe(violations)}"
