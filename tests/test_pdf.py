@@ -86,6 +86,8 @@ def test_running_header_marks_come_from_the_title_block():
     assert running_marks('<header><p class="banner internal">INTERNAL</p></header>') == [
         "INTERNAL - not for publication"]
     assert running_marks("<header><h1>X</h1></header>") == []
+    assert running_marks('<header><p class="signed-off">Signed off by A, Director on 1 May 2025.</p></header>') == [
+        "Signed off by A, Director on 1 May 2025"]
     assert "<script>" not in header(["<script>"]) and "&lt;script&gt;" in header(["<script>"])
 
 

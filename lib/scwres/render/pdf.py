@@ -58,7 +58,8 @@ def page_title(text: str) -> str:
 
 
 def running_marks(text: str) -> list[str]:
-    """The banners of the report's title block, as the running header says them (in a fixed order).
+    """The banners of the report's title block, as the running header says them (in a fixed order), and
+    the sign-off line of a signed-off report.
 
     Read from the printed page itself, so the PDF carries exactly the banners the HTML does.
     """
@@ -67,8 +68,10 @@ def running_marks(text: str) -> list[str]:
     block = BeautifulSoup(text, "html.parser").find("header")
     found = [(" ".join(p.get("class") or []), p.get_text().strip())
              for p in (block.find_all("p", class_="banner") if block else [])]
-    return [words for cls, start, words in MARKS
-            if any(c == cls and (start is None or body.startswith(start)) for c, body in found)]
+    marks = [words for cls, start, words in MARKS
+             if any(c == cls and (start is None or body.startswith(start)) for c, body in found)]
+    signed = block.find("p", class_="signed-off") if block else None  # who signed it off, on every page too
+    return marks + ([" ".join(signed.get_text().split()).rstrip(".")] if signed else [])
 
 
 def header(marks: list[str]) -> str:
