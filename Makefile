@@ -19,12 +19,14 @@ N ?= 150
 FORM ?= counts
 STAFF ?=
 CHROMIUM ?= /usr/bin/chromium
+BY ?=
+ON ?=
 
 # User variables reach the commands only through the environment, read by Python as arguments, and never
 # as text pasted into a shell line or Python source: LA='x"; rm -rf ~; echo "' stays one odd council name.
 # $(value X) takes the text as typed, so make does not run a $(shell ...) inside it either; unexport stops
 # make exporting the variables themselves (it would expand them to do so).
-USER_VARS := LA PERIOD AUDIENCE AS_OF LAS PERIODS JOBS FORCE REGION N FORM STAFF CHROMIUM
+USER_VARS := LA PERIOD AUDIENCE AS_OF LAS PERIODS JOBS FORCE REGION N FORM STAFF CHROMIUM BY ON
 unexport $(USER_VARS)
 $(foreach v,$(USER_VARS),$(eval export SCWRES_ARG_$(v) := $$(value $(v))))
 export SCWRES_ARG_FORCE := $(if $(filter 1 yes true,$(value FORCE)),1)
@@ -59,6 +61,11 @@ preview: $(STAMP) ## rebuild one report on every saved change (commentary alone:
 pdf: $(STAMP) ## print the already-built report to an A4 PDF (page numbers, bookmarks): make pdf LA=norfolk [PERIOD=2024] [AUDIENCE=internal]
 	$(PY) -m scwres pdf --la "$$SCWRES_ARG_LA" --period "$$SCWRES_ARG_PERIOD" --audience "$$SCWRES_ARG_AUDIENCE" \
 	  --chromium "$$SCWRES_ARG_CHROMIUM"
+
+.PHONY: signoff
+signoff: $(STAMP) ## record the senior sponsors' sign-off of a public report: make signoff LA=norfolk PERIOD=2024 BY="<name, role>" [ON=yyyy-mm-dd]
+	$(PY) -m scwres signoff --la "$$SCWRES_ARG_LA" --period "$$SCWRES_ARG_PERIOD" --by="$$SCWRES_ARG_BY" \
+	  --on="$$SCWRES_ARG_ON"
 
 .PHONY: update
 update: $(STAMP) ## write an action plan progress update: make update LA=norfolk AS_OF=2023-02-28

@@ -115,7 +115,8 @@ def test_a_job_is_up_to_date_only_with_the_same_key_and_all_its_outputs(tmp_path
     assert {p.relative_to(tmp_path).as_posix() for p in outputs} == {
         f"reports/norfolk/{PERIOD}/{name}" for name in (
             f"report{suffix}.html", f"sc-wres-norfolk-{PERIOD}{suffix}.xlsx", f"sc-wres-norfolk-{PERIOD}{suffix}.csv",
-            "data-quality.html")} | {f"build/norfolk/{PERIOD}/{name}" for name in ("metrics.csv", paths.PLAN_FILE)}
+            "data-quality.html")} | {f"build/norfolk/{PERIOD}/{name}" for name in (
+                "metrics.csv", paths.PLAN_FILE, *(["signoff.json"] if audience == "public" else []))}
     for path in outputs:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text("x", encoding="utf-8")

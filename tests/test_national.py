@@ -218,6 +218,36 @@ def test_same_inputs_give_byte_identical_html(tree):
         assert tree["render"]() == tree["html"]
 
 
+def test_the_page_says_which_councils_are_signed_off_and_that_it_pools_drafts(tree):
+    import datetime as dt
+
+    from bs4 import BeautifulSoup
+
+    from scwres.intake import signoff
+
+    assert "DRAFT - not signed off" in tree["html"] and "Signed off by their senior sponsors" not in tree["html"]
+    with pytest.MonkeyPatch.context() as mp:
+        root = tree["root"]
+        for name, value in (("RAW_DIR", root / "synthetic" / "raw"), ("PARAMS_DIR", tree["params"]),
+                            ("BUILD_DIR", root / "build"), ("REPORTS_DIR", root / "reports")):
+            mp.setattr(paths, name, value)
+        names = {c.la: c.name for c in tree["rollup"].councils}
+        state = signoff.state_path("synthetic-002", PERIOD)
+        state.write_text(signoff.state_text(signoff.SignOff("A, Director", dt.date(2025, 1, 31), "a" * 64), "a" * 64))
+        try:
+            text = BeautifulSoup(tree["render"](), "html.parser").get_text(" ")
+            for la in names:  # signed off each time, so every council at once shows no draft banner
+                signoff.state_path(la, PERIOD).write_text(state.read_text())
+            all_signed = tree["render"]()
+        finally:
+            for la in names:
+                signoff.state_path(la, PERIOD).unlink(missing_ok=True)
+    assert f"Signed off by their senior sponsors: {names['synthetic-002']}." in text
+    draft = text[text.index("DRAFT - not signed off"):].split(".")[0]
+    assert names["synthetic-003"] in draft and names["synthetic-002"] not in draft
+    assert "DRAFT" not in all_signed
+
+
 def test_regional_report_keeps_only_that_region(tree):
     with pytest.MonkeyPatch.context() as mp:
         root = tree["root"]

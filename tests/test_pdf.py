@@ -47,11 +47,48 @@ def test_pdf_is_a4_with_page_numbers_title_and_bookmarks(built, tmp_path):
         text = squash(page.extract_text())
         assert f"Page{number}of{pages}" in text, f"page {number} has no page number"
         assert squash(title) in text, f"page {number} has no title in its footer"
-    bookmarks = [squash(t) for t in outline_titles(reader.outline)]
+        # the running header: the shipped returns are illustrative and not signed off, so every page says both
+        assert "Illustrative data" in page.extract_text(), f"page {number} has no illustrative banner"
+        assert "DRAFT - not signed off" in page.extract_text(), f"page {number} does not say DRAFT"
+    bookmarks = outline_titles(reader.outline)
     soup = BeautifulSoup(source.read_text(encoding="utf-8"), "html.parser")
-    for h2 in soup.find_all("h2"):
-        assert squash(h2.get_text()) in bookmarks, f"no bookmark for {h2.get_text()!r}"
-    assert any(b == squash("Appointment from shortlisting") for b in bookmarks), "measures are bookmarked too"
+    for h2 in soup.find_all("h2"):  # the heading's own words, spaces and all (not "Social CareWorkforce")
+        assert " ".join(h2.get_text().split()) in bookmarks, f"no bookmark for {h2.get_text()!r}"
+    assert "Appointment from shortlisting" in bookmarks, "measures are bookmarked too"
+    assert any("their relatives" in b for b in bookmarks), "a heading that wraps keeps its spaces"
+
+
+@pytest.mark.browser
+@pytest.mark.xdist_group("pipeline")
+def test_every_page_of_the_internal_pdf_says_internal(built, tmp_path):
+    """INTERNAL is in every page's running header, not only in the banner on page 1; a public report's
+    PDF never says it (so the check can fail)."""
+    require_browser()
+    from pypdf import PdfReader
+
+    from scwres.render.pdf import print_pdf
+
+    reader = PdfReader(print_pdf(built.report("bexley", "2024", "internal"), tmp_path / "internal.pdf"))
+    texts = [page.extract_text() for page in reader.pages]
+    assert len(texts) > 5
+    missing = [n for n, text in enumerate(texts, 1) if "INTERNAL - not for publication" not in text]
+    assert not missing, f"pages without INTERNAL: {missing}"
+    assert not [n for n, text in enumerate(texts, 1) if "DRAFT" in text], "the internal report is not a draft"
+
+
+def test_running_header_marks_come_from_the_title_block():
+    """The header says the banners the page's title block carries, each once, and escapes them."""
+    from scwres.render.pdf import header, running_marks
+
+    title = ('<header><h1>X</h1><p class="banner">Illustrative data: made up.</p>'
+             '<p class="banner draft">DRAFT - not signed off. Later.</p></header><p class="banner internal">x</p>')
+    assert running_marks(title) == ["Illustrative data - not real figures", "DRAFT - not signed off"]
+    assert running_marks('<header><p class="banner internal">INTERNAL</p></header>') == [
+        "INTERNAL - not for publication"]
+    assert running_marks("<header><h1>X</h1></header>") == []
+    assert running_marks('<header><p class="signed-off">Signed off by A, Director on 1 May 2025.</p></header>') == [
+        "Signed off by A, Director on 1 May 2025"]
+    assert "<script>" not in header(["<script>"]) and "&lt;script&gt;" in header(["<script>"])
 
 
 @pytest.mark.browser

@@ -12,7 +12,8 @@ from scwres.pipeline.preview import PUBLISH_STEP, Rebuild, changed_labels, class
 
 
 @pytest.mark.parametrize("label, kind", [
-    ("commentary.md", "commentary"), ("params.yml", "params"), ("raw/action_plan.csv", "action_plan"),
+    ("commentary.md", "commentary"), ("params.yml", "params"), ("signoff.yml", "signoff"),
+    ("signed-off.json", "signoff"), ("raw/action_plan.csv", "action_plan"),
     ("raw/2024/workforce.csv", "return"), ("raw/2022/return.xlsx", "return"),
     ("raw/2023/action_plan.csv", "return"),  # only the council's own register is the action plan
     ("lib/scwres/render/charts.py", "code"), ("notebooks/3_publish_report.ipynb", "code"),
@@ -28,7 +29,8 @@ def test_nothing_changed_rebuilds_nothing():
 
 
 def test_commentary_or_action_plan_alone_reruns_only_the_report_notebook():
-    for changed in ({"commentary.md"}, {"raw/action_plan.csv"}, {"commentary.md", "raw/action_plan.csv"}):
+    for changed in ({"commentary.md"}, {"raw/action_plan.csv"}, {"commentary.md", "raw/action_plan.csv"},
+                    {"signoff.yml"}, {"signed-off.json", "commentary.md"}):
         assert rebuild_plan(changed, last_ok=True) == Rebuild(PUBLISH_STEP, False, tuple(sorted(
             classify(c) for c in changed)))
 

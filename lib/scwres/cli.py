@@ -43,6 +43,8 @@ COMMANDS: tuple[Command, ...] = (
     Command("reports", "pipeline.batch", "build every council and period in parallel, only what changed (make reports)",
             aliases=("batch",)),
     Command("national", "pipeline.national", "national or regional roll-up with funnel plots (make national)"),
+    Command("signoff", "pipeline.signoff", "record that a council's public report was signed off, by whom and when "
+            "(make signoff)"),
     Command("pdf", "render.pdf", "print an already-built report to an A4 PDF with page numbers and bookmarks "
             "(make pdf)"),
     Command("update", "pipeline.run", "write an action plan progress update (make update)",

@@ -1,10 +1,15 @@
 """Provenance for the methods section: what went in and which code made the report.
 
-Why: a published statistic must be reproducible. The report lists the SHA-256
-of every input file (the return, params, commentary, action plan, national
-figures), the git commit and the versions of the main libraries. Nothing here
-reads the clock, so the same inputs and code give a byte-identical report.
-Versions are read with importlib.metadata, never by importing the package
+Why: a published statistic must be reproducible. The public report shows one
+fingerprint of everything it rests on (``fingerprint``: the returns, params,
+commentary, action plan, national figures and the workbook's version) - the
+same fingerprint a sign-off records (``intake.signoff``). The internal report
+and the data-quality page list the SHA-256 of every input file, the git commit
+and the versions of the main libraries: a hash of one file that holds a
+withheld count would let anyone who can guess the file's layout test candidate
+values, so per-file hashes never go on a public page. Nothing here reads the
+clock, so the same inputs and code give a byte-identical report. Versions are
+read with importlib.metadata, never by importing the package
 (great-expectations takes seconds to import).
 """
 
@@ -17,8 +22,11 @@ from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
-from .. import paths
+from .. import __version__, paths
 from .commentary import commentary_file
+
+FINGERPRINT_VERSION = "scwres-fingerprint-1"  # changing how the fingerprint is made changes every fingerprint
+WORKBOOK_VERSION = __version__  # the workbook's release: a new release is a new fingerprint, to be signed off again
 
 PACKAGES = ("pandas", "numpy", "matplotlib", "papermill", "nbconvert", "great-expectations", "markdown-it-py",
             "scwres")
@@ -66,6 +74,18 @@ def input_files(la: str, period: str) -> list[InputFile]:
         found.append((f"params/commentary/{la}/{period}.md", notes))
     found.append(("data/reference/national-headlines.csv", paths.NATIONAL_FIGURES))
     return [InputFile(name, sha256(path)) for name, path in found if path.exists()]
+
+
+def fingerprint(la: str, period: str, files: list[InputFile] | None = None) -> str:
+    """One SHA-256 of everything the report for ``la`` and ``period`` rests on, and the workbook's version.
+
+    Made from each input's name and content hash (``input_files``), so a changed, added or removed
+    file changes it; the council and period are part of it, so no two reports share one by chance.
+    The git commit is left out on purpose: committing a sign-off must not change what it signed.
+    """
+    lines = [FINGERPRINT_VERSION, f"workbook\t{WORKBOOK_VERSION}", f"la\t{la}", f"period\t{period}"]
+    lines += [f"{f.name}\t{f.sha256}" for f in (input_files(la, str(period)) if files is None else files)]
+    return hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()
 
 
 def git_commit(root: Path | None = None) -> str:

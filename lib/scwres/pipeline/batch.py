@@ -37,6 +37,7 @@ from typing import Any
 
 from .. import paths
 from .inputs import Job, code_inputs, digest_lines, inputs_key, key_path, outputs_present
+from .signoff import signoff_lines
 
 PERIOD_DIR = re.compile(r"^[0-9]{4}$")
 LA_DIR = re.compile(r"^[a-z][a-z0-9-]{1,40}$")
@@ -341,16 +342,15 @@ def run_batch(jobs: list[Job], workers: int | None = None, force: bool = False, 
 
 
 def format_summary(summary: Summary) -> str:
-    """The plain-text summary printed at the end of a batch."""
+    """The plain-text summary printed at the end of a batch (with the drafts built: ``signoff_lines``)."""
     built, skipped, failed = summary.of("built"), summary.of("skipped"), summary.of("failed")
     if not built and not failed:
         return f"Nothing to do: all {len(skipped)} report(s) are up to date (FORCE=1 rebuilds)."
-    lines = [f"{len(built)} built, {len(skipped)} up to date, {len(failed)} failed."]
+    lines = [f"{len(built)} built, {len(skipped)} up to date, {len(failed)} failed.", *signoff_lines(summary.results)]
     if failed:
         lines.append("Failed:")
         for r in failed:
-            reason = r.reason.replace("\n", "\n      ")
-            lines.append(f"  - {r.job.label}: {reason}")
+            lines.append(f"  - {r.job.label}: " + r.reason.replace("\n", "\n      "))
             if r.log:
                 lines.append(f"      (log: {r.log})")
     return "\n".join(lines)

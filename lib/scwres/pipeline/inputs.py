@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import paths
+from ..intake import signoff
 from ..render.open_data import council_stem, file_names
 
 KEY_VERSION = "scwres-inputs-1"  # bump to invalidate every stored key at once
@@ -67,12 +68,16 @@ def council_inputs(la: str, period: str) -> list[tuple[str, Path]]:
 
     The whole council folder counts, not only this period's return: the trend
     and previous-period comparisons read the other periods, and the action
-    plan (``data/raw/<la>/action_plan.csv``) lives there too.
+    plan (``data/raw/<la>/action_plan.csv``) lives there too. So do the
+    sign-off and what it kept (``params/signoff/<la>/<period>.*``): a sign-off
+    changes the report from a draft to signed off.
     """
     return sorted(
         _tree(paths.RAW_DIR / la, "raw")
         + [("params.yml", paths.params_file(la)),
-           ("commentary.md", paths.COMMENTARY_DIR / la / f"{period}.md")]
+           ("commentary.md", paths.COMMENTARY_DIR / la / f"{period}.md"),
+           ("signoff.yml", signoff.record_file(la, period)),
+           ("signed-off.json", signoff.snapshot_file(la, period))]
     )
 
 
@@ -110,11 +115,12 @@ def report_path(job: Job) -> Path:
 
 def outputs(job: Job) -> list[Path]:
     """The files a successful build of ``job`` leaves: the report, its spreadsheet and CSV, the data-quality
-    page, and the metrics and disclosure plan that the index and the national page read."""
+    page, and the metrics, disclosure plan and (public) sign-off state that the index and the national page read."""
     folder, build = paths.report_dir(job.la, job.period), paths.build_dir(job.la, job.period)
     spreadsheet, csv = file_names(council_stem(job.la, job.period), job.audience)
+    state = [signoff.state_path(job.la, job.period)] if job.audience == "public" else []
     return [report_path(job), folder / spreadsheet, folder / csv, folder / "data-quality.html",
-            build / "metrics.csv", build / paths.PLAN_FILE]
+            build / "metrics.csv", build / paths.PLAN_FILE, *state]
 
 
 def outputs_present(job: Job) -> bool:

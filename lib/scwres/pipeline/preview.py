@@ -34,9 +34,11 @@ PUBLISH_STEP = 2  # index in run.NOTEBOOKS of the report notebook
 
 
 def classify(label: str) -> str:
-    """What an input label (from ``watched``) is: commentary, action_plan, return, params or code."""
+    """What an input label (from ``watched``) is: commentary, action_plan, signoff, return, params or code."""
     if label == "commentary.md":
         return "commentary"
+    if label in ("signoff.yml", "signed-off.json"):  # make signoff: only the report's words change
+        return "signoff"
     if label == "params.yml":
         return "params"
     if label.startswith("raw/"):
@@ -66,7 +68,7 @@ def rebuild_plan(changed: set[str] | frozenset[str], last_ok: bool) -> Rebuild |
     why = tuple(sorted(kinds))
     if "code" in kinds:
         return Rebuild(0, True, why)
-    if kinds <= {"commentary", "action_plan"} and last_ok:
+    if kinds <= {"commentary", "action_plan", "signoff"} and last_ok:
         return Rebuild(PUBLISH_STEP, False, why)
     return Rebuild(0, False, why)
 

@@ -25,7 +25,7 @@ from ..intake.params import load_params, resolve_period
 from ..limits import shown
 from ..locks import report_lock
 from ..problems import Problem, ReturnError, UnknownCouncilError, UnknownPeriodError
-from ..render import open_data_files, quality_page
+from ..render import changes_page, open_data_files, quality_page
 from ..render.export import export_html, write_atomic_many
 from ..validate.validation import ANALYST, read_intake, read_problems, write_problems
 from .inputs import Job, inputs_key, key_path
@@ -139,11 +139,13 @@ def failure_reason(la: str, period: str | None, exc: BaseException) -> str:
 
 
 def analyst_problems(la: str, period: str, params: dict[str, Any]) -> list[Problem]:
-    """Problems in the commentary file and the action plan: for the data-quality page and the console only."""
+    """Problems in the commentary file, the action plan and the sign-off file: for the data-quality page and
+    the console only."""
     from ..actions.report_html import analyst_problems as plan_problems  # the action plan's code, when needed
     from ..intake.commentary import commentary_problems
+    from ..intake.signoff import read as read_signoff
 
-    return commentary_problems(la, str(period)) + plan_problems(la, params)
+    return commentary_problems(la, str(period)) + plan_problems(la, params) + read_signoff(la, str(period))[1]
 
 
 def build_report(la: str, period: str | None = None, audience: str = "public", km: Any = None,
@@ -226,7 +228,14 @@ def _build_locked(la: str, period: str, audience: str, params: dict[str, Any], k
     data_files = sorted(p for p in open_data_files.build_folder(la, period, audience).glob("*") if p.is_file())
     if not data_files:
         raise RunFailed(f"{NOTEBOOKS[-1]} wrote no open data files (spreadsheet and CSV); nothing was published.")
-    write_atomic_many({target: html, **{target.parent / p.name: p.read_bytes() for p in data_files}})
+    files: dict[Path, bytes | str] = {target: html, **{target.parent / p.name: p.read_bytes() for p in data_files}}
+    stale: list[Path] = []
+    if audience == "public":  # its sign-off state, and the reviewers' page of changes since sign-off
+        extras, stale = changes_page.publish_extras(la, period, html, params)
+        files.update(extras)
+    write_atomic_many(files)
+    for path in stale:
+        path.unlink(missing_ok=True)
     key_path(job).write_text(key + "\n", encoding="utf-8")
     return target
 

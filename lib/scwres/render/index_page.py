@@ -22,7 +22,9 @@ import yaml
 
 from .. import paths, safe_yaml
 from ..catalogue import RL_METRICS
+from ..intake import signoff
 from . import pages
+from .changes_page import PAGE as CHANGES_PAGE
 from .export import write_atomic
 from .open_data import council_stem, file_names, rollup_stem
 from .pages import Link
@@ -43,6 +45,8 @@ class Entry:
     assessments: dict[str, str] = field(default_factory=dict)  # metric -> word, [c] or blank
     data_quality: bool = False
     downloads: list[tuple[str, str]] = field(default_factory=list)  # (file name, link words)
+    signed_off: str = ""  # "Signed off by ... on ..." or the draft mark (intake.signoff.state_words)
+    changes: bool = False  # a page of changes since sign-off exists (internal index only)
 
 
 def downloads(folder: Path, stem: str, words: str) -> list[tuple[str, str]]:
@@ -95,11 +99,13 @@ def collect(reports_dir: Path | None = None) -> tuple[list[Entry], dict[str, lis
         name, illustrative = council_facts(la_dir.name)
         for period_dir in sorted(p for p in la_dir.iterdir() if p.is_dir() and p.name.isdigit()):
             if (period_dir / "report.html").is_file():
+                state = signoff.read_state(la_dir.name, period_dir.name)
                 entries.append(Entry(la_dir.name, period_dir.name, name, illustrative.get(period_dir.name, False),
                                      headline_assessments(la_dir.name, period_dir.name),
                                      (period_dir / "data-quality.html").is_file(),
                                      downloads(period_dir, council_stem(la_dir.name, period_dir.name),
-                                               f"{name} {period_dir.name}")))
+                                               f"{name} {period_dir.name}"),
+                                     signoff.state_words(state), (period_dir / CHANGES_PAGE).is_file()))
         stems = sorted(p.stem for p in (la_dir / "updates").glob("*.html")) if (la_dir / "updates").is_dir() else []
         if stems:
             updates[la_dir.name] = stems
@@ -137,6 +143,7 @@ class IndexRow:
     """One council and period on the index: its links and each relative likelihood's assessment."""
 
     period: str
+    signed_off: str  # "Signed off by ... on ..." or the draft mark
     links: list[Link]
     assessments: list[tuple[str, str]]  # (measure's short name, assessment word or [c])
 
@@ -151,8 +158,12 @@ def council_rows(entries: list[Entry], internal: bool) -> list[tuple[str, list[I
         if internal and e.data_quality:
             links.append(Link(f"{e.name} {e.period} data quality (data team only)",
                               href(e.la, e.period, "data-quality.html")))
+        if internal and e.changes:  # for the reviewers only: never linked from the public index
+            links.append(Link(f"{e.name} {e.period} changes since sign-off (reviewers only)",
+                              href(e.la, e.period, CHANGES_PAGE)))
         cells = [(METRIC_SHORT[m], e.assessments.get(m, "") or "Not available") for m in RL_METRICS]
-        grouped.setdefault(e.la, (e.name, []))[1].append(IndexRow(e.period, links, cells))
+        grouped.setdefault(e.la, (e.name, []))[1].append(
+            IndexRow(e.period, e.signed_off or signoff.DRAFT_MARK, links, cells))
     return list(grouped.values())
 
 
@@ -171,6 +182,8 @@ def render(entries: list[Entry], updates: dict[str, list[str]], rollups: list[tu
     return pages.render("reports-index.html.j2", title=title, internal=internal,
                         illustrative=any(e.illustrative for e in entries), reports=counted(len(entries), "report"),
                         councils=counted(len({e.la for e in entries}), "council"), suppressed=SUPPRESSED,
+                        n_reports=len(entries),
+                        n_drafts=sum(not e.signed_off.startswith("Signed off") for e in entries),
                         rollups=rollups, rows=council_rows(entries, internal),
                         measures=[METRIC_SHORT[m] for m in RL_METRICS], updates=progress)
 

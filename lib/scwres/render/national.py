@@ -46,6 +46,7 @@ from ..disclosure.metrics_table import read_metrics_csv
 from ..disclosure.publication import RollupPlan, rollup_plan, rollup_random_effects
 from ..disclosure.suppression import Plan, read_plan, report_plan
 from ..intake.params import list_councils, load_params
+from ..intake.signoff import read_state
 from ..metrics.meta import RandomEffects
 from ..metrics.stats import assess, relative_likelihood, wilson
 from . import funnel, pages
@@ -364,10 +365,20 @@ def metric_view(rollup: RollUp, metric: str, points: list[dict], basis: funnel.B
     return view
 
 
+def signoff_view(rollup: RollUp) -> dict[str, list[str]]:
+    """Which councils' public reports are signed off and which are drafts (``make signoff``): the page may
+    pool drafts, and says so."""
+    signed, drafts = [], []
+    for council in rollup.councils:
+        state = read_state(council.la, rollup.period)
+        (signed if state.get("signed") else drafts).append(council.name)
+    return {"signed": signed, "drafts": drafts}
+
+
 def render(rollup: RollUp) -> str:
     """The whole roll-up page."""
     view = {"title": rollup.title, "rollup": rollup, "suppressed": SUPPRESSED,
-            "scope": f"the {rollup.region} region" if rollup.region else "England"}
+            "scope": f"the {rollup.region} region" if rollup.region else "England", **signoff_view(rollup)}
     if not rollup.councils:
         return pages.render("national.html.j2", **view, illustrative=False)
     metrics, tallies = [], {}

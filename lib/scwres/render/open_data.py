@@ -34,6 +34,7 @@ from ..catalogue import PERCENT_METRICS, RL_METRICS, suppression_threshold
 SUPPRESSED = "[c]"
 PUBLIC_MARK = "public"
 INTERNAL_MARK = "INTERNAL - not for publication"
+DRAFT_MARK = "DRAFT - not signed off"  # a public report with no sign-off matching its inputs (intake.signoff)
 
 # The council CSV: one row per council, period, service, measure and breakdown.
 CSV_COLUMNS = (
@@ -70,6 +71,7 @@ class Meta:
     contacts: list[str] = field(default_factory=list)
     grouping: str = ""
     stem: str = ""
+    draft: bool = False  # public figures not (or no longer) signed off: every file says DRAFT
 
     @property
     def public(self) -> bool:
@@ -77,7 +79,7 @@ class Meta:
 
     @property
     def publication(self) -> str:
-        return PUBLIC_MARK if self.public else INTERNAL_MARK
+        return (DRAFT_MARK if self.draft else PUBLIC_MARK) if self.public else INTERNAL_MARK
 
 
 @dataclass
@@ -140,7 +142,7 @@ def published_figures(ctx: Any) -> Published:
         threshold=suppression_threshold(params), group=ctx.group,
         snapshot_date=spec.get("snapshot_date"), window=(spec.get("window_start"), spec.get("window_end")),
         sources=[str(s) for s in spec.get("sources") or []], contacts=_contacts(params),
-        grouping=mapping_sentence(ctx), stem=council_stem(ctx.la, ctx.period))
+        grouping=mapping_sentence(ctx), stem=council_stem(ctx.la, ctx.period), draft=bool(ctx.draft))
     band_names = {str(b): pay_band_label(params, str(b)) for b in params["pay_bands"]}
 
     def count(metric: str, service: str, breakdown: str, column: str, value: Any) -> Any:
@@ -288,7 +290,8 @@ def published_rollup(rollup: Any, audience: str = "public") -> Published:
                           "categories count as white and every Mixed, Asian, Black and Other category as minority "
                           "ethnic."),
                 sources=["Each council's validated SC-WRES return for the period"],
-                stem=rollup_stem(rollup.period, national.region_slug(rollup.region) if rollup.region else None))
+                stem=rollup_stem(rollup.period, national.region_slug(rollup.region) if rollup.region else None),
+                draft=bool(national.signoff_view(rollup)["drafts"]))  # it pools a report not signed off
     base = dict.fromkeys(ROLLUP_COLUMNS)
     base.update(area=area, period=meta.period, illustrative=illustrative, publication=meta.publication)
     rows: list[dict[str, Any]] = []

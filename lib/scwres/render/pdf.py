@@ -3,9 +3,11 @@
 Why print the built file rather than rebuild: the PDF must be the report that
 was published, byte for byte the same HTML, and printing takes seconds where a
 build takes a minute. The PDF is A4 (the UK's paper), has the report's title and
-"Page n of N" in every footer, bookmarks from the headings (so a reader can jump
-to a measure in a PDF viewer), and is tagged for screen readers. Tables keep
-each row on one page (the print stylesheet in ``scwres.css``).
+"Page n of N" in every footer, the banners that apply (INTERNAL, illustrative
+data, DRAFT - not signed off) in every page's running header, not only on page
+1, bookmarks from the headings in their own words (so a reader can jump to a
+measure in a PDF viewer), and is tagged for screen readers. Tables keep each
+row on one page (the print stylesheet in ``scwres.css``).
 
     python -m scwres pdf --la norfolk [--period 2024] [--audience internal] [--chromium /usr/bin/chromium]
 """
@@ -31,6 +33,11 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--disable-sync", "--no-first-run"]
 MARGIN = {"top": "15mm", "bottom": "20mm", "left": "15mm", "right": "15mm"}
 FOOTER = "pdf-footer.html.j2"  # the title and "Page n of N" on every page (templates/pages/)
+HEADER = "pdf-header.html.j2"  # the banners that apply, on every page
+# The title block's banners (templates/pages/report/title.html.j2) and what the running header says for each.
+MARKS = (("banner internal", None, "INTERNAL - not for publication"),
+         ("banner", "Illustrative data", "Illustrative data - not real figures"),
+         ("banner draft", None, "DRAFT - not signed off"))
 
 
 class NoReport(Exception):
@@ -50,6 +57,63 @@ def page_title(text: str) -> str:
     return html.unescape(found.group(1)).strip() if found else "SC-WRES report"
 
 
+def running_marks(text: str) -> list[str]:
+    """The banners of the report's title block, as the running header says them (in a fixed order), and
+    the sign-off line of a signed-off report.
+
+    Read from the printed page itself, so the PDF carries exactly the banners the HTML does.
+    """
+    from bs4 import BeautifulSoup  # nbconvert's own dependency
+
+    block = BeautifulSoup(text, "html.parser").find("header")
+    found = [(" ".join(p.get("class") or []), p.get_text().strip())
+             for p in (block.find_all("p", class_="banner") if block else [])]
+    marks = [words for cls, start, words in MARKS
+             if any(c == cls and (start is None or body.startswith(start)) for c, body in found)]
+    signed = block.find("p", class_="signed-off") if block else None  # who signed it off, on every page too
+    return marks + ([" ".join(signed.get_text().split()).rstrip(".")] if signed else [])
+
+
+def header(marks: list[str]) -> str:
+    """Chromium's header template: the banners that apply (text, autoescaped), or an empty line."""
+    return str(pages.render(HEADER, marks=marks))
+
+
+def heading_words(text: str) -> dict[str, str]:
+    """Every heading's words keyed by the same words without spaces: Chromium's bookmarks lose the space
+    where a heading wraps ("Social CareWorkforce"), so each is put back from the heading it came from."""
+    from bs4 import BeautifulSoup
+
+    out: dict[str, str] = {}
+    for node in BeautifulSoup(text, "html.parser").find_all(re.compile(r"^h[1-6]$")):
+        words = " ".join(node.get_text().split())
+        out.setdefault(re.sub(r"\s+", "", words), words)
+    return out
+
+
+def fix_bookmarks(pdf: str, text: str) -> None:
+    """Rewrite the PDF's bookmark titles in the headings' own words (in place, with pypdf)."""
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import NameObject, TextStringObject
+
+    words = heading_words(text)
+    writer = PdfWriter(clone_from=PdfReader(pdf))
+    outlines = writer.root_object.get("/Outlines")
+    stack = [outlines.get_object().get("/First")] if outlines is not None else []
+    while stack:
+        node = stack.pop()
+        if node is None:
+            continue
+        item = node.get_object()
+        title = str(item.get("/Title", ""))
+        better = words.get(re.sub(r"\s+", "", title))
+        if better and better != title:
+            item[NameObject("/Title")] = TextStringObject(better)
+        stack += [item.get("/Next"), item.get("/First")]
+    with open(pdf, "wb") as handle:
+        writer.write(handle)
+
+
 def footer(title: str) -> str:
     """Chromium's footer template: the report's title (autoescaped by the template) and the page numbers."""
     return str(pages.render(FOOTER, title=title))
@@ -59,7 +123,8 @@ def print_pdf(source: Path, target: Path, chromium: str = CHROMIUM) -> Path:
     """Print ``source`` (an HTML file) to ``target``; written to a temporary file first, then moved."""
     from playwright.sync_api import sync_playwright
 
-    title = page_title(source.read_text(encoding="utf-8"))
+    text = source.read_text(encoding="utf-8")
+    title, marks = page_title(text), running_marks(text)
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     os.close(fd)
@@ -73,10 +138,11 @@ def print_pdf(source: Path, target: Path, chromium: str = CHROMIUM) -> Path:
                            if route.request.url.startswith(("file:", "data:")) else route.abort())
                 page.goto(source.resolve().as_uri())
                 page.pdf(path=tmp, format="A4", margin=MARGIN, display_header_footer=True,
-                         header_template="<span></span>", footer_template=footer(title),
+                         header_template=header(marks), footer_template=footer(title),
                          print_background=True, outline=True, tagged=True)
             finally:
                 browser.close()
+        fix_bookmarks(tmp, text)
         os.chmod(tmp, 0o644)
         os.replace(tmp, target)
     except BaseException:

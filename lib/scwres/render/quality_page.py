@@ -15,9 +15,11 @@ from typing import Any
 
 from .. import paths
 from ..intake.params import PERIOD_PATTERN
+from ..intake.provenance import WORKBOOK_VERSION, fingerprint, git_commit, input_files, versions
 from ..problems import Problem
 from . import pages
 from .export import write_atomic
+from .pages import Code, Row, Table
 
 PAGE = "data-quality.html"
 
@@ -45,7 +47,22 @@ def render(problems: list[Problem] | None, *, la: str, period: str, council: str
         illustrative=illustrative, problems=problems, groups=groups, other_groups=other_groups,
         n_other=len(others or []), intake=intake_lines(la, period, intake),
         n_errors=sum(p.severity == "error" for p in items), n_warnings=sum(p.severity == "warning" for p in items),
+        fingerprint=fingerprint(la, str(period)), version=WORKBOOK_VERSION, files=files_table(la, period),
+        software=software_table(),
     )
+
+
+def files_table(la: str, period: str) -> Table:
+    """Each input file and its SHA-256: for the data team (this page and the internal report), never public."""
+    return Table("Input files and their SHA-256 fingerprints", ["File", "SHA-256"],
+                 [Row([f.name, Code(f.sha256)]) for f in input_files(la, str(period))])
+
+
+def software_table() -> Table:
+    """The git commit and library versions (this page and the internal report)."""
+    soft: list[Row] = [Row(["Project version (git commit)", Code(git_commit())])]
+    soft += [Row([str(k), str(v)]) for k, v in versions().items()]
+    return Table("Code and software versions used", ["Component", "Version"], soft)
 
 
 def intake_lines(la: str, period: str, intake: dict[str, Any] | None) -> list[str]:

@@ -27,7 +27,7 @@ from typing import Any
 import pandas as pd
 
 from ..catalogue import PERCENT_METRICS, RL_METRICS
-from .open_data import INTERNAL_MARK, ROLLUP_COLUMNS, SUPPRESSED, Published
+from .open_data import DRAFT_MARK, INTERNAL_MARK, ROLLUP_COLUMNS, SUPPRESSED, Published
 
 NOT_AVAILABLE = "[x]"
 NOT_APPLICABLE = "[z]"
@@ -109,6 +109,9 @@ class _Book:
         self.banner = []
         if not meta.public:
             self.banner.append(f"{INTERNAL_MARK}: this version shows figures that the public version withholds.")
+        if meta.public and meta.draft:
+            self.banner.append(f"{DRAFT_MARK}: the council's senior sponsors have not yet signed off these figures; "
+                               "they may still change.")
         if meta.illustrative:
             self.banner.append("Illustrative data: these figures were generated to show how the report works; they "
                                "are not real workforce data.")
@@ -321,7 +324,8 @@ def _cover(published: Published, book: _Book) -> Any:
     import gptables as gpt
 
     meta = published.meta
-    title = f"{INTERNAL_MARK}: {meta.title}" if not meta.public else meta.title
+    title = f"{INTERNAL_MARK}: {meta.title}" if not meta.public else (
+        f"{DRAFT_MARK}: {meta.title}" if meta.draft else meta.title)
     intro = list(book.banner)
     if meta.snapshot_date is not None and meta.window:
         intro.append(f"Staff numbers at {_long(meta.snapshot_date)}. Recruitment, disciplinary, training, leavers "

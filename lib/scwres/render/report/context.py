@@ -22,6 +22,8 @@ from ...disclosure.suppression import Plan, read_plan, report_plan
 from ...intake.commentary import load_commentary, unknown_sections
 from ...intake.load import read_return
 from ...intake.params import load_params, period_list
+from ...intake.signoff import Status
+from ...intake.signoff import status as signoff_status
 from ...problems import ReturnError
 from ...validate.validation import load_return
 
@@ -75,11 +77,17 @@ class ReportContext:
     problems: list[dict[str, Any]] = field(default_factory=list)
     history: list[PeriodData] = field(default_factory=list)
     intake: dict[str, Any] = field(default_factory=dict)  # form of the return and ethnicity label sets used
+    signoff: Status | None = None  # the sign-off state (intake.signoff): a public report without one is a draft
     _index: Any = field(default=None, init=False, repr=False, compare=False)  # see _positions
 
     @property
     def public(self) -> bool:
         return self.audience != "internal"
+
+    @property
+    def draft(self) -> bool:
+        """A public report with no sign-off matching its inputs: it says "DRAFT - not signed off" everywhere."""
+        return self.public and not (self.signoff is not None and self.signoff.signed)
 
     @property
     def group(self) -> str:
@@ -216,5 +224,5 @@ def load_context(la: str, period: str, audience: str = "public") -> ReportContex
         la=la, period=period, audience=audience, params=params, metrics=metrics, plan=now.plan, tables=tables,
         national=national_figures(), commentary=load_commentary(la, period),
         commentary_unknown=unknown_sections(la, period), problems=read_problems(la, period), history=history,
-        intake=read_return(la, period, params=params).intake(),
+        intake=read_return(la, period, params=params).intake(), signoff=signoff_status(la, period),
     )

@@ -39,15 +39,18 @@ def measure_order() -> list[str]:
 
 
 def title_section(ctx: ReportContext) -> Markup:
-    """Skip link, title, snapshot date, the illustrative / internal banners and the contents list.
+    """Skip link, title, snapshot date, the illustrative / internal / draft banners (or who signed the report
+    off and when) and the contents list.
 
     The contents list links every section (every <h2>) and every measure, so one tap reaches any of them.
     """
     spec = ctx.spec
+    record = ctx.signoff.record if ctx.signoff is not None and ctx.signoff.signed else None
+    signed = (record.by, long_date(record.on)) if ctx.public and record is not None else None
     return section("title.html.j2", name=ctx.params["name"], period=ctx.period,
                    snapshot=long_date(spec["snapshot_date"]), start=long_date(spec["window_start"]),
                    end=long_date(spec["window_end"]), illustrative=bool(spec.get("illustrative")),
-                   internal=not ctx.public, contents=CONTENTS,
+                   internal=not ctx.public, draft=ctx.draft, signed=signed, contents=CONTENTS,
                    measures=[(m, METRIC_SHORT[m]) for m in measure_order()])
 
 

@@ -1,9 +1,13 @@
 """The report's "Methods and provenance": formulas, intervals, assessment and disclosure rules, how
-ethnicity was grouped, the input files' fingerprints and the software versions.
+ethnicity was grouped, one fingerprint of everything the report rests on and the workbook's version.
 
 The words are in ``templates/pages/report/methods.html.j2``; this module gives
 it the few facts that vary (the group's name, the threshold, the audience, the
-form of the return) and the three tables.
+form of the return, the fingerprint) and the tables. The input files' names
+and per-file SHA-256, the git commit and library versions are for the data
+team: only the internal report lists them (and the data-quality page). On a
+public page a hash of one file holding a withheld count would let anyone who
+can guess the file's layout test candidate values.
 """
 
 from __future__ import annotations
@@ -14,9 +18,10 @@ from markupsafe import Markup
 
 from ...catalogue import suppression_threshold
 from ...intake.ethnicity_labels import BLANK, NOT_STATED, PUBLIC_NAMES
-from ...intake.provenance import git_commit, input_files, versions
+from ...intake.provenance import WORKBOOK_VERSION, fingerprint
 from ...schema import BROAD_CODES, DETAILED_CODES, ethnic_group
-from ..pages import Code, Row, Table
+from ..pages import Row, Table
+from ..quality_page import files_table, software_table
 from ..words import capital
 from .common import section
 from .context import ReportContext
@@ -50,21 +55,21 @@ def comparison_facts(ctx: ReportContext) -> dict[str, int]:
 
 
 def methods_section(ctx: ReportContext) -> Markup:
-    """Formulas, intervals, assessment and suppression rules, ethnicity mapping, file hashes, versions."""
+    """Formulas, intervals, assessment and suppression rules, ethnicity mapping, the fingerprint and version;
+    for the internal audience also the files, their hashes and the software versions."""
     wm = bool(ctx.params.get("white_minorities_as_minority_ethnic"))
     codes = {**DETAILED_CODES, **BROAD_CODES}
     words = {"white": "White", "minority_ethnic": capital(ctx.group), "unknown": "Not known (left out)"}
     mapping = [Row([label, words[ethnic_group(code, wm)]]) for code, (label, _, _) in codes.items()]
-    files = [Row([f.name, Code(f.sha256)]) for f in input_files(ctx.la, ctx.period)]
-    soft: list[Row] = [Row(["Project version (git commit)", Code(git_commit())])]
-    soft += [Row([str(k), str(v)]) for k, v in versions().items()]
-    tables: dict[str, Table] = {
+    tables: dict[str, Table | None] = {
         "mapping": Table("How each census ethnicity category was grouped", ["Census category", "Group in this report"],
-                         mapping),
-        "files": Table("Input files and their SHA-256 fingerprints", ["File", "SHA-256"], files),
-        "software": Table("Code and software versions used", ["Component", "Version"], soft)}
+                         mapping), "files": None, "software": None}
+    if not ctx.public:  # the data team's detail: never on a public page
+        tables.update(files=files_table(ctx.la, ctx.period), software=software_table())
+    print_ = ctx.signoff.fingerprint if ctx.signoff is not None else fingerprint(ctx.la, ctx.period)
     view: dict[str, Any] = {"group": ctx.group, "public": ctx.public,
                             "threshold": suppression_threshold(ctx.params),
                             "intake": intake_sentences(ctx), "previous": ctx.previous,
-                            **comparison_facts(ctx)}
+                            "fingerprint": print_, "version": WORKBOOK_VERSION, **comparison_facts(ctx)}
     return section("methods.html.j2", **view, **tables)
+
