@@ -100,7 +100,10 @@ def key_findings(ctx: ReportContext) -> list[Inline]:
     if rest:
         rest[0][0] = capital(str(rest[0][0]))
         items.append([*sum(([part, "; "] for part in rest), [])[:-1], "."])
-    if ctx.previous is None:
+    if ctx.trend_refused:
+        items.append(f"No change since {ctx.trend_refused[0]} is assessed: {ctx.trend_refused[1]}, so it is not "
+                     "compared with this period.")
+    elif ctx.previous is None:
         items.append("This is the first period held for the council, so there is no earlier period to compare "
                      "with.")
     else:
