@@ -22,12 +22,12 @@ from typing import Any
 
 from .. import paths
 from ..intake.params import load_params, resolve_period
-from ..limits import shown
+from ..limits import printable, shown
 from ..locks import report_lock
-from ..problems import Problem, ReturnError, UnknownCouncilError, UnknownPeriodError
+from ..problems import Problem, ReturnError, UnknownCouncilError, UnknownPeriodError, os_error_message
 from ..render import open_data_files, quality_page
-from ..render.export import export_html, write_atomic_many
-from ..validate.validation import read_intake, read_problems
+from ..render.export import PublishFailed, export_html, write_atomic_many
+from ..validate.validation import TREND_REFUSED, read_intake, read_problems
 from .inputs import Job, inputs_key, key_path
 
 NOTEBOOKS = ("1_validate_return", "2_calculate_metrics", "3_publish_report")
@@ -83,7 +83,7 @@ def print_problems(build: Path) -> int:
         for p in errors:
             column = f", column {p['column']}" if p.get("column") else ""
             value = f", value '{p['value']}'" if p.get("value") not in (None, "") else ""
-            print(f"  {p['where']}{column}{value}: {p['message']}", file=sys.stderr)
+            print(printable(f"  {p['where']}{column}{value}: {p['message']}"), file=sys.stderr)
     return len(errors)
 
 
@@ -114,6 +114,17 @@ def analyst_problems(la: str, period: str, params: dict[str, Any]) -> list[Probl
     from ..intake.commentary import commentary_problems
 
     return commentary_problems(la, str(period)) + plan_problems(la, params)
+
+
+def analyst_inputs_unreadable(la: str, period: str) -> list[Problem]:
+    """Errors that stop a run before the notebooks: a commentary file that cannot be read as text.
+
+    Why before: the report notebook would fail on it anyway, after a minute of work; and a report must
+    not go out without the words the analyst wrote for it.
+    """
+    from ..intake.commentary import commentary_problems
+
+    return [p for p in commentary_problems(la, str(period)) if p.severity == "error"]
 
 
 def build_report(la: str, period: str | None = None, audience: str = "public", km: Any = None,
@@ -169,6 +180,9 @@ def _build_locked(la: str, period: str, audience: str, params: dict[str, Any], k
     key_path(job).unlink(missing_ok=True)  # until this run succeeds, `make reports` must not call it up to date
     parameters = {"la": la, "period": period, "audience": audience}
     try:
+        unreadable = analyst_inputs_unreadable(la, period)
+        if unreadable:  # the data-quality page (finally, below) lists it; nothing is published
+            raise RunFailed(f"{unreadable[0].described()} Nothing was published.")
         for index in range(max(0, start), len(NOTEBOOKS)):
             if progress:
                 progress(STEP_WORDS[index])
@@ -194,6 +208,7 @@ def _build_locked(la: str, period: str, audience: str, params: dict[str, Any], k
     data_files = sorted(p for p in open_data_files.build_folder(la, period, audience).glob("*") if p.is_file())
     if not data_files:
         raise RunFailed(f"{NOTEBOOKS[-1]} wrote no open data files (spreadsheet and CSV); nothing was published.")
+    # all or nothing: a folder where the spreadsheet goes or a full disk leaves every published file as it was
     write_atomic_many({target: html, **{target.parent / p.name: p.read_bytes() for p in data_files}})
     key_path(job).write_text(key + "\n", encoding="utf-8")
     return target
@@ -248,13 +263,21 @@ def report_command(args: argparse.Namespace) -> int:
                 sys.stderr.flush()
         print(f"Report written to {_shown(target)}")
     except (UnknownCouncilError, UnknownPeriodError, RunFailed) as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {printable(exc)}", file=sys.stderr)
         code = 2 if isinstance(exc, (UnknownCouncilError, UnknownPeriodError)) else 1
     except ReturnError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {printable(exc)}", file=sys.stderr)
+        code = 1
+    except OSError as exc:  # the machine's fault (disk full, permission, a file where a folder goes): a sentence
+        said = str(exc) if isinstance(exc, PublishFailed) else os_error_message(exc)
+        print(f"error: {printable(said)} Nothing new was published; the last good report is as it was.",
+              file=sys.stderr)
         code = 1
     else:
         code = 0
+    for p in record.get("problems", []):  # a trend not assessed is said on the console too, not only on the page
+        if p.severity == "warning" and p.message.startswith(TREND_REFUSED):
+            print(f"warning: {printable(p.message)}", file=sys.stderr)
     if "page" in record:  # every run that got as far as the data-quality page ends by pointing to it
         print(quality_page.summary_line(record["problems"], _shown(record["page"])),
               file=sys.stderr if code else sys.stdout)
