@@ -10,14 +10,13 @@ Versions are read with importlib.metadata, never by importing the package
 
 from __future__ import annotations
 
-import hashlib
 import platform
 import subprocess
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
-from .. import paths
+from .. import memo, paths
 from .commentary import commentary_file
 
 PACKAGES = ("pandas", "numpy", "matplotlib", "papermill", "nbconvert", "great-expectations", "markdown-it-py",
@@ -33,11 +32,8 @@ class InputFile:
 
 
 def sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 16), b""):
-            digest.update(block)
-    return digest.hexdigest()
+    """In fixed-size chunks, opened without blocking (a named pipe is named, never read: ``memo``)."""
+    return memo.file_sha256(path)
 
 
 def input_files(la: str, period: str) -> list[InputFile]:
