@@ -105,4 +105,4 @@ def os_error_message(exc: OSError, doing: str = "") -> str:
     }.get(exc.errno or 0, f"{exc.strerror or type(exc).__name__}; check the path and run again")
     from .limits import shown
 
-    return f"cannot use{shown(where, 300)}{what}: {advice}."
+    return f"cannot use{shown(where, 300)}{what}: {advice}." if where else f"cannot write a file{what}: {advice}."

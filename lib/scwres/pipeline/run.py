@@ -68,6 +68,9 @@ def run_notebook(name: str, build: Path, parameters: dict[str, Any], km: Any = N
         )
     except PapermillExecutionError as exc:
         raise RunFailed(f"{name} failed: {exc.ename}: {exc.evalue}\n(see the executed notebook {output})") from None
+    except OSError as exc:  # writing the executed notebook (a full disk, a read-only build folder): say which file
+        exc.filename = exc.filename or str(output)
+        raise
     return output
 
 
@@ -209,7 +212,12 @@ def _build_locked(la: str, period: str, audience: str, params: dict[str, Any], k
     if not data_files:
         raise RunFailed(f"{NOTEBOOKS[-1]} wrote no open data files (spreadsheet and CSV); nothing was published.")
     # all or nothing: a folder where the spreadsheet goes or a full disk leaves every published file as it was
-    write_atomic_many({target: html, **{target.parent / p.name: p.read_bytes() for p in data_files}})
+    try:
+        write_atomic_many({target: html, **{target.parent / p.name: p.read_bytes() for p in data_files}})
+    except PublishFailed:  # figures that were not published must not look released (index, national page)
+        (build / "metrics.csv").unlink(missing_ok=True)
+        (build / paths.PLAN_FILE).unlink(missing_ok=True)
+        raise
     key_path(job).write_text(key + "\n", encoding="utf-8")
     return target
 

@@ -115,7 +115,7 @@ def write_atomic_many(files: dict[Path, bytes | str]) -> None:
                     handle.write(data.encode("utf-8") if isinstance(data, str) else data)
                 os.chmod(tmp, 0o644)
             except OSError as exc:
-                exc.filename = exc.filename or str(path)
+                exc.filename = str(path.parent)  # the folder, not the temporary name nobody knows
                 raise PublishFailed(os_error_message(exc, f"writing {path.name}")) from None
         for tmp, path in staged:
             old = None

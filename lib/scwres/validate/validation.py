@@ -89,7 +89,7 @@ def earlier_return_errors(la: str, period: str, params: dict[str, Any], raw_dir:
 def trend_refusal(la: str, period: str, params: dict[str, Any], raw_dir: Path | None = None) -> str | None:
     """Why there is no trend against the previous period's return (it has errors), or None when it can be used.
 
-    A sentence for the report and the console: "the 2023 return fails its checks (38 errors)".
+    A phrase for the report and the console: "the 2023 return has 38 errors".
     """
     before = previous_period(params, str(period))
     if before is None:
@@ -97,7 +97,7 @@ def trend_refusal(la: str, period: str, params: dict[str, Any], raw_dir: Path | 
     errors = earlier_return_errors(la, before, params, raw_dir)
     if not errors:
         return None
-    return f"the {before} return fails its checks ({len(errors)} error{'s' if len(errors) != 1 else ''})"
+    return f"the {before} return has {len(errors)} error{'s' if len(errors) != 1 else ''}"
 
 
 def earlier_period_warnings(la: str, period: str, params: dict[str, Any], raw_dir: Path | None = None
