@@ -1,4 +1,4 @@
-"""Faults of the machine and of text inputs (issue 27): each is a plain sentence, nothing blocks, nothing half-published.
+"""Faults of the machine and of text inputs (issue 27): a plain sentence, no read blocks, nothing half-published.
 
 In process and fast: the one text reader (``limits.read_text``), commentary,
 the all-or-nothing publish (``export.write_atomic_many``) under a folder in the

@@ -148,8 +148,9 @@ def read_text(path: Path, limit: int, save_as: str = "UTF-8") -> str:
     data = read_limited(path, limit)
     if isinstance(data, str):
         raise TextRefused(data)
-    sample = data[:256]
-    if data[:2] in (b"\xff\xfe", b"\xfe\xff") or max(sample[0::2].count(0), sample[1::2].count(0)) * 4 > len(sample) > 3:
+    sample = data[:256]  # UTF-16 without a byte-order mark: a zero byte in every other place
+    wide = max(sample[0::2].count(0), sample[1::2].count(0)) * 4 > len(sample) > 3
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff") or wide:
         raise TextRefused(f"{path.name} is UTF-16 text, not UTF-8; save it as {save_as}.")
     try:
         text = data.decode("utf-8-sig")
