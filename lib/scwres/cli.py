@@ -118,4 +118,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"error: {printable(line)}", file=sys.stderr)
         return 2
     module, handler = args._handler
-    return int(getattr(importlib.import_module(f"scwres.{module}"), handler)(args) or 0)
+    try:
+        return int(getattr(importlib.import_module(f"scwres.{module}"), handler)(args) or 0)
+    except OSError as exc:  # any command: a full disk or a read-only folder is a sentence naming the path
+        from .problems import os_error_message
+
+        said = str(exc) if exc.errno is None and str(exc) else os_error_message(exc)  # PublishFailed: said already
+        print(f"error: {printable(said)}", file=sys.stderr)
+        return 1
