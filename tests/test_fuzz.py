@@ -38,7 +38,10 @@ def test_corpus_case_is_refused_or_accepted_as_recorded(folder: Path) -> None:
     finally:
         signal.alarm(0)
         signal.signal(signal.SIGALRM, previous)
-    assert outcome == case["expect"], f"{folder.name}: {outcome}, expected {case['expect']} ({case.get('found')})"
+    # "verified" is accepted and agreeing with the independent count: it meets an older case's "accepted"
+    accepted = outcome == "verified" and case["expect"] == "accepted"
+    assert accepted or outcome == case["expect"], f"{folder.name}: {outcome}, expected {case['expect']} " \
+                                                  f"({case.get('found')})"
     if case.get("words"):  # the problem the case is about is the one reported, not some other refusal
         assert any(case["words"] in m for m in LAST_MESSAGES), LAST_MESSAGES[:5]
 
