@@ -111,5 +111,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     chosen = find(argv[0]) if argv else None
     parser = build_parser(load=[chosen.name] if chosen else [])
     args = parser.parse_args(argv)
+    from . import paths
+    from .limits import printable
+
+    wrong = paths.environment_problems()  # before any command: a bad folder is one line, not a traceback later
+    if wrong:
+        for line in wrong:
+            print(f"error: {printable(line)}", file=sys.stderr)
+        return 2
     module, handler = args._handler
-    return int(getattr(importlib.import_module(f"scwres.{module}"), handler)(args) or 0)
+    try:
+        return int(getattr(importlib.import_module(f"scwres.{module}"), handler)(args) or 0)
+    except OSError as exc:  # any command: a full disk or a read-only folder is a sentence naming the path
+        from .problems import os_error_message
+
+        said = str(exc) if exc.errno is None and str(exc) else os_error_message(exc)  # PublishFailed: said already
+        print(f"error: {printable(said)}", file=sys.stderr)
+        return 1

@@ -12,6 +12,7 @@ the largest, employs under 15,000 people in social care.
 
 from __future__ import annotations
 
+import os
 import re
 import stat
 from pathlib import Path
@@ -22,6 +23,7 @@ MAX_FILE_BYTES = 64 * 1024 * 1024  # a CSV of a return or an action plan (200,00
 MAX_XLSX_BYTES = 64 * 1024 * 1024  # an .xlsx file as stored
 MAX_XLSX_UNPACKED = 512 * 1024 * 1024  # the parts of an .xlsx (a zip) once unpacked: refuses zip bombs
 MAX_YAML_BYTES = 256 * 1024  # a params file (the shipped ones are about 1 KB)
+MAX_COMMENTARY_BYTES = 1024 * 1024  # a commentary file (a page of words per measure is a few KB)
 MAX_ROWS = 1_000_000  # rows of one table or sheet
 MAX_COLUMNS = 100  # columns of one sheet (the widest table has 15)
 MAX_CELL_CHARS = 10_000  # characters in one cell (a long progress note is a few hundred)
@@ -60,6 +62,15 @@ def shown(value: object, limit: int = SHOWN_CHARS) -> str:
     return text if len(text) <= limit else f"{text[:limit]}… ({len(text):,} characters)"
 
 
+def printable(text: object) -> str:
+    """Text safe to print on a terminal or a page: every forbidden character (ESC, U+202E ...) as ``\\u001b``.
+
+    Tabs and line breaks stay. The one way the console and the pages neutralise outside text, so an
+    ESC in a period or a right-to-left override in commentary cannot restyle a terminal or reorder text.
+    """
+    return BAD_CHARACTER.sub(lambda m: f"\\u{ord(m.group()):04x}", str(text))
+
+
 def text_problem(text: str) -> str | None:
     """Why a cell's text cannot be taken in (a forbidden character, too long), or None when it can."""
     if len(text) > MAX_CELL_CHARS:
@@ -75,28 +86,82 @@ def text_problem(text: str) -> str | None:
 def read_limited(path: Path, limit: int) -> bytes | str:
     """The bytes of ``path``, or a sentence saying why it cannot be read (a folder, too large, unreadable).
 
-    Checked before reading, on the file's own metadata, so a 10 GB file or a
-    named pipe is refused without being opened for reading.
+    The file is opened without blocking and checked on the open handle before a byte is read, so a
+    named pipe or a device (which would block a read for ever, or never end) and a 10 GB file are
+    refused at once, and nothing can swap the file between the check and the read.
     """
     try:
-        info = path.stat()
-    except OSError as exc:
-        return f"{path.name} cannot be read ({exc.strerror or type(exc).__name__})."
-    if stat.S_ISDIR(info.st_mode):
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
+    except IsADirectoryError:
         return f"{path.name} is a folder, but it should be a file; replace the folder with the file."
-    if not stat.S_ISREG(info.st_mode):
-        return f"{path.name} is not an ordinary file; replace it with the file itself."
-    if info.st_size > limit:
-        return (f"{path.name} is too large ({info.st_size / 1048576:,.1f} MB; the limit is "
-                f"{limit / 1048576:,.1f} MB). Check that it is the right file.")
-    try:
-        with path.open("rb") as handle:
-            data = handle.read(limit + 1)
     except OSError as exc:
         return f"{path.name} cannot be read ({exc.strerror or type(exc).__name__})."
+    try:
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            return f"{path.name} is a folder, but it should be a file; replace the folder with the file."
+        if not stat.S_ISREG(info.st_mode):
+            return (f"{path.name} is not an ordinary file (it is a {_file_kind(info.st_mode)}); replace it with "
+                    "the file itself.")
+        if info.st_size > limit:
+            return (f"{path.name} is too large ({info.st_size / 1048576:,.1f} MB; the limit is "
+                    f"{limit / 1048576:,.1f} MB). Check that it is the right file.")
+        chunks, size = [], 0
+        while size <= limit:
+            chunk = os.read(fd, min(1 << 20, limit + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        data = b"".join(chunks)
+    except OSError as exc:
+        return f"{path.name} cannot be read ({exc.strerror or type(exc).__name__})."
+    finally:
+        os.close(fd)
     if len(data) > limit:  # grew while being read
         return f"{path.name} is too large (over {limit / 1048576:,.1f} MB). Check that it is the right file."
     return data
+
+
+def _file_kind(mode: int) -> str:
+    return ("named pipe" if stat.S_ISFIFO(mode) else "device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else
+            "socket" if stat.S_ISSOCK(mode) else "special file")
+
+
+class TextRefused(ValueError):
+    """A text input that cannot be read as text: ``message`` says why and what to do, ``line`` where (or None)."""
+
+    def __init__(self, message: str, line: int | None = None):
+        super().__init__(message)
+        self.message, self.line = message, line
+
+
+def read_text(path: Path, limit: int, save_as: str = "UTF-8") -> str:
+    """The one way a text input (a return's CSV, params, commentary, an action plan) is read: checked, then decoded.
+
+    Refuses, with a sentence naming the file, what is not an ordinary file (a folder, a named pipe, a
+    device: no read can block), what is over ``limit`` bytes, and what is not UTF-8 (a byte-order mark
+    is fine). UTF-16 and latin-1 files are named as such, because "save it as UTF-8" is then the fix;
+    ``save_as`` is how the message says to save it ('CSV UTF-8 (comma delimited)' for a table).
+    Raises ``TextRefused``.
+    """
+    data = read_limited(path, limit)
+    if isinstance(data, str):
+        raise TextRefused(data)
+    sample = data[:256]  # UTF-16 without a byte-order mark: a zero byte in every other place
+    wide = max(sample[0::2].count(0), sample[1::2].count(0)) * 4 > len(sample) > 3
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff") or wide:
+        raise TextRefused(f"{path.name} is UTF-16 text, not UTF-8; save it as {save_as}.")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise TextRefused(f"{path.name} is not UTF-8 text (it may be Windows or latin-1 text: byte "
+                          f"0x{data[exc.start]:02X} on line {line}); save it as {save_as}.", line) from None
+    if "\x00" in text:
+        raise TextRefused(f"{path.name} holds binary data (a null byte), so it is not a text file; save it as "
+                          f"{save_as}.", text[: text.index("\x00")].count("\n") + 1)
+    return text
 
 
 def count_too_large(text: str) -> bool:

@@ -31,6 +31,7 @@ import copy
 import hashlib
 import json
 import os
+import stat
 import sys
 import tempfile
 import time
@@ -41,6 +42,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from . import paths
+from .limits import MAX_FILE_BYTES, MAX_XLSX_BYTES
 
 T = TypeVar("T")
 MAX_ENTRIES = 96  # a council's periods (returns, metrics) and a report's charts, with room to spare
@@ -49,8 +51,49 @@ _CACHE: OrderedDict[tuple, Any] = OrderedDict()
 STATS = {"hits": 0, "misses": 0}
 
 
+CHUNK = 1 << 16  # bytes read at a time when hashing a file: memory stays flat however large the file
+RETURN_FILE_LIMIT = max(MAX_FILE_BYTES, MAX_XLSX_BYTES)  # a larger file is refused by its size alone
+
+
+def update_with_file(digest: Any, path: Path, limit: int | None = None) -> None:
+    """Feed ``path``'s bytes to ``digest`` in fixed-size chunks, never the whole file at once.
+
+    Opened without blocking and checked on the handle: a named pipe or a device adds a line saying so
+    (reading one could block or never end). Over ``limit`` bytes, only the size is added: such a file
+    is refused by its size alone (``limits``), so its bytes cannot change any result, and a 2 GB stray
+    file beside a return costs nothing to fingerprint.
+    """
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except OSError as exc:
+        digest.update(f"unreadable {exc.errno}\n".encode())
+        return
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            digest.update(f"not an ordinary file {stat.S_IFMT(info.st_mode)}\n".encode())
+            return
+        if limit is not None and info.st_size > limit:
+            digest.update(f"over the limit, {info.st_size} bytes\n".encode())
+            return
+        while chunk := os.read(fd, CHUNK):
+            digest.update(chunk)
+    finally:
+        os.close(fd)
+
+
+def file_sha256(path: Path, limit: int | None = None) -> str:
+    """SHA-256 of one file, read in chunks (``update_with_file``)."""
+    digest = hashlib.sha256()
+    update_with_file(digest, path, limit)
+    return digest.hexdigest()
+
+
 def files_digest(roots: Iterable[Path]) -> str:
-    """SHA-256 over the names and bytes of every file under ``roots`` (a missing path counts as missing)."""
+    """SHA-256 over the names and bytes of every file under ``roots`` (a missing path counts as missing).
+
+    Read in chunks; a file larger than any return file may be is counted by its size (``update_with_file``).
+    """
     digest = hashlib.sha256()
     for root in roots:
         root = Path(root)
@@ -63,7 +106,7 @@ def files_digest(roots: Iterable[Path]) -> str:
             continue
         for path in files:
             digest.update(f"{path}\t{path.stat().st_size}\n".encode())
-            digest.update(path.read_bytes())
+            update_with_file(digest, path, RETURN_FILE_LIMIT)
     return digest.hexdigest()
 
 

@@ -29,6 +29,32 @@ NOTEBOOKS_DIR = ROOT / "notebooks"
 NATIONAL_FIGURES = REFERENCE_DIR / "national-headlines.csv"
 
 
+FOLDERS = {"SCWRES_RAW_DIR": "RAW_DIR", "SCWRES_PARAMS_DIR": "PARAMS_DIR", "SCWRES_COMMENTARY_DIR": "COMMENTARY_DIR",
+           "SCWRES_BUILD_DIR": "BUILD_DIR", "SCWRES_REPORTS_DIR": "REPORTS_DIR"}
+
+
+def environment_problems() -> list[str]:
+    """What is wrong with the folders the environment points at, one sentence each (empty when all is well).
+
+    Why at start: ``SCWRES_REPORTS_DIR`` naming a file, or ``SCWRES_ROOT`` naming nothing, otherwise
+    surfaces minutes later as a traceback from deep inside a run. A folder that does not exist yet is
+    fine (a run makes it); a file where a folder (or one of its parents) should be is not.
+    """
+    out = []
+    if "SCWRES_ROOT" in os.environ and not ROOT.is_dir():
+        what = "is not a folder" if ROOT.exists() else "does not exist"
+        out.append(f"SCWRES_ROOT is set to {ROOT}, which {what}; set it to the project's folder (the one holding "
+                   "params/ and data/) or unset it.")
+    for env, name in FOLDERS.items():
+        folder = globals()[name]
+        blocker = next((p for p in (folder, *folder.parents) if p.exists() or p.is_symlink()), None)
+        if blocker is not None and not blocker.is_dir():
+            where = "" if blocker == folder else f" (its parent {blocker} is a file)"
+            told = f"{env} is set to {folder}" if env in os.environ else f"The folder {folder}"
+            out.append(f"{told}, which is not a folder{where}; point {env} at a folder, or move the file away.")
+    return out
+
+
 def return_dir(la: str, period: str, raw_dir: Path | None = None) -> Path:
     """Folder holding one council's return for one period."""
     return (raw_dir or RAW_DIR) / la / str(period)

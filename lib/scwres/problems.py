@@ -76,3 +76,33 @@ def errors(problems: list[Problem]) -> list[Problem]:
 
 def warnings(problems: list[Problem]) -> list[Problem]:
     return [p for p in problems if p.severity == "warning"]
+
+
+def os_error_message(exc: OSError, doing: str = "") -> str:
+    """An error of the machine (disk full, permission, a file where a folder should be) as one plain sentence.
+
+    Names the path and says what to do, so ``make report`` ends with a line a person can act on rather
+    than a traceback. ``doing``: what was being done ("writing the report"), when known.
+    """
+    import errno
+
+    path = exc.filename if exc.filename is not None else ""
+    where = f" {path}" if path else ""
+    what = f" while {doing}" if doing else ""
+    advice = {
+        errno.ENOSPC: "the disk is full; free some space and run again",
+        errno.EFBIG: "a file grew past the size limit this session allows (ulimit -f) or the disk is full; "
+                     "free space or raise the limit and run again",
+        errno.EDQUOT: "your disk quota is used up; free some space and run again",
+        errno.EACCES: "permission denied; make it writable (or readable) for you, or point the workbook at "
+                      "another folder (SCWRES_BUILD_DIR, SCWRES_REPORTS_DIR)",
+        errno.EPERM: "the operation is not permitted; check the folder's owner and permissions",
+        errno.EROFS: "the disk is read-only; point the workbook at a writable folder (SCWRES_REPORTS_DIR)",
+        errno.ENOTDIR: "part of the path is a file, but it should be a folder; move the file away",
+        errno.EISDIR: "it is a folder, but it should be a file; move the folder away",
+        errno.ENOENT: "it does not exist; check the path",
+        errno.EEXIST: "something is already there; move it away",
+    }.get(exc.errno or 0, f"{exc.strerror or type(exc).__name__}; check the path and run again")
+    from .limits import shown
+
+    return f"cannot use{shown(where, 300)}{what}: {advice}." if where else f"cannot write a file{what}: {advice}."

@@ -59,14 +59,20 @@ if str(TESTS) not in sys.path:
 from bad_returns import good  # noqa: E402
 
 LA, PERIOD, EARLIER = good.LA, good.PERIOD, "2023"
-CLASSES: tuple[str, ...] = ("cells", "headers", "encodings", "files", "xlsx", "params", "actions")
+CLASSES: tuple[str, ...] = ("cells", "headers", "encodings", "files", "xlsx", "params", "actions", "records",
+                            "workbook_records", "commentary", "labels", "faults")
 KIND = {"cells": "return", "headers": "return", "encodings": "return", "files": "return", "xlsx": "return",
-        "params": "params", "actions": "actions"}
-# Shares of a long run, as in the campaign of issue 17: most cases are the cheap params and action plans.
-WEIGHTS = {"cells": 10, "headers": 6, "encodings": 6, "files": 7, "xlsx": 7, "params": 31, "actions": 33}
+        "params": "params", "actions": "actions", "records": "return", "workbook_records": "return",
+        "commentary": "commentary", "labels": "return", "faults": "faults"}
+# Shares of a long run: issue 17's classes (most of them the cheap params and action plans), then issue 27's
+# record extracts, workbooks with records, commentary, ethnicity labels and faults of the file system.
+WEIGHTS = {"cells": 8, "headers": 5, "encodings": 5, "files": 5, "xlsx": 5, "params": 18, "actions": 18,
+           "records": 9, "workbook_records": 6, "commentary": 8, "labels": 6, "faults": 7}
 CORPUS = HERE / "corpus"
 CRASHES = HERE / "crashes"
-OUTCOMES = ("refused", "accepted", "crashed", "timed out")
+# "verified": accepted, and the figures agree with a count of the same file made independently (plain csv);
+# "silently wrong": accepted with figures that disagree with that count, or a publish that left a mixed set.
+OUTCOMES = ("refused", "accepted", "verified", "crashed", "timed out", "silently wrong")
 
 
 # ---------------------------------------------------------------- the file tree a case is made of
@@ -112,6 +118,8 @@ class Tree:
                     handle.truncate(int(spec["sparse"]))
             elif "symlink" in spec:
                 os.symlink(spec["symlink"], path)
+            elif "fifo" in spec:
+                os.mkfifo(path)
 
     def save(self, folder: Path, meta: dict) -> None:
         """A reproducer: ``case.json`` (kind, folders, special entries, what happened) and ``tree/``."""
@@ -715,6 +723,285 @@ EDITS: dict[str, Edit] = {"cells": cell_edit, "headers": header_edit, "encodings
                           "files": file_edit, "xlsx": xlsx_edit, "params": params_edit, "actions": actions_edit}
 
 
+# ---------------------------------------------------------------- issue 27: records, commentary, labels, faults
+
+STAFF = f"{RAW}/{PERIOD}/staff.csv"
+APPLICANTS = f"{RAW}/{PERIOD}/applicants.csv"
+RESPONSES = f"{RAW}/{PERIOD}/survey_responses.csv"
+BOOK = f"{RAW}/{PERIOD}/return.xlsx"
+NOTES = f"params/commentary/{LA}/{PERIOD}.md"
+CODES = ("white_british", "black_african", "asian_indian", "white_irish", "not_stated")
+
+
+def record_tables() -> dict[str, list[list[str]]]:
+    """Valid record extracts (seeded): about 60 staff, 30 applicants and 40 survey responses."""
+    rng = random.Random(27)
+    staff = [["staff_id", "service", "pay_band", "senior_manager", "regulated", "ethnicity", "status", "disciplinary",
+              "ftp", "cpd"]]
+    for i in range(60):
+        regulated = rng.choice(["yes", "no"])
+        staff.append([f"S{i:04d}", rng.choice(["adults", "children"]), rng.choice(["low", "high"]),
+                      rng.choice(["yes", "no", "no", "no"]), regulated, rng.choice(CODES),
+                      rng.choice(["in_post"] * 5 + ["left"]), rng.choice(["no"] * 9 + ["yes"]),
+                      rng.choice(["no"] * 9 + ["yes"]) if regulated == "yes" else "no", rng.choice(["yes", "no"])])
+    applicants = [["applicant_id", "service", "ethnicity", "appointed"]]
+    for i in range(30):
+        applicants.append([f"A{i:04d}", rng.choice(["adults", "children"]), rng.choice(CODES),
+                           rng.choice(["yes", "no", "no"])])
+    responses = [["response_id", "service", "ethnicity", "hba_public", "hba_colleagues", "hba_managers"]]
+    in_post = [row for row in staff[1:] if row[6] == "in_post"]
+    for i, person in enumerate(rng.sample(in_post, len(in_post) * 2 // 3)):  # no more responses than staff
+        responses.append([f"R{i:04d}", person[1], person[5], *(rng.choice(["yes", "no", "no"]) for _ in range(3))])
+    return {"staff": staff, "applicants": applicants, "survey_responses": responses}
+
+
+def records_tree(xlsx: bool = False) -> Tree:
+    """The good params and the return as record extracts (three CSVs, or one workbook of three sheets)."""
+    tree = Tree("return")
+    tree.files[PARAMS] = good.PARAMS_YAML.encode("utf-8")
+    tables = record_tables()
+    if xlsx:
+        tree.files[BOOK] = xlsx_bytes(tables, numbers=False)
+    else:
+        for name, rows in tables.items():
+            tree.files[f"{RAW}/{PERIOD}/{name}.csv"] = csv_text(rows).encode("utf-8")
+    return tree
+
+
+LOOKALIKE_IDS = ["S0001 ", " S0001", "s0001", "S0001\u200b", "\u0405\u00030001", "S０００1", "S0001\u00a0", "S00001",
+                 "S0001.0", "S0001\t", "S0001\ufeff", "S-0001", "S0001\u0301"]
+FLAGS = ["Yes", "YES", "y", "Y", "1", "0", "true", "TRUE", "no ", " yes", "n/a", "", "yes\u200b", "ｙｅｓ"]
+
+
+def record_edit(tree: Tree, rng: random.Random) -> str:
+    """A fault of a record extract: lookalike and repeated ids, flags as Excel writes them, statuses, volume."""
+    roll = rng.random()
+    if roll < 0.35:
+        return rng.choice([cell_edit, header_edit, encoding_edit, file_edit])(tree, rng)
+    path = rng.choice([p for p in (STAFF, APPLICANTS, RESPONSES) if p in tree.files] or [STAFF])
+    if path not in tree.files:
+        return "no extract left to edit"
+    rows = read_rows(tree.files[path])
+    if len(rows) < 3:
+        return "extract too short to edit"
+    kind = rng.randrange(7)
+    line = rng.randrange(1, len(rows))
+    if kind == 0:  # an id that looks like another
+        rows[line][0] = rng.choice(LOOKALIKE_IDS)
+        rows[rng.randrange(1, len(rows))][0] = "S0001" if path == STAFF else rows[line][0].strip()
+        what = f"line {line + 1} lookalike id"
+    elif kind == 1:  # the same person twice
+        rows.append(list(rows[line]))
+        what = f"line {line + 1} repeated"
+    elif kind == 2:
+        col = rng.randrange(3, len(rows[0]))
+        rows[line][col] = rng.choice(FLAGS)
+        what = f"line {line + 1} column {col + 1} flag {rows[line][col]!r}"
+    elif kind == 3 and path == STAFF:
+        rows[line][6] = rng.choice(["In post", "in post", "left ", "LEFT", "leaver", "", "in_post\x1b", "retired"])
+        what = f"line {line + 1} status {rows[line][6]!r}"
+    elif kind == 4:
+        copies = _copies(rng.choice([100, 5000, 50_000]), rows[line])
+        rows.extend([[f"X{i}", *rows[line][1:]] for i in range(copies)])
+        what = f"{copies} more records"
+    elif kind == 5:  # the ethnicity as a label, a letter or a census name
+        col = rows[0].index("ethnicity") if "ethnicity" in rows[0] else 2
+        rows[line][col] = rng.choice(["A", "N", "Z", "White: British", "Black or Black British: African",
+                                      "WHITE BRITISH",
+                                      "white-british", "White - British", "B ", "black_african\u202e", "Asian"])
+        what = f"line {line + 1} ethnicity {rows[line][col]!r}"
+    else:
+        del rows[line][rng.randrange(len(rows[line])):]
+        what = f"line {line + 1} ragged"
+    tree.files[path] = encode_text(csv_text(rows))
+    return f"{path}: {what}"
+
+
+def workbook_records_edit(tree: Tree, rng: random.Random) -> str:
+    """A workbook of record extracts: typed cells, renamed or extra sheets, both forms at once."""
+    import datetime as dt
+
+    tables: dict[str, list[list[object]]] = {k: [list(r) for r in v] for k, v in record_tables().items()}
+    kind = rng.randrange(6)
+    if kind <= 2:
+        name = rng.choice(list(tables))
+        line = rng.randrange(1, len(tables[name]))
+        col = rng.randrange(len(tables[name][line]))
+        tables[name][line][col] = rng.choice([1, 1.0, 12.5, True, False, None, dt.date(2024, 1, 1), "=A1", 10 ** 18,
+                                              rng.choice(LOOKALIKE_IDS), rng.choice(FLAGS), nasty_values(rng)[:200]])
+        what = f"{name} row {line + 1} column {col + 1} typed"
+    elif kind == 3:
+        name = rng.choice(list(tables))
+        tables[rng.choice([name.upper(), f"{name} ", "Staff", "survey responses"])] = tables.pop(name)
+        what = f"sheet {name} renamed"
+    elif kind == 4:
+        tables["workforce"] = [list(r) for r in good.tables()["workforce"]]
+        what = "a count table beside the extracts"
+    else:
+        name = rng.choice(list(tables))
+        line = rng.randrange(1, len(tables[name]))
+        tables[name].extend([list(tables[name][line]) for _ in range(rng.choice([1, 100]))])
+        what = f"{name} row {line + 1} repeated"
+    try:
+        tree.files[BOOK] = xlsx_bytes(tables, numbers=False)
+    except Exception:  # openpyxl refuses the value (a control character): the generator's limit, not a case
+        return "edit skipped (openpyxl refused the value)"
+    return f"{BOOK}: {what}"
+
+
+COMMENTARY = "## overview\nWe publish this report with our staff networks.\n\n## m2\nPanels were trained in 2024.\n"
+
+
+def commentary_tree() -> Tree:
+    tree = base_tree("commentary")
+    tree.kind = "commentary"
+    tree.files[NOTES] = COMMENTARY.encode("utf-8")
+    return tree
+
+
+CONTROLS = ["\x1b[31m", "\x1b]0;owned\x07", "\u202e", "\u2066", "\u2069", "\x00", "\x85", "\x7f", "\x0c", "\u200f",
+            "\u2028", "\ufeff", "\ud800", "\r"]
+
+
+def commentary_edit(tree: Tree, rng: random.Random) -> str:
+    text = tree.files.get(NOTES, COMMENTARY.encode()).decode("utf-8", "surrogatepass")
+    kind = rng.randrange(12)
+    if kind == 0:
+        tree.files[NOTES] = text.replace("staff", "café staff").encode(rng.choice(["latin-1", "cp1252"]), "replace")
+    elif kind == 1:
+        tree.files[NOTES] = text.encode(rng.choice(["utf-16", "utf-16-le", "utf-16-be", "utf-32"]), "surrogatepass")
+    elif kind <= 4:  # control and direction characters in the words or a heading
+        pos = rng.randrange(len(text) + 1)
+        tree.files[NOTES] = encode_text(text[:pos] + rng.choice(CONTROLS) * rng.choice([1, 3]) + text[pos:])
+    elif kind == 5:
+        tree.remove(NOTES)
+        choice = rng.randrange(5)
+        if choice == 0:
+            tree.dirs.add(NOTES)
+        elif choice == 1:
+            tree.special[NOTES] = {"fifo": True}
+        elif choice == 2:
+            tree.special[NOTES] = {"symlink": rng.choice(["/dev/zero", "/dev/null", "/nonexistent", f"{PERIOD}.md"])}
+        elif choice == 3:
+            tree.special[NOTES] = {"sparse": rng.choice([2 * 1024 * 1024, 3 * 1024 ** 3])}
+        else:
+            tree.files[NOTES] = b""
+        return f"commentary: not a file ({choice})"
+    elif kind == 6:
+        data = bytearray(encode_text(text))
+        for _ in range(rng.choice([1, 5, 20])):
+            data[rng.randrange(len(data))] = rng.randrange(256)
+        tree.files[NOTES] = bytes(data)
+    elif kind == 7:
+        tree.files[NOTES] = encode_text(text + "\n## " + rng.choice(["m99", "M2", "m2\x1b", "overview ", "m2\u202e",
+                                                                     "x" * 5000, "m2 extra"]) + "\nwords\n")
+    elif kind == 8:
+        tree.files[NOTES] = encode_text(text + "\n## m3\n" + rng.choice([
+            "<script>alert(1)</script>", "[x](javascript:alert(1))", "![img](http://example.com/a.png)", "# heading",
+            "<img src=x onerror=alert(1)>", "> " * 500 + "deep", "*" * 10000, "[" * 5000, "`" * 3000,
+            "{{ 7*7 }}"]) + "\n")
+    elif kind == 9:
+        tree.files[NOTES] = encode_text(text + ("\n## m4\n" + "word " * 2000) * rng.choice([1, 100]))
+    elif kind == 10:
+        tree.files[NOTES] = b"\xef\xbb\xbf" + encode_text(text).replace(b"\n", rng.choice([b"\r\n", b"\r"]))
+    else:
+        tree.files[NOTES] = encode_text(nasty_values(rng))
+    return f"commentary: change {kind}"
+
+
+def labels_tree() -> Tree:
+    """The good return with local ethnicity labels in place of codes, mapped in params."""
+    tree = base_tree("return")
+    labels = {"White - British": "white_british", "Black - African": "black_african", "Asian - Indian": "asian_indian"}
+    tree.files[PARAMS] += ("ethnicity_labels:\n" + "".join(f'  "{k}": {v}\n' for k, v in labels.items())).encode()
+    for path in _return_csvs(tree):
+        text = tree.files[path].decode()
+        for label, code in labels.items():
+            text = text.replace(f",{code},", f",{label},").replace(f"\n{code},", f"\n{label},")
+        tree.files[path] = text.encode()
+    return tree
+
+
+def labels_edit(tree: Tree, rng: random.Random) -> str:
+    """Labels that collide with codes, differ only by case or spaces, look alike, or hold controls."""
+    kind = rng.randrange(8)
+    extra = rng.choice([
+        ('"white_british"', "black_african"), ('"White - british"', "asian_indian"),
+        ('"White  - British"', "not_stated"),
+        ('"A"', "black_african"), ('"Whіte - British"', "white_british"), ('"White - British\\u202e"', "white_british"),
+        ('"Black - African"', "white_british"), ('"x"', "not_a_code"), ('""', "white_british"),
+        ('"' + "x" * 5000 + '"', "white_british"), ('"White: British"', "black_african"), ("~", "white_british"),
+        ('"White - British "', "asian_indian"), ('"not_stated"', "white_british")])
+    if kind <= 3:
+        tree.files[PARAMS] += f"  {extra[0]}: {extra[1]}\n".encode()
+        what = f"label {extra[0][:30]} -> {extra[1]}"
+    elif kind == 4:
+        many = "".join(f'  "L{i}": white_british\n' for i in range(rng.choice([100, 20000])))
+        tree.files[PARAMS] += many.encode()
+        what = "many labels"
+    elif kind == 5:  # a cell written with a label the params do not map, or map only after normalising
+        path = rng.choice(_return_csvs(tree))
+        rows = read_rows(tree.files[path])
+        if "ethnicity" in rows[0] and len(rows) > 1:
+            line = rng.randrange(1, len(rows))
+            rows[line][rows[0].index("ethnicity")] = rng.choice(["white - british", "WHITE - BRITISH",
+                                                                 " White - British",
+                                                                 "White – British", "White-British", "Black - Afrícan",
+                                                                 "Whіte - British", "White - British\u00a0"])
+            tree.files[path] = encode_text(csv_text(rows))
+        what = f"{path}: a label written another way"
+    elif kind == 6:
+        odd = rng.choice([b"[]", b"x", b"~", b"{a: [1]}"])
+        tree.files[PARAMS] = tree.files[PARAMS].replace(b"ethnicity_labels:\n",
+                                                        b"ethnicity_labels: " + odd + b"\nunused_labels:\n")
+        what = "labels not a mapping"
+    else:
+        return cell_edit(tree, rng)
+    return what
+
+
+def faults_tree() -> Tree:
+    """A published set (the last good report) and the new set a run would publish over it, with one fault."""
+    tree = Tree("faults")
+    for name in ("report.html", "sc-wres-tiny-2024.xlsx", "sc-wres-tiny-2024.csv"):
+        tree.files[f"reports/{name}"] = f"the last good {name}".encode()
+    tree.files["fault.json"] = json.dumps({"sizes": [300_000, 20_000, 5_000]}).encode()
+    return tree
+
+
+def faults_edit(tree: Tree, rng: random.Random) -> str:
+    spec = json.loads(tree.files["fault.json"])
+    names = ["report.html", "sc-wres-tiny-2024.xlsx", "sc-wres-tiny-2024.csv"]
+    kind = rng.randrange(7)
+    target = f"reports/{rng.choice(names)}"
+    if kind == 0:
+        tree.remove(target)
+        tree.dirs.add(target)
+        tree.files[f"{target}/inside"] = b"x"
+    elif kind == 1:
+        spec["fsize"] = rng.choice([1024, 50_000, 250_000, 400_000])  # RLIMIT_FSIZE: a disk that fills part way
+    elif kind == 2:
+        spec["readonly"] = True
+    elif kind == 3:
+        tree.remove(target)
+        tree.special[target] = {"fifo": True}
+    elif kind == 4:
+        tree.remove(target)
+        tree.special[target] = {"symlink": rng.choice(["/nonexistent/x", "../elsewhere.html", "/dev/null"])}
+    elif kind == 5:
+        tree.files[f"reports/.{Path(target).name}.abc123.tmp"] = b"left by a killed run"
+    else:
+        spec["sizes"] = [rng.choice([0, 1, 10 ** 6, 5 * 10 ** 6]) for _ in names]
+    tree.files["fault.json"] = json.dumps(spec).encode()
+    return f"fault {kind} at {target}"
+
+
+EDITS.update({"records": record_edit, "workbook_records": workbook_records_edit, "commentary": commentary_edit,
+              "labels": labels_edit, "faults": faults_edit})
+BASES: dict[str, Callable[[], Tree]] = {"records": records_tree, "workbook_records": lambda: records_tree(True),
+                                        "commentary": commentary_tree, "labels": labels_tree, "faults": faults_tree}
+
+
 @dataclass
 class Case:
     """One generated case: its class, its edits (each with its own seed, so any subset can be replayed)."""
@@ -725,7 +1012,7 @@ class Case:
 
     def tree(self, only: list[int] | None = None) -> tuple[Tree, list[str]]:
         fmt = "xlsx" if self.cls == "xlsx" else "csv"
-        tree = base_tree(KIND[self.cls], fmt)
+        tree = BASES[self.cls]() if self.cls in BASES else base_tree(KIND[self.cls], fmt)
         notes = []
         for i, seed in enumerate(self.seeds):
             if only is None or i in only:
@@ -742,8 +1029,9 @@ def plan_cases(n: int, seed: int, quick: bool = False) -> list[Case]:
         per_return = max(1, min(4, n // 40))
         counts = {c: per_return for c in CLASSES if KIND[c] == "return"}
         rest = n - sum(counts.values())
-        counts["params"] = rest // 2
-        counts["actions"] = rest - counts["params"]
+        cheap = [c for c in CLASSES if KIND[c] != "return"]
+        for i, c in enumerate(cheap):
+            counts[c] = rest // len(cheap) + (1 if i < rest % len(cheap) else 0)
     else:
         total = sum(WEIGHTS.values())
         counts = {c: n * w // total for c, w in WEIGHTS.items()}
@@ -807,6 +1095,10 @@ def run_case(root: Path, kind: str) -> str:
         return _run_return(root)
     if kind == "params":
         return _run_params(root)
+    if kind == "commentary":
+        return _run_commentary(root)
+    if kind == "faults":
+        return _run_faults(root)
     return _run_actions(root)
 
 
@@ -816,15 +1108,21 @@ def _run_return(root: Path) -> str:
     from scwres.problems import ReturnError
     from scwres.validate.validation import validate_return
 
-    params = load_params(LA, root / "params")
+    try:
+        params = load_params(LA, root / "params")
+    except ReturnError as exc:  # the labels class edits params too: refused there, as make report would say
+        LAST_MESSAGES.extend(p.message for p in exc.problems)
+        check_problems(exc.problems, None, PERIOD)
+        return "refused"
     problems = validate_return(LA, PERIOD, params, root / "raw")
     LAST_MESSAGES.extend(p.message for p in problems)
     check_problems(problems, params, PERIOD)
     if any(p.severity == "error" for p in problems):
         str(ReturnError(problems)).encode("utf-8")
         return "refused"
-    check_metrics(calculate(LA, PERIOD, params, root / "raw"))
-    return "accepted"
+    frame = calculate(LA, PERIOD, params, root / "raw")
+    check_metrics(frame)
+    return check_independently(root, frame)
 
 
 def _run_params(root: Path) -> str:
@@ -888,6 +1186,227 @@ def _run_actions(root: Path) -> str:
     return outcome
 
 
+class SilentlyWrong(AssertionError):
+    """Accepted, but wrong: figures that disagree with an independent count, a page with a control character,
+    or a failed publish that changed the published set."""
+
+
+# The independent count: plain csv (or pandas for a workbook) and a small table of its own, sharing nothing with
+# the code under test, so an input the pipeline accepts is checked against what the file says.
+OWN_GROUPS = {"white_british": "white", "white_irish": "white", "white": "white", "black_african": "me",
+              "asian_indian": "me", "black": "me", "asian": "me", "mixed": "me", "other": "me", "not_stated": "unknown"}
+NHS_LETTERS = {**dict.fromkeys("ABC", "white"), **dict.fromkeys("DEFGHJKLMNPRS", "me"), "Z": "unknown"}
+
+
+class Unverified(Exception):
+    """The independent count cannot read this input the simple way: the case counts as accepted, not verified."""
+
+
+def _own_tables(root: Path) -> dict[str, list[dict[str, str]]]:
+    import csv as _csv
+
+    folder = root / "raw" / LA / PERIOD
+    raw: dict[str, list[list[str]]] = {}
+    book = folder / "return.xlsx"
+    csvs = sorted(folder.glob("*.csv")) if folder.is_dir() else []
+    if book.is_file() and not csvs:
+        import pandas as pd
+
+        for name, frame in pd.read_excel(book, sheet_name=None, header=None, dtype=str).items():
+            raw[str(name).strip().lower()] = [["" if v != v else str(v) for v in row] for row in frame.values.tolist()]
+    elif csvs and not book.exists():
+        for path in csvs:
+            if not path.is_file():
+                raise Unverified(path.name)
+            text = path.read_bytes().decode("utf-8-sig")
+            raw[path.stem.strip().lower()] = list(_csv.reader(io.StringIO(text, newline="")))
+    else:
+        raise Unverified("the form of the return")
+    out = {}
+    for name, rows in raw.items():
+        rows = [r for r in rows if any(c.strip() for c in r)]
+        if not rows:
+            continue
+        header = [h.strip().lower() for h in rows[0]]
+        if any(len(r) != len(header) for r in rows[1:]):
+            raise Unverified(f"{name}: ragged rows")
+        out[name] = [dict(zip(header, (c.strip() for c in r), strict=True)) for r in rows[1:]]
+    return out
+
+
+def _own_group(value: str, labels: dict[str, str]) -> str:
+    if value in labels:
+        value = labels[value]
+    if value in OWN_GROUPS:
+        return OWN_GROUPS[value]
+    if value.upper() in NHS_LETTERS and len(value) == 1:
+        return NHS_LETTERS[value.upper()]
+    raise Unverified(f"ethnicity {value!r}")
+
+
+def _own_count(value: str) -> int:
+    import re as _re
+
+    if not _re.fullmatch(r"[0-9]+(\.0*)?", value):
+        raise Unverified(f"count {value!r}")
+    return int(value.split(".")[0])
+
+
+def _own_flag(value: str) -> int:
+    if value.lower() in ("yes", "no"):
+        return int(value.lower() == "yes")
+    raise Unverified(f"flag {value!r}")
+
+
+def independent_counts(root: Path) -> dict[str, tuple[int, int, int, int]]:
+    """m2 (appointed of shortlisted) and m1 (headcount) for all services, minority ethnic and white, counted anew."""
+    import yaml
+
+    params = yaml.safe_load((root / PARAMS).read_text(encoding="utf-8")) or {}
+    labels = params.get("ethnicity_labels") or {}
+    if params.get("white_minorities_as_minority_ethnic") or not isinstance(labels, dict):
+        raise Unverified("params")
+    labels = {str(k): str(v) for k, v in labels.items()}
+    tables = _own_tables(root)
+    m2 = {"me": [0, 0], "white": [0, 0], "unknown": [0, 0]}
+    m1 = {"me": 0, "white": 0, "unknown": 0}
+    if "applicants" in tables:
+        for row in tables["applicants"]:
+            group = _own_group(row["ethnicity"], labels)
+            m2[group][0] += _own_flag(row["appointed"])
+            m2[group][1] += 1
+        for row in tables["staff"]:
+            status = row["status"].lower()
+            if status not in ("in_post", "left"):
+                raise Unverified(f"status {status!r}")
+            m1[_own_group(row["ethnicity"], labels)] += status == "in_post"
+    else:
+        for row in tables["recruitment"]:
+            group = _own_group(row["ethnicity"], labels)
+            m2[group][0] += _own_count(row["appointed"])
+            m2[group][1] += _own_count(row["shortlisted"])
+        for row in tables["workforce"]:
+            m1[_own_group(row["ethnicity"], labels)] += _own_count(row["headcount"])
+    return {"m2": (m2["me"][0], m2["me"][1], m2["white"][0], m2["white"][1]),
+            "m1": (m1["me"], m1["me"], m1["white"], m1["white"])}
+
+
+def check_independently(root: Path, frame) -> str:
+    """'verified' when metrics.csv (as written) agrees with the independent count; 'accepted' when that count
+    cannot read the input the simple way; SilentlyWrong when they disagree."""
+    import csv as _csv
+
+    from scwres.disclosure.metrics_table import write_metrics_csv
+
+    try:
+        own = independent_counts(root)
+    except (Unverified, KeyError, UnicodeDecodeError, ValueError, OSError):
+        return "accepted"
+    with tempfile.TemporaryDirectory(prefix="scwres-fuzz-metrics-") as tmp:
+        write_metrics_csv(frame, Path(tmp) / "metrics.csv", with_plan=False)
+        with open(Path(tmp) / "metrics.csv", encoding="utf-8", newline="") as handle:
+            rows = {(r["metric"], r["service"], r["breakdown"]): r for r in _csv.DictReader(handle)}
+    for metric, counted in own.items():
+        row = rows[(metric, "all", "overall")]
+        published = tuple(int(float(row[c])) for c in ("events_me", "base_me", "events_white", "base_white"))
+        if published != counted:
+            raise SilentlyWrong(f"{metric} all services: metrics.csv has {published}, the file counts {counted}")
+    return "verified"
+
+
+def _run_commentary(root: Path) -> str:
+    import re as _re
+
+    from markupsafe import Markup
+
+    from scwres.intake.commentary import commentary_problems, load_commentary
+    from scwres.limits import bad_character
+    from scwres.problems import ReturnError
+    from scwres.render import pages
+
+    folder = root / "params" / "commentary"
+    problems = commentary_problems(LA, PERIOD, folder)
+    LAST_MESSAGES.extend(p.message for p in problems)
+    check_problems(problems, None, PERIOD)
+    if any(p.severity == "error" for p in problems):
+        try:
+            load_commentary(LA, PERIOD, folder)
+        except ReturnError:
+            return "refused"
+        raise Unclean("the commentary was refused, yet it loads")
+    sections = load_commentary(LA, PERIOD, folder)
+    html = pages.environment().from_string("{% for v in s %}{{ v }}{% endfor %}").render(
+        s=[Markup(v) for v in sections.values()])
+    html.encode("utf-8")
+    found = bad_character(html)
+    if found:
+        raise SilentlyWrong(f"U+{ord(found[1]):04X} reached the page")
+    if _re.search(r"<(script|img|iframe|h[1-6])\b", html):
+        raise SilentlyWrong("raw HTML, an image or a heading reached the page")
+    return "accepted"
+
+
+def _publish_state(folder: Path) -> dict[str, tuple]:
+    out: dict[str, tuple] = {}
+    for path in sorted(folder.iterdir()):
+        info = path.lstat()
+        import stat as _stat
+
+        if _stat.S_ISREG(info.st_mode):
+            out[path.name] = ("file", path.read_bytes())
+        elif _stat.S_ISLNK(info.st_mode):
+            out[path.name] = ("link", os.readlink(path))
+        else:
+            out[path.name] = ("other", _stat.S_IFMT(info.st_mode))
+    return out
+
+
+def _run_faults(root: Path) -> str:
+    """write_atomic_many over the last good set with one fault: all new, or (a message and) nothing changed."""
+    import resource
+
+    from scwres.limits import bad_character
+    from scwres.render.export import PublishFailed, write_atomic_many
+
+    spec = json.loads((root / "fault.json").read_text(encoding="utf-8"))
+    folder = root / "reports"
+    names = ["report.html", "sc-wres-tiny-2024.xlsx", "sc-wres-tiny-2024.csv"]
+    new = {folder / name: (b"N" if i else b"P") * size for i, (name, size) in enumerate(zip(names, spec["sizes"],
+                                                                                              strict=True))}
+    new[folder / names[0]] = new[folder / names[0]].decode()
+    before = _publish_state(folder)
+    soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
+    if spec.get("readonly"):
+        os.chmod(folder, 0o555)
+    try:
+        if spec.get("fsize"):
+            resource.setrlimit(resource.RLIMIT_FSIZE, (spec["fsize"], hard))
+        try:
+            write_atomic_many(new)
+        finally:
+            resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))
+            os.chmod(folder, 0o755)
+    except PublishFailed as exc:
+        message = str(exc)
+        LAST_MESSAGES.append(message)
+        if not message or bad_character(message):
+            raise Unclean(f"an unprintable message: {message!r:.80}") from None
+        after = _publish_state(folder)
+        if after != before:
+            changed = sorted(k for k in {*before, *after} if before.get(k) != after.get(k))
+            raise SilentlyWrong(f"a failed publish changed {changed}") from None
+        return "refused"
+    after = _publish_state(folder)
+    for path, data in new.items():
+        want = data.encode() if isinstance(data, str) else data
+        if after.get(path.name) != ("file", want):
+            raise SilentlyWrong(f"a publish that succeeded left {path.name} old: a mixed set")
+    left = sorted(k for k in after if k.endswith(".tmp") and k not in before)
+    if left:
+        raise SilentlyWrong(f"temporary files left: {left}")
+    return "verified"
+
+
 def crash_summary(exc: BaseException) -> str:
     """``Type: message`` and the innermost project frame, to group crashes."""
     frames = traceback.extract_tb(exc.__traceback__)
@@ -918,6 +1437,8 @@ def _worker(conn, memory_mb: int) -> None:
         try:
             outcome = run_case(Path(folder), kind)
             conn.send((outcome, "", time.monotonic() - start))
+        except SilentlyWrong as exc:  # accepted, but the figures (or the published set) are wrong
+            conn.send(("silently wrong", str(exc)[:300], time.monotonic() - start))
         except BaseException as exc:  # the point of the fuzzer: report any exception as a crash
             conn.send(("crashed", crash_summary(exc), time.monotonic() - start))
 
@@ -1030,11 +1551,11 @@ class Result:
 
     @property
     def failures(self) -> int:
-        return sum(c["crashed"] + c["timed out"] for c in self.counts.values())
+        return sum(c["crashed"] + c["timed out"] + c["silently wrong"] for c in self.counts.values())
 
     def table(self) -> str:
-        lines = ["| class | tried | refused cleanly | accepted correctly | crashed | timed out |",
-                 "|---|---|---|---|---|---|"]
+        lines = ["| class | tried | refused cleanly | accepted correctly | of which counted independently | crashed "
+                 "| timed out | silently wrong |", "|---|---|---|---|---|---|---|---|"]
         total = dict.fromkeys(("tried", *OUTCOMES), 0)
         for cls in CLASSES:
             c = self.counts[cls]
@@ -1042,9 +1563,12 @@ class Result:
             total["tried"] += tried
             for o in OUTCOMES:
                 total[o] += c[o]
-            lines.append(f"| {cls} | {tried} | {c['refused']} | {c['accepted']} | {c['crashed']} | {c['timed out']} |")
-        lines.append(f"| **all** | **{total['tried']}** | **{total['refused']}** | **{total['accepted']}** | "
-                     f"**{total['crashed']}** | **{total['timed out']}** |")
+            lines.append(f"| {cls} | {tried} | {c['refused']} | {c['accepted'] + c['verified']} | {c['verified']} | "
+                         f"{c['crashed']} | {c['timed out']} | {c['silently wrong']} |")
+        accepted = total["accepted"] + total["verified"]
+        lines.append(f"| **all** | **{total['tried']}** | **{total['refused']}** | **{accepted}**"
+                     f" | **{total['verified']}** | **{total['crashed']}** | **{total['timed out']}** | "
+                     f"**{total['silently wrong']}** |")
         return "\n".join(lines)
 
 
@@ -1071,14 +1595,15 @@ def campaign(n: int, seed: int, jobs: int = 1, timeout: float = 60.0, memory_mb:
         counts[case.cls][outcome] += 1
         if seconds > slowest[0]:
             slowest = (seconds, f"{case.cls} #{case.index}")
-        if outcome in ("crashed", "timed out"):
+        if outcome in ("crashed", "timed out", "silently wrong"):
             crashes.append((case, outcome, detail))
             if progress:
                 print(f"  {outcome.upper()} {case.cls} #{case.index}: {detail}", file=sys.stderr, flush=True)
         done += 1
         if progress and (done % 25 == 0 or done == len(cases)):
-            bad = sum(c["crashed"] + c["timed out"] for c in counts.values())
-            print(f"  {done}/{len(cases)} cases, {bad} crashed or timed out, {time.monotonic() - start:.0f} s",
+            bad = sum(c["crashed"] + c["timed out"] + c["silently wrong"] for c in counts.values())
+            print(f"  {done}/{len(cases)} cases, {bad} crashed, timed out or silently wrong, "
+                  f"{time.monotonic() - start:.0f} s",
                   file=sys.stderr, flush=True)
     if crashes and save_to is not None:
         for case, outcome, detail in crashes:

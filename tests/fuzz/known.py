@@ -18,7 +18,7 @@ if str(HERE.parent) not in sys.path:
     sys.path.insert(0, str(HERE.parent))
 
 from bad_returns import good  # noqa: E402
-from fuzz.fuzz import CORPUS, PARAMS, PERIOD, PLAN, RAW, Tree, base_tree, csv_text, read_rows, xlsx_bytes  # noqa: E402
+from fuzz.fuzz import BASES, CORPUS, NOTES, PARAMS, PERIOD, PLAN, RAW, Tree, base_tree, csv_text, read_rows, xlsx_bytes  # noqa: E402
 
 
 def set_cell(path: str, line: int, column: str, value: str) -> Callable[[Tree], None]:
@@ -87,7 +87,34 @@ LAUGHS = "\n".join(['lol0: &l0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol",
                    + [f"lol{i}: &l{i} [" + ", ".join([f"*l{i - 1}"] * 10) + "]" for i in range(1, 9)])
 TWO_2024 = "  2024:\n" + good.PARAMS_YAML.split('"2024":\n', 1)[1]
 
-# name: (kind, format, edit, expected outcome, words the problems must contain)
+def notes(data: bytes) -> Callable[[Tree], None]:
+    def edit(tree: Tree) -> None:
+        tree.files[NOTES] = data
+    return edit
+
+
+def notes_special(spec: dict) -> Callable[[Tree], None]:
+    def edit(tree: Tree) -> None:
+        tree.remove(NOTES)
+        tree.special[NOTES] = spec
+    return edit
+
+
+def folder_for_the_spreadsheet(tree: Tree) -> None:
+    folder_instead("reports/sc-wres-tiny-2024.xlsx")(tree)
+    tree.files["reports/sc-wres-tiny-2024.xlsx/inside"] = b"x"
+
+
+def disk_fills_part_way(tree: Tree) -> None:
+    import json
+
+    tree.files["fault.json"] = json.dumps({"sizes": [300_000, 20_000, 5_000], "fsize": 250_000}).encode()
+
+
+COMMENTARY_TEXT = "## m2\nPanels were trained by our café staff.\n"
+
+# name: (kind or class, format, edit, expected outcome, words the problems must contain); a class of issue 27
+# (commentary, faults, records) starts from that class's own tree
 KNOWN: dict[str, tuple[str, str, Callable[[Tree], None], str, str]] = {
     "count-5000-digits": ("return", "csv", set_cell(WF, 3, "headcount", "9" * 5000), "refused",
                           "more than 10,000,000"),
@@ -142,16 +169,31 @@ KNOWN: dict[str, tuple[str, str, Callable[[Tree], None], str, str]] = {
     "action-plan-impossible-date": ("actions", "csv", set_cell(PLAN, 3, "due", "2023-02-30"), "refused",
                                     "is not a date"),
     "action-plan-thousands-of-actions": ("actions", "csv", many_actions, "refused", "at most 1,000"),
+    # issue 27's campaign
+    "commentary-latin-1": ("commentary", "csv", notes(COMMENTARY_TEXT.encode("latin-1")), "refused",
+                           "is not UTF-8 text"),
+    "commentary-utf-16": ("commentary", "csv", notes(COMMENTARY_TEXT.encode("utf-16")), "refused", "is UTF-16 text"),
+    "commentary-is-a-folder": ("commentary", "csv", folder_instead(NOTES), "refused", "is a folder"),
+    "commentary-is-a-named-pipe": ("commentary", "csv", notes_special({"fifo": True}), "refused", "named pipe"),
+    "commentary-is-a-device": ("commentary", "csv", notes_special({"symlink": "/dev/zero"}), "refused",
+                               "it is a device"),
+    "commentary-escape-and-bidi-override": ("commentary", "csv", notes("## m2\nPanels \u202eevil\x1b[31m red\n"
+                                                                       .encode()), "accepted", ""),
+    "publish-folder-where-the-spreadsheet-goes": ("faults", "csv", folder_for_the_spreadsheet, "refused",
+                                                  "a folder is where the file should go"),
+    "publish-disk-fills-part-way": ("faults", "csv", disk_fills_part_way, "refused", "size limit"),
+    "records-counted-as-the-file-says": ("records", "csv", lambda tree: None, "verified", ""),
 }
 
 
 def write_corpus(folder: Path = CORPUS) -> list[Path]:
     out = []
     for name, (kind, fmt, edit, expect, words) in KNOWN.items():
-        tree = base_tree(kind, fmt)
+        tree = BASES[kind]() if kind in BASES else base_tree(kind, fmt)
         edit(tree)
         target = folder / name
-        tree.save(target, {"class": "known", "edits": [name], "found": "issue 17 campaign", "expect": expect,
+        found = "issue 27 campaign" if kind in BASES else "issue 17 campaign"
+        tree.save(target, {"class": "known", "edits": [name], "found": found, "expect": expect,
                            "words": words})
         out.append(target)
     return out

@@ -18,7 +18,7 @@ import pandas as pd
 from ..intake.params import previous_period
 from ..metrics.calculate import COLUMNS, add_trends, metric_rows
 from ..problems import ReturnError
-from ..validate.validation import load_return
+from ..validate.validation import load_return, trend_refusal
 from .suppression import PlanRef, report_plan, row_flags, write_plan
 
 FLOAT_COLUMNS = ("rate_me", "rate_white", "value", "ci_low", "ci_high", "p_value")  # blank where undefined
@@ -54,15 +54,26 @@ def calculate(la: str, period: str, params: dict[str, Any], raw_dir: Path | None
 def _calculate(la: str, period: str, params: dict[str, Any], raw_dir: Path | None = None) -> pd.DataFrame:
     """``calculate`` without the cache."""
     tables = load_return(la, period, raw_dir, params=params)
-    return metrics_table(la, period, tables, params, previous_tables(la, period, params, raw_dir))
+    refused = trend_refusal(la, period, params, raw_dir)  # the earlier return is checked like this one
+    earlier = None if refused else previous_tables(la, period, params, raw_dir)
+    return metrics_table(la, period, tables, params, earlier, trend_refused=refused)
 
 
 def metrics_table(la: str, period: str, tables: dict[str, pd.DataFrame], params: dict[str, Any],
-                  previous_tables: dict[str, pd.DataFrame] | None = None) -> pd.DataFrame:
-    """The metrics table for one council and period, sorted and with every contract column."""
+                  previous_tables: dict[str, pd.DataFrame] | None = None, trend_refused: str | None = None
+                  ) -> pd.DataFrame:
+    """The metrics table for one council and period, sorted and with every contract column.
+
+    ``trend_refused``: why the previous period's return cannot be used (it fails its checks); every
+    trend is then ``not_assessed``, never a trend computed from a return that failed.
+    """
     rows = metric_rows(tables, params)
     previous = metric_rows(previous_tables, params) if previous_tables is not None else None
     add_trends(rows, previous)
+    if trend_refused:
+        for row in rows:
+            if row["_rl"] is not None:
+                row["trend"] = "not_assessed"
     frame = pd.DataFrame(rows).drop(columns="_rl")
     frame.insert(0, "la", la)
     frame.insert(1, "period", str(period))

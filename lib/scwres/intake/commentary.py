@@ -10,13 +10,15 @@ headings (which would break the report's heading order) are switched off too.
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
 from markdown_it import MarkdownIt
 
 from .. import paths
-from ..problems import Problem
+from ..limits import MAX_COMMENTARY_BYTES, TextRefused, read_text
+from ..problems import Problem, ReturnError
 
 SECTION = re.compile(r"^##[ \t]+([A-Za-z0-9_]+)[ \t]*$", re.MULTILINE)
 KNOWN_SECTIONS = ("overview", "m1", "m2", "m3", "m4", "m5", "m6", "m7", "m7_colleagues", "m7_managers", "m8", "m9")
@@ -44,34 +46,61 @@ def render(markdown: str) -> str:
     return renderer().render(markdown)
 
 
+def shown_path(path: Path) -> str:
+    """The commentary file as problems name it: relative to the project when inside it."""
+    return str(path.relative_to(paths.ROOT) if path.is_relative_to(paths.ROOT) else path)
+
+
+def read_commentary(path: Path) -> str | None:
+    """The file's text, None when there is none; ``ReturnError`` (one error) when it cannot be read as text.
+
+    Through ``limits.read_text`` like every text input: a folder, a named pipe, a file too large or
+    not UTF-8 (latin-1, UTF-16) is a sentence naming the file, never a traceback or a read that blocks.
+    ``lexists``, not ``exists``: a link to nowhere is there, and is refused rather than ignored.
+    """
+    if not os.path.lexists(path):
+        return None
+    try:
+        return read_text(path, MAX_COMMENTARY_BYTES)
+    except TextRefused as exc:
+        raise ReturnError([Problem("error", shown_path(path), exc.line, None, None,
+                                   f"The commentary cannot be used: {exc.message}")]) from None
+
+
 def load_commentary(la: str, period: str, commentary_dir: Path | None = None) -> dict[str, str]:
     """Rendered HTML per section id; empty when the council has no commentary for the period."""
-    path = commentary_file(la, period, commentary_dir)
-    if not path.exists():
+    text = read_commentary(commentary_file(la, period, commentary_dir))
+    if text is None:
         return {}
-    sections = split_sections(path.read_text(encoding="utf-8"))
-    return {key: render(body) for key, body in sections.items() if body}
+    return {key: render(body) for key, body in split_sections(text).items() if body}
 
 
 def unknown_sections(la: str, period: str, commentary_dir: Path | None = None) -> list[str]:
     """Section ids that match no metric, so the data quality section can point them out."""
-    path = commentary_file(la, period, commentary_dir)
-    if not path.exists():
+    try:
+        text = read_commentary(commentary_file(la, period, commentary_dir))
+    except ReturnError:  # said by commentary_problems
         return []
-    return [key for key in split_sections(path.read_text(encoding="utf-8")) if key not in KNOWN_SECTIONS]
+    return [key for key in split_sections(text or "") if key not in KNOWN_SECTIONS]
 
 
 def commentary_problems(la: str, period: str, commentary_dir: Path | None = None) -> list[Problem]:
     """A warning, with file and line, for each section that matches no measure (it is not shown).
 
-    For the analyst: it goes to the data-quality page and the console, never into the report.
+    For the analyst: it goes to the data-quality page and the console, never into the report. A file
+    that cannot be read is one error instead, which stops the run (``pipeline.run``): a report must not
+    go out without the words the analyst wrote for it.
     """
     path = commentary_file(la, period, commentary_dir)
-    if not path.exists():
+    try:
+        text = read_commentary(path)
+    except ReturnError as exc:  # an error: the run stops before anything is published
+        return list(exc.problems)
+    if text is None:
         return []
-    shown = str(path.relative_to(paths.ROOT) if path.is_relative_to(paths.ROOT) else path)
+    shown = shown_path(path)
     out = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+    for number, line in enumerate(text.splitlines(), start=1):
         found = SECTION.match(line)
         if found and found.group(1) not in KNOWN_SECTIONS:
             out.append(Problem("warning", shown, number, None, found.group(1),

@@ -16,7 +16,7 @@ from typing import Any
 import pandas as pd
 
 from .. import paths
-from ..limits import MAX_CELL_CHARS, MAX_COLUMNS, MAX_FILE_BYTES, MAX_ROWS, read_limited, shown
+from ..limits import MAX_CELL_CHARS, MAX_COLUMNS, MAX_FILE_BYTES, MAX_ROWS, TextRefused, read_text, shown
 from ..problems import Problem
 from ..schema import RECORD_TABLES, TABLES
 from .raw_return import RETURN_NAMES, RawReturn, no_gc, rows_to_frame
@@ -204,20 +204,10 @@ def _read_folder(raw: RawReturn, folder: Path) -> None:
 
 def read_csv_text(path: Path, problems: list[Problem], expected: tuple[str, ...] = ()) -> pd.DataFrame | None:
     """A CSV as text cells with line numbers; BOM and CRLF are fine, other faults are problems."""
-    data = read_limited(path, MAX_FILE_BYTES)
-    if isinstance(data, str):  # a folder, too large, unreadable: said before anything is parsed
-        problems.append(Problem("error", path.name, None, None, None, data))
-        return None
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        problems.append(Problem("error", path.name, line, None, repr(data[exc.start:exc.start + 1]),
-                                "The file is not UTF-8 text; save it from Excel as 'CSV UTF-8 (comma delimited)'."))
-        return None
-    if "\x00" in text:
-        problems.append(Problem("error", path.name, None, None, None,
-                                "The file is not a CSV (it holds binary data); save it as 'CSV UTF-8'."))
+        text = read_text(path, MAX_FILE_BYTES, save_as="'CSV UTF-8 (comma delimited)' from Excel")
+    except TextRefused as exc:  # a folder, a pipe, too large, not UTF-8: said before anything is parsed
+        problems.append(Problem("error", path.name, exc.line, None, None, exc.message))
         return None
     if text.count(",") > MAX_COLUMNS * (text.count("\n") + 1):  # one huge row would cost gigabytes to split
         problems.append(Problem("error", path.name, None, None, None,

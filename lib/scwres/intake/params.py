@@ -15,7 +15,7 @@ from typing import Any
 import yaml
 
 from .. import paths, safe_yaml
-from ..limits import MAX_COUNT, MAX_YAML_BYTES, read_limited
+from ..limits import MAX_COUNT, MAX_YAML_BYTES, TextRefused, read_text
 from ..limits import shown as shown_value
 from ..problems import Problem, ReturnError, UnknownCouncilError, UnknownPeriodError
 from ..schema import LEAVER_BASES, PARAMS_DEFAULTS, PARAMS_KEYS, PEOPLE_KEYS, PERIOD_KEYS
@@ -70,15 +70,10 @@ def read_params_file(la: str, params_dir: Path | None = None) -> dict[str, Any]:
 
 def read_params_text(path: Path, shown: str) -> str:
     """The params file as text, refused plainly when it is a folder, too large or not UTF-8."""
-    data = read_limited(path, MAX_YAML_BYTES)
-    if isinstance(data, str):
-        raise ReturnError([Problem("error", shown, None, None, None, data)])
     try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise ReturnError([Problem("error", shown, line, None, None,
-                                   "The params file is not UTF-8 text; save it as UTF-8.")]) from None
+        return read_text(path, MAX_YAML_BYTES)
+    except TextRefused as exc:
+        raise ReturnError([Problem("error", shown, exc.line, None, None, exc.message)]) from None
 
 
 def params_display_name(la: str) -> str:

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
-from .. import __version__, paths
+from .. import __version__, memo, paths
 from .commentary import commentary_file
 
 FINGERPRINT_VERSION = "scwres-fingerprint-1"  # changing how the fingerprint is made changes every fingerprint
@@ -41,11 +41,8 @@ class InputFile:
 
 
 def sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 16), b""):
-            digest.update(block)
-    return digest.hexdigest()
+    """In fixed-size chunks, opened without blocking (a named pipe is named, never read: ``memo``)."""
+    return memo.file_sha256(path)
 
 
 def input_files(la: str, period: str) -> list[InputFile]:

@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .. import paths
+from .. import memo, paths
 from ..intake import signoff
 from ..render.open_data import council_stem, file_names
 
@@ -40,7 +40,8 @@ class Job:
 
 
 def _file_digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    """In chunks; a stray file larger than any return file is counted by its size (``memo.update_with_file``)."""
+    return memo.file_sha256(path, memo.RETURN_FILE_LIMIT)
 
 
 def _tree(root: Path, label: str) -> list[tuple[str, Path]]:

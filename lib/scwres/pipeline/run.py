@@ -22,12 +22,12 @@ from typing import Any
 
 from .. import paths
 from ..intake.params import load_params, resolve_period
-from ..limits import shown
+from ..limits import printable, shown
 from ..locks import report_lock
-from ..problems import Problem, ReturnError, UnknownCouncilError, UnknownPeriodError
+from ..problems import Problem, ReturnError, UnknownCouncilError, UnknownPeriodError, os_error_message
 from ..render import changes_page, open_data_files, quality_page
-from ..render.export import export_html, write_atomic_many
-from ..validate.validation import ANALYST, read_intake, read_problems, write_problems
+from ..render.export import PublishFailed, export_html, write_atomic_many
+from ..validate.validation import ANALYST, TREND_REFUSED, read_intake, read_problems, write_problems
 from .inputs import Job, inputs_key, key_path
 
 NOTEBOOKS = ("1_validate_return", "2_calculate_metrics", "3_publish_report")
@@ -82,6 +82,9 @@ def run_notebook(name: str, build: Path, parameters: dict[str, Any], km: Any = N
         )
     except PapermillExecutionError as exc:
         raise RunFailed(f"{name} failed: {exc.ename}: {exc.evalue}\n(see the executed notebook {output})") from None
+    except OSError as exc:  # writing the executed notebook (a full disk, a read-only build folder): say which file
+        exc.filename = exc.filename or str(output)
+        raise
     return output
 
 
@@ -97,7 +100,7 @@ def print_problems(build: Path) -> int:
         for p in errors:
             column = f", column {p['column']}" if p.get("column") else ""
             value = f", value '{p['value']}'" if p.get("value") not in (None, "") else ""
-            print(f"  {p['where']}{column}{value}: {p['message']}", file=sys.stderr)
+            print(printable(f"  {p['where']}{column}{value}: {p['message']}"), file=sys.stderr)
     return len(errors)
 
 
@@ -146,6 +149,17 @@ def analyst_problems(la: str, period: str, params: dict[str, Any]) -> list[Probl
     from ..intake.signoff import read as read_signoff
 
     return commentary_problems(la, str(period)) + plan_problems(la, params) + read_signoff(la, str(period))[1]
+
+
+def analyst_inputs_unreadable(la: str, period: str) -> list[Problem]:
+    """Errors that stop a run before the notebooks: a commentary file that cannot be read as text.
+
+    Why before: the report notebook would fail on it anyway, after a minute of work; and a report must
+    not go out without the words the analyst wrote for it.
+    """
+    from ..intake.commentary import commentary_problems
+
+    return [p for p in commentary_problems(la, str(period)) if p.severity == "error"]
 
 
 def build_report(la: str, period: str | None = None, audience: str = "public", km: Any = None,
@@ -201,6 +215,9 @@ def _build_locked(la: str, period: str, audience: str, params: dict[str, Any], k
     key_path(job).unlink(missing_ok=True)  # until this run succeeds, `make reports` must not call it up to date
     parameters = {"la": la, "period": period, "audience": audience}
     try:
+        unreadable = analyst_inputs_unreadable(la, period)
+        if unreadable:  # the data-quality page (finally, below) lists it; nothing is published
+            raise RunFailed(f"{unreadable[0].described()} Nothing was published.")
         for index in range(max(0, start), len(NOTEBOOKS)):
             if progress:
                 progress(STEP_WORDS[index])
@@ -233,7 +250,13 @@ def _build_locked(la: str, period: str, audience: str, params: dict[str, Any], k
     if audience == "public":  # its sign-off state, and the reviewers' page of changes since sign-off
         extras, stale = changes_page.publish_extras(la, period, html, params)
         files.update(extras)
-    write_atomic_many(files)
+    # all or nothing: a folder where the spreadsheet goes or a full disk leaves every published file as it was
+    try:
+        write_atomic_many(files)
+    except PublishFailed:  # figures that were not published must not look released (index, national page)
+        (build / "metrics.csv").unlink(missing_ok=True)
+        (build / paths.PLAN_FILE).unlink(missing_ok=True)
+        raise
     for path in stale:
         path.unlink(missing_ok=True)
     key_path(job).write_text(key + "\n", encoding="utf-8")
@@ -296,14 +319,22 @@ def report_command(args: argparse.Namespace) -> int:
                 sys.stderr.flush()
         print(f"Report written to {_shown(target)}")
     except (UnknownCouncilError, UnknownPeriodError, RunFailed) as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {printable(exc)}", file=sys.stderr)
         code = 2 if isinstance(exc, (UnknownCouncilError, UnknownPeriodError)) else 1
     except ReturnError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {printable(exc)}", file=sys.stderr)
+        code = 1
+    except OSError as exc:  # the machine's fault (disk full, permission, a file where a folder goes): a sentence
+        said = str(exc) if isinstance(exc, PublishFailed) else os_error_message(exc)
+        print(f"error: {printable(said)} Nothing new was published; the last good report is as it was.",
+              file=sys.stderr)
         code = 1
     else:
         code = 0
     print_analyst_problems(record)
+    for p in record.get("problems", []):  # a trend not assessed is said on the console too, not only on the page
+        if p.severity == "warning" and p.message.startswith(TREND_REFUSED):
+            print(f"warning: {printable(p.message)}", file=sys.stderr)
     if "page" in record:  # every run that got as far as the data-quality page ends by pointing to it
         print(quality_page.summary_line(record["problems"], _shown(record["page"])),
               file=sys.stderr if code else sys.stdout)

@@ -30,6 +30,7 @@ from typing import Any, ClassVar
 from markupsafe import Markup
 
 from .. import paths
+from ..limits import BAD_CHARACTER
 
 TEMPLATES = paths.TEMPLATES_DIR / "pages"
 CSS = paths.TEMPLATES_DIR / "scwres" / "scwres.css"
@@ -153,13 +154,30 @@ def stylesheet() -> Markup:
     return Markup(CSS.read_text(encoding="utf-8"))
 
 
+def without_controls(value: Any) -> Any:
+    """Text as a page may hold it: control and bidirectional characters (ESC, U+202E ...) removed.
+
+    The one place on the way into the pages (every ``{{ }}`` passes through it, as Jinja's
+    ``finalize``): commentary, a council's name, an action's words. A right-to-left override would show
+    text in another order than it is read; an ESC means nothing on a page. Tabs and line breaks stay.
+    Safe HTML (commentary rendered by markdown-it) stays safe: removing a character cannot make a tag.
+    """
+    if isinstance(value, Markup):
+        return Markup(BAD_CHARACTER.sub("", str(value))) if BAD_CHARACTER.search(value) else value
+    if isinstance(value, str):
+        return BAD_CHARACTER.sub("", value)
+    return value
+
+
 @cache
 def environment():
-    """The one Jinja environment: autoescape on for every template, block tags take their own line."""
+    """The one Jinja environment: autoescape on for every template, block tags take their own line, and
+    control characters removed from every value (``without_controls``)."""
     from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
     env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=True, trim_blocks=True,
-                      lstrip_blocks=True, keep_trailing_newline=True, undefined=StrictUndefined)
+                      lstrip_blocks=True, keep_trailing_newline=True, undefined=StrictUndefined,
+                      finalize=without_controls)
     env.globals["stylesheet"] = stylesheet
     return env
 

@@ -17,7 +17,7 @@ import pandas as pd
 
 from .. import paths
 from ..intake.load import read_return, typed_tables
-from ..intake.params import check_period_folders
+from ..intake.params import check_period_folders, previous_period
 from ..intake.raw_return import LINE, RawReturn
 from ..intake.records import write_counted
 from ..problems import Problem, ReturnError
@@ -44,18 +44,72 @@ def validate_return(la: str, period: str, params: dict[str, Any], raw_dir: Path 
     period = str(period)
     problems = check_period_folders(la, params, raw_dir)
     raw = read_return(la, period, raw_dir, params)
+    earlier = earlier_period_warnings(la, period, params, raw_dir)
 
     def checks() -> list[Problem]:
-        found = check_return(raw, pay_bands=params["pay_bands"], params=params)
-        if not any(p.severity == "error" for p in [*problems, *found]):
-            found += return_warnings(raw, typed_tables(raw), params, raw_dir)
-        return found
+        return _checks(raw, params, raw_dir, problems)
 
     if build is None:
-        return collapse(sort_problems(problems + checks()))
+        return collapse(sort_problems(problems + checks())) + earlier
     write_intake(raw, build)
     # an unchanged return (and params and code) is not checked again: see ``stored``
-    return collapse(sort_problems(problems + stored_checks(checks_key(la, period, params, raw_dir), build, checks)))
+    return collapse(sort_problems(problems + stored_checks(checks_key(la, period, params, raw_dir), build,
+                                                           checks))) + earlier
+
+
+def _checks(raw: RawReturn, params: dict[str, Any], raw_dir: Path | None, problems: list[Problem]) -> list[Problem]:
+    """The checks of one return: errors, and warnings when there are none (what ``stored`` keeps)."""
+    found = check_return(raw, pay_bands=params["pay_bands"], params=params)
+    if not any(p.severity == "error" for p in [*problems, *found]):
+        found += return_warnings(raw, typed_tables(raw), params, raw_dir)
+    return found
+
+
+TREND_REFUSED = "No change since"  # how the warning about a refused earlier return begins (the console prints it)
+
+
+def earlier_return_errors(la: str, period: str, params: dict[str, Any], raw_dir: Path | None = None
+                          ) -> list[Problem]:
+    """The errors of an earlier period's return, checked exactly as that period's own run checks it.
+
+    Why: a trend compares this period with the previous one, so the previous return must pass the same
+    checks (appointed <= shortlisted and the rest), not only be typeable. The result is kept where that
+    period's own run keeps it (``stored``, under the same key), so it is checked once.
+    """
+    problems = check_period_folders(la, params, raw_dir)
+    raw = read_return(la, str(period), raw_dir, params)
+    if raw_dir is None:
+        found = stored_checks(checks_key(la, str(period), params, raw_dir), paths.build_dir(la, str(period)),
+                              lambda: _checks(raw, params, raw_dir, problems))
+    else:
+        found = _checks(raw, params, raw_dir, problems)
+    return [p for p in found if p.severity == "error"]
+
+
+def trend_refusal(la: str, period: str, params: dict[str, Any], raw_dir: Path | None = None) -> str | None:
+    """Why there is no trend against the previous period's return (it has errors), or None when it can be used.
+
+    A phrase for the report and the console: "the 2023 return has 38 errors".
+    """
+    before = previous_period(params, str(period))
+    if before is None:
+        return None
+    errors = earlier_return_errors(la, before, params, raw_dir)
+    if not errors:
+        return None
+    return f"the {before} return has {len(errors)} error{'s' if len(errors) != 1 else ''}"
+
+
+def earlier_period_warnings(la: str, period: str, params: dict[str, Any], raw_dir: Path | None = None
+                            ) -> list[Problem]:
+    """A warning on this period's data-quality page when the previous return cannot be used for trends."""
+    why = trend_refusal(la, period, params, raw_dir)
+    if why is None:
+        return []
+    before = previous_period(params, str(period))
+    return [Problem("warning", f"data/raw/{la}/{before}", None, None, None,
+                    f"{TREND_REFUSED} {before} is assessed: {why}. Fix that return (make report PERIOD={before} "
+                    "lists its errors); until then every trend is 'not assessed'.")]
 
 
 def write_intake(raw: RawReturn, build: Path) -> Path:

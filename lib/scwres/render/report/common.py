@@ -92,6 +92,8 @@ def change_cell(ctx: ReportContext, r: Any, metric: str, service: str, breakdown
     whose figures are hidden (nothing is derived from counts then), else [c] when either period hides it."""
     if ctx.previous is None or r["trend"] == "no_previous_period":
         return TREND_WORDS["no_previous_period"]
+    if ctx.trend_refused:  # words resting on no count: the earlier return failed its checks
+        return f"Not assessed ({ctx.trend_refused[1]})"
     if ctx.trend_hidden(metric, service, breakdown):
         return Derived(SUPPRESSED)
     return Derived(TREND_WORDS.get(r["trend"], DASH))

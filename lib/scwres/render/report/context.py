@@ -21,11 +21,11 @@ from ...disclosure.publication import Publication
 from ...disclosure.suppression import Plan, read_plan, report_plan
 from ...intake.commentary import load_commentary, unknown_sections
 from ...intake.load import read_return
-from ...intake.params import load_params, period_list
+from ...intake.params import load_params, period_list, previous_period
 from ...intake.signoff import Status
 from ...intake.signoff import status as signoff_status
 from ...problems import ReturnError
-from ...validate.validation import load_return
+from ...validate.validation import earlier_return_errors, load_return, trend_refusal
 
 
 @dataclass(frozen=True)
@@ -78,6 +78,8 @@ class ReportContext:
     history: list[PeriodData] = field(default_factory=list)
     intake: dict[str, Any] = field(default_factory=dict)  # form of the return and ethnicity label sets used
     signoff: Status | None = None  # the sign-off state (intake.signoff): a public report without one is a draft
+    # (previous period, why its return cannot be used) when it fails its checks: no trend is assessed
+    trend_refused: tuple[str, str] | None = None
     _index: Any = field(default=None, init=False, repr=False, compare=False)  # see _positions
 
     @property
@@ -99,6 +101,8 @@ class ReportContext:
 
     @property
     def previous(self) -> str | None:
+        if self.trend_refused:  # the period the trend would compare with, though its return failed
+            return self.trend_refused[0]
         earlier = [p.period for p in self.history if p.period < self.period]
         return earlier[-1] if earlier else None
 
@@ -119,8 +123,11 @@ class ReportContext:
     def trend_hidden(self, metric: str, service: str, breakdown: str = "overall") -> bool:
         """The trend rests on this period's and the previous period's counts: hidden if either row is.
 
-        With no earlier period held, the trend says so in words and rests on this period alone.
+        With no earlier period held, the trend says so in words and rests on this period alone; so does
+        a trend not assessed because the earlier return failed its checks (it rests on no count).
         """
+        if self.trend_refused:
+            return False
         return self.pub.trend(metric, service, breakdown, self.previous, "x").hidden
 
     def _positions(self) -> dict[tuple[str, str, str], int]:
@@ -215,12 +222,14 @@ def load_context(la: str, period: str, audience: str = "public") -> ReportContex
     now, tables = current
     history = []
     for earlier in period_list(params):
-        if earlier < period:
+        if earlier < period and not earlier_return_errors(la, earlier, params):  # a failed return draws no trend
             got = period_data(la, earlier, params)
             if got is not None:
                 history.append(got[0])
     history.append(now)
+    why = trend_refusal(la, period, params)
     return ReportContext(
+        trend_refused=(str(previous_period(params, period)), why) if why else None,
         la=la, period=period, audience=audience, params=params, metrics=metrics, plan=now.plan, tables=tables,
         national=national_figures(), commentary=load_commentary(la, period),
         commentary_unknown=unknown_sections(la, period), problems=read_problems(la, period), history=history,

@@ -141,6 +141,9 @@ def count_sentence(ctx: ReportContext, adverse: list[str], shown: list[str], wit
 
 def since_sentence(ctx: ReportContext, ev: Evidence, shown: list[str]) -> list[Inline]:
     """Changes since the previous period, read against equality, counting only what can be compared."""
+    if ctx.trend_refused:
+        return [f"No change since {ctx.trend_refused[0]} is assessed: {ctx.trend_refused[1]}, so it is not "
+                "compared with this period."]
     if ctx.previous is None:
         return ["This is the first period held for the council, so there is no earlier period to compare with."]
     hidden = [m for m in RL_METRICS if ctx.public and ctx.trend_hidden(m, "all")]
