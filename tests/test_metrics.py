@@ -94,6 +94,15 @@ def test_white_minorities_flag_moves_white_irish():
     assert (sub.events_me, sub.base_me) == (3, 10)
 
 
+def test_white_minorities_are_a_sub_group_only_where_they_count_as_minority_ethnic(frame):
+    """Without the flag the white Irish are white: a 'white minorities' RL would compare white with white."""
+    rl_rows = frame[frame.metric != "m1"]
+    unflagged = {b for b in rl_rows.breakdown if b.startswith("subgroup:")}
+    assert unflagged == {"subgroup:asian", "subgroup:black", "subgroup:mixed", "subgroup:other"}
+    flagged = metrics_table("tiny", "2024", tables(), params(white_minorities_as_minority_ethnic=True))
+    assert {b for b in flagged.breakdown if b.startswith("subgroup:")} == unflagged | {"subgroup:white_minorities"}
+
+
 def test_leaver_base_snapshot_plus_leavers():
     plus = metrics_table("tiny", "2024", tables(), params(leaver_base="snapshot_plus_leavers"))
     r = row(plus, "adults", "m8")
