@@ -8,7 +8,8 @@ test, and argued equivalent, with the kill rate over the non-equivalent ones, th
 
 mutmut puts only ``./``, ``src/`` or ``source/`` of its copy of the tree on ``sys.path`` and names a
 mutant after its file's path, so the code in ``lib/scwres`` is staged, without moving it, in
-``build/mutation`` as a link ``scwres -> lib/scwres`` (with links to tests/ and pyproject.toml): mutmut's
+``build/mutation`` as a link ``scwres -> lib/scwres`` (with a link to tests/ and a copy of pyproject.toml
+holding only the chosen modules): mutmut's
 copy is then importable as ``scwres`` and its mutants are named ``scwres.metrics.stats.x_...``.
 ``SCWRES_ROOT`` and links in ``mutants/`` keep the shipped data where the code and the tests look for it.
 
@@ -22,6 +23,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -58,14 +60,19 @@ def pick(modules: str, listed: list[str]) -> list[str]:
     return wanted or listed
 
 
-def stage(work: Path = WORK) -> None:
-    """A fresh build/mutation whose ``scwres``, ``tests`` and ``pyproject.toml`` link to the real ones."""
+def stage(chosen: list[str], work: Path = WORK) -> None:
+    """A fresh build/mutation whose ``scwres`` and ``tests`` link to the real ones, and a pyproject.toml
+    whose ``only_mutate`` holds the chosen modules only (the others' trampolines would slow every test)."""
     if work.exists():
         shutil.rmtree(work)
     work.mkdir(parents=True)
-    for name, real in (("scwres", ROOT / "lib" / "scwres"), ("tests", ROOT / "tests"),
-                       ("pyproject.toml", ROOT / "pyproject.toml")):
+    for name, real in (("scwres", ROOT / "lib" / "scwres"), ("tests", ROOT / "tests")):
         (work / name).symlink_to(real)
+    text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    listed = re.search(r"^only_mutate = \[.*?^\]", text, re.MULTILINE | re.DOTALL)
+    assert listed is not None, "pyproject.toml: [tool.mutmut] only_mutate = [...] not found"
+    only = "only_mutate = [" + ", ".join(f'"{t}"' for t in chosen) + "]"
+    (work / "pyproject.toml").write_text(text[:listed.start()] + only + text[listed.end():], encoding="utf-8")
     # The tests find the shipped inputs beside their own folder, which mutmut copies to mutants/tests.
     (work / "mutants").mkdir()
     for name in SHARED:
@@ -161,7 +168,7 @@ def command(args: argparse.Namespace) -> int:
     """Stage, run mutmut on the chosen modules, print the table; mutmut's exit code if it failed."""
     chosen = pick(args.modules, targets())
     if not args.table_only:
-        stage()
+        stage(chosen)
         start = time.monotonic()
         code = run_mutmut(chosen, args.jobs)
         print(f"\nmutmut run: exit {code}, {time.monotonic() - start:.0f} s wall clock")
