@@ -28,3 +28,16 @@ def test_only_leavers_are_bounded_by_headcount_plus_leavers(tmp_path: Path) -> N
     assert errors(tmp_path, "events", 4, "disciplinary", "11", leaver_base="snapshot_plus_leavers") == [
         "disciplinary (11) is more than headcount in workforce.csv (10) for adults / asian_indian; "
         "correct whichever figure is wrong."]
+
+
+def test_in_a_workbook_the_bound_is_named_by_its_sheet(tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    path = good.write_xlsx_return(tmp_path, good.tables())
+    book = load_workbook(path)
+    book["events"].cell(row=4, column=good.GOOD["events"][0].index("ftp") + 1, value=1)
+    book.save(path)
+    problems = validate_return(good.LA, good.PERIOD, good.params(), tmp_path)
+    assert [p.message for p in problems if p.severity == "error"] == [
+        "ftp (1) is more than regulated headcount in sheet workforce (0) for adults / asian_indian; "
+        "correct whichever figure is wrong."]
