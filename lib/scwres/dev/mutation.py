@@ -87,15 +87,22 @@ def run_mutmut(chosen: list[str], jobs: int | None, work: Path = WORK) -> int:
     return subprocess.run(cmd, cwd=work, env=env).returncode
 
 
+# mutmut 3.8.1's exit codes (mutmut/stats.py, status_by_exit_code), kept here so reading the results
+# needs no import of mutmut; any other code is 'suspicious'.
+STATUS_BY_EXIT_CODE: dict[int | None, str] = {
+    1: "killed", 3: "killed", 0: "survived", 5: "no tests", 33: "no tests", 2: "check was interrupted by user",
+    None: "not checked", 34: "skipped", 35: "suspicious", 36: "timeout", 37: "caught by type check",
+    -24: "timeout", 24: "timeout", 152: "timeout", 255: "timeout", -11: "segfault", -9: "segfault",
+}
+
+
 def statuses(target: str, work: Path = WORK) -> dict[str, str]:
     """Mutant name -> mutmut's status ('killed', 'survived', 'no tests', ...) for one module."""
-    from mutmut.stats import status_by_exit_code  # a developer tool: mutmut is only needed here
-
     meta = work / "mutants" / f"{target}.meta"
     if not meta.exists():
         return {}
     codes = json.loads(meta.read_text(encoding="utf-8"))["exit_code_by_key"]
-    return {name: status_by_exit_code[code] for name, code in codes.items()}
+    return {name: STATUS_BY_EXIT_CODE.get(code, "suspicious") for name, code in codes.items()}
 
 
 def equivalents(path: Path = EQUIVALENTS) -> dict[str, str]:
