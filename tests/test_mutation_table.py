@@ -51,15 +51,16 @@ def test_report_lists_survivors_and_stale_equivalents(tmp_path):
     write_meta(tmp_path, STATS, {"scwres.metrics.stats.x_assess__mutmut_1": 1,
                                  "scwres.metrics.stats.x_assess__mutmut_2": 0,
                                  "scwres.metrics.stats.x_assess__mutmut_3": 0,
-                                 "scwres.metrics.stats.x_wilson__mutmut_1": 1})
+                                 "scwres.metrics.stats.x_wilson__mutmut_1": 1,
+                                 "scwres.metrics.stats.x_wilson__mutmut_2": None})  # not run: not in the rate
     argued = {"scwres.metrics.stats.x_assess__mutmut_3": "same output", "scwres.metrics.stats.x_gone__mutmut_9": "x",
               "scwres.metrics.stats.x_wilson__mutmut_1": "wrongly argued: it was killed"}
     text = mutation.report([STATS], tmp_path, argued)
     header, line = text.splitlines()[:2]
     assert header.split()[:6] == ["module", "killed", "survived", "no", "tests", "equivalent"]
-    assert line.split() == ["metrics/stats.py", "2", "1", "0", "1", "0", "66.7%"]
+    assert line.split() == ["metrics/stats.py", "2", "1", "0", "1", "0", "1", "66.7%"]
     assert "  scwres.metrics.stats.x_assess__mutmut_2  (survived)" in text
-    assert "x_assess__mutmut_3  (" not in text  # argued equivalent: not a survivor
+    assert "x_assess__mutmut_3  (" not in text and "x_wilson__mutmut_2" not in text  # equivalent; not run
     stale = text[text.index("Stale"):]
     assert "x_gone__mutmut_9" in stale and "x_wilson__mutmut_1" in stale
 

@@ -38,7 +38,7 @@ WORK = ROOT / "build" / "mutation"
 EQUIVALENTS = ROOT / "tests" / "mutation_equivalents.toml"
 KILLED = {"killed", "timeout", "caught by type check", "segfault"}
 SHARED = ("data", "params", "docs", "notebooks", "constraints.txt")  # read, never written, by the unit tests
-COLUMNS = ("killed", "survived", "no tests", "equivalent", "other")
+COLUMNS = ("killed", "survived", "no tests", "equivalent", "other", "not run")
 
 
 def targets(pyproject: Path = ROOT / "pyproject.toml") -> list[str]:
@@ -122,31 +122,33 @@ def tally(found: dict[str, str], argued: dict[str, str]) -> Counter:
             counts["equivalent"] += 1
         elif status in ("survived", "no tests"):
             counts[status] += 1
+        elif status == "not checked":  # a run stopped early: left out of the rate, shown apart
+            counts["not run"] += 1
         else:
             counts["other"] += 1
     return counts
 
 
 def kill_rate(counts: Counter) -> float | None:
-    """Killed over all mutants but the equivalent ones (None when there are none)."""
-    judged = sum(counts[c] for c in COLUMNS if c != "equivalent")
+    """Killed over all mutants tested but the equivalent ones (None when there are none)."""
+    judged = sum(counts[c] for c in COLUMNS if c not in ("equivalent", "not run"))
     return counts["killed"] / judged if judged else None
 
 
 def report(chosen: list[str], work: Path = WORK, argued: dict[str, str] | None = None) -> str:
     """The per-module table, then the survivors and stale equivalence entries, as text."""
     argued = equivalents() if argued is None else argued
-    lines = [f"{'module':34} " + " ".join(f"{c:>10}" for c in COLUMNS) + "  kill rate"]
+    lines = [f"{'module':30} " + " ".join(f"{c:>10}" for c in COLUMNS) + "  kill rate"]
     survivors, seen = [], set()
     for target in chosen:
         found = statuses(target, work)
         seen |= set(found)
         counts = tally(found, argued)
         rate = kill_rate(counts)
-        lines.append(f"{target.removeprefix('scwres/'):34} " + " ".join(f"{counts[c]:>10}" for c in COLUMNS)
+        lines.append(f"{target.removeprefix('scwres/'):30} " + " ".join(f"{counts[c]:>10}" for c in COLUMNS)
                      + (f"  {rate:9.1%}" if rate is not None else "  (not run)"))
         survivors += [f"  {name}  ({status})" for name, status in sorted(found.items())
-                      if status not in KILLED and name not in argued]
+                      if status not in KILLED and status != "not checked" and name not in argued]
     lines += ["", "Not killed (see one with `mutmut show NAME` in build/mutation):", *survivors] if survivors else []
     prefixes = tuple(f"{module_name(t)}." for t in chosen)
     stale = [name for name in argued if name.startswith(prefixes) and name not in seen]
