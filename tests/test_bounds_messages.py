@@ -9,11 +9,14 @@ from scwres.validate.validation import validate_return
 
 
 def errors(tmp_path: Path, table: str, line: int, column: str, value: str, **params) -> list[str]:
+    """The error sentences for the good return with one cell changed; each error is placed at that cell."""
     tables = good.tables()
     tables[table][line - 1][good.GOOD[table][0].index(column)] = value
     good.write_csv_return(tmp_path, tables)
-    problems = validate_return(good.LA, good.PERIOD, {**good.params(), **params}, tmp_path)
-    return [p.message for p in problems if p.severity == "error"]
+    problems = [p for p in validate_return(good.LA, good.PERIOD, {**good.params(), **params}, tmp_path)
+                if p.severity == "error"]
+    assert {(p.file, p.line, p.column, p.value) for p in problems} == {(f"{table}.csv", line, column, value)}
+    return [p.message for p in problems]
 
 
 def test_ftp_is_bounded_by_the_regulated_headcount_and_says_so(tmp_path: Path) -> None:
