@@ -16,6 +16,7 @@ JOBS ?=
 FORCE ?=
 REGION ?=
 N ?= 150
+MODULES ?=
 FORM ?= counts
 STAFF ?=
 CHROMIUM ?= /usr/bin/chromium
@@ -26,7 +27,7 @@ ON ?=
 # as text pasted into a shell line or Python source: LA='x"; rm -rf ~; echo "' stays one odd council name.
 # $(value X) takes the text as typed, so make does not run a $(shell ...) inside it either; unexport stops
 # make exporting the variables themselves (it would expand them to do so).
-USER_VARS := LA PERIOD AUDIENCE AS_OF LAS PERIODS JOBS FORCE REGION N FORM STAFF CHROMIUM BY ON
+USER_VARS := LA PERIOD AUDIENCE AS_OF LAS PERIODS JOBS FORCE REGION N FORM STAFF CHROMIUM BY ON MODULES
 unexport $(USER_VARS)
 $(foreach v,$(USER_VARS),$(eval export SCWRES_ARG_$(v) := $$(value $(v))))
 export SCWRES_ARG_FORCE := $(if $(filter 1 yes true,$(value FORCE)),1)
@@ -93,6 +94,10 @@ fuzz: $(STAMP) ## mutate returns, params and action plans N times; a table of ou
 
 bench-scale: $(STAMP) ## time and memory of validation (200,000 rows) and suppression (many pay bands)
 	$(PY) -m scwres bench-scale
+
+.PHONY: mutate
+mutate: $(STAMP) ## mutation testing of the modules that decide published figures (slow, not in make test): [MODULES="metrics/stats.py"]
+	$(PY) -m scwres mutate --modules "$$SCWRES_ARG_MODULES" $${SCWRES_ARG_JOBS:+--jobs "$$SCWRES_ARG_JOBS"}
 
 .PHONY: bench-records
 bench-records: $(STAMP) ## time reading, checking and counting 200,000 staff records (STAFF=<n> to change)

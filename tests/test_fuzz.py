@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from fuzz.fuzz import CORPUS, LAST_MESSAGES, Tree, campaign, run_case
+from fuzz.fuzz import CORPUS, LAST_MESSAGES, Tree, base_tree, campaign, run_case
 
 CASES = sorted(p for p in CORPUS.iterdir() if (p / "case.json").exists()) if CORPUS.is_dir() else []
 
@@ -72,14 +72,18 @@ def test_the_replay_catches_a_crash_when_a_guard_is_off(monkeypatch) -> None:
 
 
 def test_a_case_over_its_cpu_limit_is_stopped_as_a_time_out() -> None:
-    """The limit is the worker's CPU time (a loaded machine does not make a slow case a hang, a loop still is)."""
-    from fuzz.fuzz import Pool, cpu_seconds
+    """The limit is the worker's CPU time (a loaded machine does not make a slow case a hang, a loop still is).
+
+    The case spins for ever, so it cannot end within any limit whatever the worker imported before; the
+    clock limit is set out of reach so that only the CPU limit can stop it, however loaded the machine.
+    """
+    from fuzz.fuzz import Pool, cpu_seconds, spinning_worker
 
     assert cpu_seconds(__import__("os").getpid()) > 0
-    tree, _ = Tree.load(CORPUS / "twenty-thousand-bad-rows")  # a few seconds of CPU: far over half a second
-    [(key, outcome, detail, _)] = list(Pool(1, timeout=0.5, memory_mb=4096).run([("big", lambda: tree)]))
-    assert (key, outcome, detail) == ("big", "timed out", "over 0.5 s of CPU")
-
+    pool = Pool(1, timeout=0.5, memory_mb=4096, worker=spinning_worker, wall_slack=10 ** 6)
+    [(key, outcome, detail, seconds)] = list(pool.run([("spin", lambda: base_tree("params"))]))
+    assert (key, outcome, detail) == ("spin", "timed out", "over 0.5 s of CPU")
+    assert seconds >= 0.5  # CPU time cannot run ahead of the clock in one thread
 
 def test_the_independent_count_catches_figures_that_disagree_with_the_file(monkeypatch) -> None:
     """An accepted return is verified against a count made anew; a wrong count is caught as silently wrong."""
@@ -147,3 +151,13 @@ def test_commentary_with_controls_would_reach_the_page_without_the_finalize(monk
                 run_case(Path(tmp), "commentary")
         finally:
             pages.environment.cache_clear()
+
+
+def test_a_case_blocked_without_working_is_stopped_by_the_clock() -> None:
+    """A case that sleeps uses no CPU: the clock limit (the CPU limit times the slack) stops it."""
+    from fuzz.fuzz import Pool, sleeping_worker
+
+    pool = Pool(1, timeout=0.2, memory_mb=4096, worker=sleeping_worker, wall_slack=5)
+    [(key, outcome, detail, seconds)] = list(pool.run([("sleep", lambda: base_tree("params"))]))
+    assert (key, outcome, detail) == ("sleep", "timed out", "over 1 s on the clock")
+    assert seconds >= 1

@@ -13,7 +13,6 @@ from hypothesis import strategies as st
 from koopman_reference import koopman_interval
 from scwres.disclosure.metrics_table import metrics_table, write_metrics_csv
 from scwres.metrics.calculate import COLUMNS
-from scwres.metrics.stats import relative_likelihood, wilson
 from small_return import params, tables
 
 
@@ -47,8 +46,8 @@ def test_all_is_pooled_counts_not_averaged(frame):
     r = row(frame, "all", "m2")
     assert (r.events_me, r.base_me, r.events_white, r.base_white) == (11, 70, 28, 90)
     assert r.value == pytest.approx((11 / 70) / (28 / 90), rel=1e-15)
-    expected = relative_likelihood(11, 70, 28, 90)
-    assert (r.ci_low, r.ci_high) == (expected.ci_low, expected.ci_high)
+    # the interval by the independent Koopman root-finding, not the code's own relative_likelihood
+    assert (r.ci_low, r.ci_high) == pytest.approx(koopman_interval(11, 70, 28, 90), rel=1e-7)
 
 
 def test_m4_uses_regulated_headcount(frame):
@@ -62,7 +61,11 @@ def test_m1_band_shares(frame):
     # high band: ME 10, white 40 -> share 0.2; bases are group totals (ME 40, white 100)
     assert (high.events_me, high.base_me, high.events_white, high.base_white) == (10, 40, 40, 100)
     assert high.value == 0.2
-    assert (high.ci_low, high.ci_high) == wilson(10, 50)
+    # Wilson (1927) by hand, z = 1.959964: (x + z^2/2 +- z sqrt(x (n - x) / n + z^2 / 4)) / (n + z^2)
+    z = 1.959964
+    half = z * math.sqrt(10 * 40 / 50 + z * z / 4)
+    assert (high.ci_low, high.ci_high) == pytest.approx(((10 + z * z / 2 - half) / (50 + z * z),
+                                                         (10 + z * z / 2 + half) / (50 + z * z)), rel=1e-6)
     assert high.rate_me == 10 / 40 and high.rate_white == 40 / 100
     overall = row(frame, "all", "m1")
     assert overall.value == pytest.approx(60 / 210)
@@ -92,6 +95,15 @@ def test_white_minorities_flag_moves_white_irish():
     assert (r.events_me, r.base_me, r.events_white, r.base_white) == (9, 60, 15, 50)
     sub = row(flagged, "adults", "m2", "subgroup:white_minorities")
     assert (sub.events_me, sub.base_me) == (3, 10)
+
+
+def test_white_minorities_are_a_sub_group_only_where_they_count_as_minority_ethnic(frame):
+    """Without the flag the white Irish are white: a 'white minorities' RL would compare white with white."""
+    rl_rows = frame[frame.metric != "m1"]
+    unflagged = {b for b in rl_rows.breakdown if b.startswith("subgroup:")}
+    assert unflagged == {"subgroup:asian", "subgroup:black", "subgroup:mixed", "subgroup:other"}
+    flagged = metrics_table("tiny", "2024", tables(), params(white_minorities_as_minority_ethnic=True))
+    assert {b for b in flagged.breakdown if b.startswith("subgroup:")} == unflagged | {"subgroup:white_minorities"}
 
 
 def test_leaver_base_snapshot_plus_leavers():

@@ -14,11 +14,12 @@ import numpy as np
 import pytest
 import yaml
 
+from koopman_reference import koopman_interval
 from scwres import paths
 from scwres.dev.synthetic import write_synthetic
 from scwres.disclosure.metrics_table import calculate, read_metrics_csv, write_metrics_csv
 from scwres.intake.params import load_params
-from scwres.metrics.stats import Z95, relative_likelihood
+from scwres.metrics.stats import Z95
 from scwres.pipeline.national import build_national
 from scwres.render import funnel, national
 
@@ -32,15 +33,17 @@ EVIL = "Synthetic <script>alert(1)</script> & council"
 
 def test_centre_is_the_pooled_rl_of_the_summed_counts():
     b = funnel.basis(120, 1000, 300, 4000)
-    assert b.centre == pytest.approx(relative_likelihood(120, 1000, 300, 4000).value)
-    assert b.share_me == pytest.approx(0.2)
+    assert b.centre == pytest.approx(1.6, rel=1e-12)  # (120 / 1000) / (300 / 4000) = 0.12 / 0.075
+    assert b.share_me == pytest.approx(0.2)  # 1000 of 5000
 
 
 def test_null_se_is_the_katz_se_at_the_expected_counts():
     b = funnel.basis(120, 1000, 300, 4000)
-    n1, n2 = 250, 900
-    expected = relative_likelihood(n1 * b.p_me, n1, n2 * b.p_white, n2)
-    assert funnel.null_se(b, n1, n2) == pytest.approx(expected.se, rel=1e-12)
+    # Expected counts at the pooled rates 0.12 and 0.075: 30 of 250 and 67.5 of 900; Katz SE by hand:
+    # sqrt(1/30 - 1/250 + 1/67.5 - 1/900) = sqrt(0.88/30 + 0.925/67.5) = 0.20745...
+    expected = math.sqrt(1 / 30 - 1 / 250 + 1 / 67.5 - 1 / 900)
+    assert expected == pytest.approx(0.207454, abs=1e-6)
+    assert funnel.null_se(b, 250, 900) == pytest.approx(expected, rel=1e-12)
 
 
 def test_effective_base_is_the_real_base_at_the_pooled_share_and_smaller_when_unbalanced():
@@ -126,10 +129,11 @@ def test_pooled_rl_is_the_rl_of_the_summed_counts(tree):
         row = frame[(frame["metric"] == "m8") & (frame["service"] == "children") & (frame["breakdown"] == "overall")]
         for i, col in enumerate(("events_me", "base_me", "events_white", "base_white")):
             sums[i] += int(row[col].iloc[0])
-    expected = relative_likelihood(*sums)
+    # By hand and by the independent Koopman root-finding, not through the code's own relative_likelihood
+    a, n1, c, n2 = sums
     got = national.pooled(tree["rollup"], "m8", "children")
-    assert got["value"] == pytest.approx(expected.value)
-    assert (got["ci_low"], got["ci_high"]) == pytest.approx((expected.ci_low, expected.ci_high))
+    assert got["value"] == pytest.approx((a / n1) / (c / n2), rel=1e-12)
+    assert (got["ci_low"], got["ci_high"]) == pytest.approx(koopman_interval(a, n1, c, n2), rel=1e-7)
     shown = [national.pooled(tree["rollup"], m, s) for m in ("m2", "m5", "m8") for s in ("all", "adults", "children")]
     shown = [p for p in shown if not p["hidden"] and p["value"] is not None]
     assert shown, "every pooled figure hidden: the fixture's councils are too small to test display"

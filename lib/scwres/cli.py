@@ -65,6 +65,8 @@ COMMANDS: tuple[Command, ...] = (
             "time goes"),
     Command("bench-records", "dev.bench_records", "time reading, checking and counting 200,000 staff records, as a "
             "run does"),
+    Command("mutate", "dev.mutation", "mutation testing of the modules that decide published figures, with a "
+            "table per module (make mutate)"),
 )
 
 

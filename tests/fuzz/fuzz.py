@@ -1443,6 +1443,21 @@ def _worker(conn, memory_mb: int) -> None:
             conn.send(("crashed", crash_summary(exc), time.monotonic() - start))
 
 
+def spinning_worker(conn, memory_mb: int) -> None:  # noqa: ARG001 - a worker's signature
+    """A worker whose every case spins on the CPU for ever: what the time limit is for (tests/test_fuzz.py)."""
+    conn.send(("ready", "", 0.0))
+    while conn.recv() is not None:
+        while True:
+            pass
+
+
+def sleeping_worker(conn, memory_mb: int) -> None:  # noqa: ARG001 - a worker's signature
+    """A worker whose every case blocks for ever without working: what the clock limit is for."""
+    conn.send(("ready", "", 0.0))
+    while conn.recv() is not None:
+        time.sleep(10 ** 6)
+
+
 WALL_SLACK = 10  # a case may take this many times its CPU limit on the clock (a worker blocked, not working)
 
 
@@ -1463,15 +1478,17 @@ class Pool:
     after ``WALL_SLACK`` times the limit on the clock. Where there is no ``/proc``, the clock alone counts.
     """
 
-    def __init__(self, jobs: int, timeout: float, memory_mb: int):
+    def __init__(self, jobs: int, timeout: float, memory_mb: int, worker: Callable = _worker,
+                 wall_slack: float = WALL_SLACK):
         self.jobs, self.timeout, self.memory_mb = jobs, timeout, memory_mb
+        self.worker, self.wall_slack = worker, wall_slack  # other workers: the tests of the limits
         self.ctx = mp.get_context("spawn")
 
     def _start(self, attempts: int = 3):
         """A warmed-up worker; a start that fails (the machine out of memory, a kill) is tried again."""
         for _ in range(attempts):
             parent, child = self.ctx.Pipe()
-            proc = self.ctx.Process(target=_worker, args=(child, self.memory_mb), daemon=True)
+            proc = self.ctx.Process(target=self.worker, args=(child, self.memory_mb), daemon=True)
             proc.start()
             child.close()
             try:
@@ -1517,11 +1534,11 @@ class Pool:
                         except EOFError:  # the worker died (killed by the kernel, a segfault)
                             outcome, detail, seconds = "crashed", f"worker died (exit {proc.exitcode})", now - started
                             workers[i] = self._start()
-                    elif cpu >= self.timeout or now - started >= self.timeout * WALL_SLACK:
+                    elif cpu >= self.timeout or now - started >= self.timeout * self.wall_slack:
                         proc.kill()
                         proc.join()
                         detail = (f"over {self.timeout:g} s of CPU" if cpu >= self.timeout
-                                  else f"over {self.timeout * WALL_SLACK:g} s on the clock")
+                                  else f"over {self.timeout * self.wall_slack:g} s on the clock")
                         outcome, seconds = "timed out", now - started
                         workers[i] = self._start()
                     else:
