@@ -5,7 +5,9 @@ was published, byte for byte the same HTML, and printing takes seconds where a
 build takes a minute. The PDF is A4 (the UK's paper), has the report's title and
 "Page n of N" in every footer, bookmarks from the headings (so a reader can jump
 to a measure in a PDF viewer), and is tagged for screen readers. Tables keep
-each row on one page (the print stylesheet in ``scwres.css``).
+each row on one page (the print stylesheet in ``scwres.css``). What the report
+folds for a phone (``<details>``) is opened before printing, so the PDF has
+every table.
 
     python -m scwres pdf --la norfolk [--period 2024] [--audience internal] [--chromium /usr/bin/chromium]
 """
@@ -30,6 +32,7 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run"]
 MARGIN = {"top": "15mm", "bottom": "20mm", "left": "15mm", "right": "15mm"}
+OPEN_FOLDS = "document.querySelectorAll('details').forEach(d => { d.open = true; })"
 FOOTER = "pdf-footer.html.j2"  # the title and "Page n of N" on every page (templates/pages/)
 
 
@@ -72,6 +75,8 @@ def print_pdf(source: Path, target: Path, chromium: str = CHROMIUM) -> Path:
                 page.route("**/*", lambda route: route.continue_()
                            if route.request.url.startswith(("file:", "data:")) else route.abort())
                 page.goto(source.resolve().as_uri())
+                # folded detail (<details>) is printed open: on paper there is nothing to tap
+                page.evaluate(OPEN_FOLDS)
                 page.pdf(path=tmp, format="A4", margin=MARGIN, display_header_footer=True,
                          header_template="<span></span>", footer_template=footer(title),
                          print_background=True, outline=True, tagged=True)
