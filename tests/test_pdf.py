@@ -135,3 +135,21 @@ def test_the_footer_is_a_template_that_escapes_the_title():
     # it can fail: the same template given the title as markup does put a script in the footer
     raw = BeautifulSoup(str(pages.render(pdf.FOOTER, title=Markup(title))), "html.parser")
     assert raw.find("script") is not None
+
+
+@pytest.mark.browser
+@pytest.mark.xdist_group("pipeline")
+def test_what_a_phone_folds_is_printed_open(built, tmp_path):
+    """Every table the report folds into <details> on screen is in the PDF, caption and all."""
+    require_browser()
+    from pypdf import PdfReader
+
+    from scwres.render.pdf import print_pdf
+
+    source = built.report("norfolk", "2024")
+    soup = BeautifulSoup(source.read_text(encoding="utf-8"), "html.parser")
+    folded = [c.get_text() for d in soup.find_all("details") for c in d.find_all("caption")]
+    assert len(folded) >= 10, "the report folds its detail tables"
+    text = squash(" ".join(page.extract_text() for page in PdfReader(print_pdf(source, tmp_path / "r.pdf")).pages))
+    missing = [c for c in folded if squash(c) not in text]
+    assert not missing, f"folded tables missing from the PDF: {missing[:3]}"

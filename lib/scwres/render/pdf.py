@@ -7,7 +7,8 @@ build takes a minute. The PDF is A4 (the UK's paper), has the report's title and
 data, DRAFT - not signed off) in every page's running header, not only on page
 1, bookmarks from the headings in their own words (so a reader can jump to a
 measure in a PDF viewer), and is tagged for screen readers. Tables keep each
-row on one page (the print stylesheet in ``scwres.css``).
+row on one page (the print stylesheet in ``scwres.css``). What the report folds
+for a phone (``<details>``) is opened before printing, so the PDF has every table.
 
     python -m scwres pdf --la norfolk [--period 2024] [--audience internal] [--chromium /usr/bin/chromium]
 """
@@ -32,6 +33,7 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run"]
 MARGIN = {"top": "15mm", "bottom": "20mm", "left": "15mm", "right": "15mm"}
+OPEN_FOLDS = "document.querySelectorAll('details').forEach(d => { d.open = true; })"
 FOOTER = "pdf-footer.html.j2"  # the title and "Page n of N" on every page (templates/pages/)
 HEADER = "pdf-header.html.j2"  # the banners that apply, on every page
 # The title block's banners (templates/pages/report/title.html.j2) and what the running header says for each.
@@ -137,6 +139,8 @@ def print_pdf(source: Path, target: Path, chromium: str = CHROMIUM) -> Path:
                 page.route("**/*", lambda route: route.continue_()
                            if route.request.url.startswith(("file:", "data:")) else route.abort())
                 page.goto(source.resolve().as_uri())
+                # folded detail (<details>) is printed open: on paper there is nothing to tap
+                page.evaluate(OPEN_FOLDS)
                 page.pdf(path=tmp, format="A4", margin=MARGIN, display_header_footer=True,
                          header_template=header(marks), footer_template=footer(title),
                          print_background=True, outline=True, tagged=True)
