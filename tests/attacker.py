@@ -45,6 +45,7 @@ from bs4 import BeautifulSoup
 from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse import csr_matrix
 
+from scwres.limits import MAX_COUNT
 from scwres.schema import ethnic_group, subgroup
 
 SERVICES = {"adults": ("adults",), "children": ("children",), "all": ("adults", "children")}
@@ -445,7 +446,7 @@ class Attacker:
             hi.append(high)
         matrix = csr_matrix((data, (ri, ci)), shape=(len(self.rows), n))
         constraints = LinearConstraint(matrix, np.array(lo), np.array(hi))
-        upper = np.full(n, np.inf)
+        upper = np.full(n, float(MAX_COUNT))  # validation: no count is above 10,000,000 (bounds every maximum)
         for b in self.binaries:
             upper[b] = 1
         bounds = Bounds(np.zeros(n), upper)
