@@ -37,7 +37,7 @@ import numpy as np
 from ..catalogue import DEFAULT_THRESHOLD, RL_METRICS
 from .audit import add_rollup_seconds
 from .audit import need as audit_need
-from .span import _basis as row_basis
+from .span import row_basis
 from .span import is_small
 from .suppression import COUNT_COLUMNS, Plan, row_key
 from .weights import rollup_weight

@@ -78,7 +78,7 @@ def _known(rows: BlockRows, shown: list[int], zero: set[int]) -> np.ndarray:
     return np.vstack(parts)
 
 
-def _basis(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def row_basis(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(u, s, vt) of the row space of ``matrix`` with the null directions dropped (the span test's SVD)."""
     if matrix.shape[0] == 0:
         return np.zeros((0, 0)), np.zeros(0), np.zeros((0, matrix.shape[1]))
@@ -226,7 +226,7 @@ def suppress_rounds(block: list[Atoms], value_of: dict[Atoms, int], label: dict[
         # One SVD per round: its row-space basis tells which hidden counts are exposed, and its
         # pseudo-inverse gives, for each, a combination of shown counts that recovers it.
         known = _known(rows, shown, zero)
-        u, s, vt = _basis(known)
+        u, s, vt = row_basis(known)
         targets = matrix_all[sensitive]
         residual = targets - (targets @ vt.T) @ vt
         exposed = [i for i, r in zip(sensitive, np.abs(residual).max(axis=1), strict=True) if r < 1e-7]
@@ -257,7 +257,7 @@ def hidden_needlessly_removed(rows: BlockRows, hidden: set[int], sensitive: set[
     """
     shown = [i for i in range(len(block)) if i not in hidden]
     if shown:
-        _, _, vt = _basis(_known(rows, shown, zero or set()))
+        _, _, vt = row_basis(_known(rows, shown, zero or set()))
         for i in sorted(hidden - sensitive - (zero or set())):  # a shown 0 would reveal its cells
             target = rows.counts[i]
             if np.abs(target - (target @ vt.T) @ vt).max(initial=0.0) < 1e-7:
@@ -281,7 +281,7 @@ def rollup_coordinates(block: list[Atoms], hidden: set[Atoms], value_of: dict[At
         rows = block_rows(block, zero)
     matrix_all = rows.counts
     shown = [i for i, q in enumerate(block) if q not in hidden]
-    _, _, vt = _basis(_known(rows, shown, zero))
+    _, _, vt = row_basis(_known(rows, shown, zero))
 
     def residual(i: int) -> np.ndarray:
         r = matrix_all[i]
@@ -290,7 +290,7 @@ def rollup_coordinates(block: list[Atoms], hidden: set[Atoms], value_of: dict[At
     reach = [i for i, q in enumerate(block) if q in hidden and q in wanted]
     if not reach:
         return np.zeros((0, matrix_all.shape[1])), {}
-    _, _, basis = _basis(np.array([residual(i) for i in reach]))
+    _, _, basis = row_basis(np.array([residual(i) for i in reach]))
     coords = {block[i]: residual(i) @ basis.T for i in reach}
     for i, q in enumerate(block):
         if q in hidden and is_small(value_of[q], threshold) and q not in coords:
