@@ -37,8 +37,7 @@ import numpy as np
 from ..catalogue import DEFAULT_THRESHOLD, RL_METRICS
 from .audit import add_rollup_seconds
 from .audit import need as audit_need
-from .span import row_basis
-from .span import is_small
+from .span import is_small, row_basis
 from .suppression import COUNT_COLUMNS, Plan, row_key
 from .weights import rollup_weight
 
@@ -260,11 +259,20 @@ class RollupPlan:
             return tuple(map(float, plan.ranges[key]))
         return (1.0 if int(plan.values.get(key, 0)) > 0 else 0.0), float("inf")
 
+    def _known(self, name: str, metric: str, service: str) -> bool:
+        """Can a reader tell this pooled row's counts? Shown, or worked out from the other services' rows
+        (all staff = adults + children, so any two of the three give the third)."""
+        shown = {s: not self.hidden(name, metric, s) for s in RL_SERVICES}
+        if shown[service]:
+            return True
+        others = [s for s in RL_SERVICES if s != service]
+        return all(shown[s] for s in others)
+
     def _groups(self, metric: str, service: str) -> list[tuple[str, list[str]]]:
         """The sets of councils whose sum a reader can isolate from the shown pooled rows, each named by the
         roll-up whose row would be hidden to stop it: every shown roll-up, and - regions being disjoint
         parts of England - the national sum minus every shown region (the councils of the hidden regions)."""
-        shown = [name for name in sorted(self.rollups) if not self.hidden(name, metric, service)]
+        shown = [name for name in sorted(self.rollups) if self._known(name, metric, service)]
         out = [(name, list(self.rollups[name])) for name in shown]
         if "" in shown:
             regions = [name for name in shown if name != ""]
@@ -298,7 +306,7 @@ class RollupPlan:
         councils are all shown, therefore never shows what that council hides. When the national sum
         minus the shown regions is what narrows, a region's row is hidden rather than the national one
         (``weights``): the one with most hidden councils, which widens the left-over most."""
-        for metric, service, columns in rows:
+        for metric, service, columns in sorted(rows, key=lambda r: (r[0], r[1] == "all")):
             while True:
                 culprit = None
                 for name, las in self._groups(metric, service):
@@ -308,6 +316,10 @@ class RollupPlan:
                 if culprit is None:
                     break
                 name, las = culprit
+                if self.hidden(name, metric, service):  # worked out from the other services: hide a service row
+                    name_rows = [s for s in ("adults", "children") if s != service and not self.hidden(name, metric, s)]
+                    self.hidden_rows.add((name, metric, name_rows[0] if name_rows else "all"))
+                    continue
                 if name == "" and set(las) != set(self.rollups[""]):  # the national sum minus the shown regions
                     regions = [r for r in sorted(self.rollups) if r and not self.hidden(r, metric, service)]
                     hidden_in = {r: sum(self.councils[la].plan.hidden(row_key(metric, service, "overall", c))
