@@ -20,9 +20,13 @@ would work, independently of ``scwres.disclosure.suppression`` and ``scwres.disc
   SVG at full precision) are taken to give the pooled counts exactly - more
   than the page strictly says, so an attack that fails with them fails
   without; each council's "people compared" is an equation;
+- zero is shown, so a ``[c]`` is at least 1 (``at_least_one``; a hidden zero,
+  which the method documents, gets no such bound - the truth picks them);
 - then, with ``scipy.optimize.milp``, it minimises and maximises every hidden
-  count whose true value is 1 to threshold-1. A count whose minimum equals its
-  maximum is pinned: a leak.
+  count. A count whose minimum equals its maximum is pinned: a leak, whatever
+  its size. A count from 1 to threshold-1 whose feasible range holds fewer
+  than four values ("2 to 4" is fine, "1 to 3" is not) is narrowed: a leak
+  too. ``ranges`` keeps every range the attack proved, for reporting widths.
 
 The true values are used only to pick the targets and to check the model (the
 truth must satisfy every constraint the attacker wrote down).
@@ -41,6 +45,7 @@ from bs4 import BeautifulSoup
 from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse import csr_matrix
 
+from scwres.limits import MAX_COUNT
 from scwres.schema import ethnic_group, subgroup
 
 SERVICES = {"adults": ("adults",), "children": ("children",), "all": ("adults", "children")}
@@ -101,6 +106,12 @@ class Leak:
     period: str
     key: str
     value: int
+    low: int = 0
+    high: int = 0
+
+    @property
+    def pinned(self) -> bool:
+        return self.low == self.high
 
 
 @dataclass
@@ -116,6 +127,8 @@ class Attacker:
     shown: set[tuple[str, str, str]] = field(default_factory=set)
     facts: int = 0
     solves: int = 0
+    at_least_one: bool = True  # zero is shown, so a [c] is at least 1
+    ranges: dict[tuple[str, str, str], tuple[int, int, int]] = field(default_factory=dict)  # (true, low, high)
 
     # --- unknowns ----------------------------------------------------------------------------------------------
 
@@ -254,6 +267,8 @@ class Attacker:
             coef = self.key(la, period, key)
             if text == "[c]":
                 self.targets[(la, period, key)] = coef
+                if self.at_least_one and self.value(coef) > 0:
+                    self.between(coef, 1.0, np.inf)
             else:
                 value = float(text.replace(",", ""))
                 self.equal(coef, value)
@@ -410,10 +425,13 @@ class Attacker:
             v = sum(c * x[j] for j, c in coef.items())
             assert low - 1e-6 <= v <= high + 1e-6, (coef, low, high, v)
 
-    def attack(self, only: Callable[[str, str, str], bool] | None = None, first: bool = False) -> list[Leak]:
-        """Minimise and maximise every hidden count from 1 to threshold-1; a single value is a leak.
+    def attack(self, only: Callable[[str, str, str], bool] | None = None, first: bool = False,
+               narrowing: bool = True) -> list[Leak]:
+        """Minimise and maximise every hidden count; a single value, or fewer than four for a count from 1 to
+        threshold-1 (``narrowing``), is a leak.
 
-        ``only(la, period, key)`` limits the targets; ``first`` stops at the first leak found.
+        ``only(la, period, key)`` limits the targets; ``first`` stops at the first leak found. Every range
+        proved goes into ``ranges`` (as far as it was needed: a range already wide enough is not pushed on).
         """
         self.check_model()
         n = len(self.truth)
@@ -428,7 +446,7 @@ class Attacker:
             hi.append(high)
         matrix = csr_matrix((data, (ri, ci)), shape=(len(self.rows), n))
         constraints = LinearConstraint(matrix, np.array(lo), np.array(hi))
-        upper = np.full(n, np.inf)
+        upper = np.full(n, float(MAX_COUNT))  # validation: no count is above 10,000,000 (bounds every maximum)
         for b in self.binaries:
             upper[b] = 1
         bounds = Bounds(np.zeros(n), upper)
@@ -438,7 +456,7 @@ class Attacker:
         truth: dict[tuple, int] = {}
         for (la, period, key), coef in sorted(self.targets.items()):
             true = round(self.value(coef))
-            if not 0 < true < self.threshold or (only is not None and not only(la, period, key)):
+            if only is not None and not only(la, period, key):
                 continue
             sig = tuple(sorted(coef.items()))
             groups.setdefault(sig, []).append((la, period, key))
@@ -447,33 +465,54 @@ class Attacker:
                 for j, v in coef.items():
                     c[j] = v
                 vectors[sig], truth[sig] = c, true
+        seen = {sig: [truth[sig], truth[sig]] for sig in vectors}
 
-        def solve(objective: np.ndarray, limit: float | None = None) -> np.ndarray | None:
+        def need(sig: tuple) -> int:
+            return 3 if narrowing and 0 < truth[sig] < self.threshold else 1
+
+        def wide(sig: tuple) -> bool:
+            return seen[sig][1] - seen[sig][0] >= need(sig)
+
+        def solve(objective: np.ndarray, limit: float | None = None) -> None:
             options = {"presolve": True, **({"time_limit": limit} if limit else {})}
             res = milp(objective, constraints=constraints, bounds=bounds, integrality=integrality, options=options)
+            self.solves += 1
             assert res.status in (0, 1), f"the attacker's model is infeasible or unbounded: {res.message}"
-            return None if res.x is None else np.round(res.x)
+            if res.x is None:
+                return
+            x = np.round(res.x)
+            for sig, v in vectors.items():
+                value = round(float(v @ x))
+                seen[sig][0], seen[sig][1] = min(seen[sig][0], value), max(seen[sig][1], value)
 
-        # Any whole-number solution where a count differs from its true value proves that count is not pinned.
-        # Pushing every open count up (then down) at once settles most of them in a few solves.
-        open_ = set(vectors)
+        # Any whole-number solution shows values a count can take. Pushing every open count up (then down)
+        # at once settles most of them in a few solves.
+        self.solves = 0
         for sign in (-1.0, 1.0, -1.0, 1.0):
+            open_ = [k for k in sorted(vectors) if not wide(k)]
             if not open_:
                 break
-            x = solve(sign * np.sum([vectors[k] for k in sorted(open_)], axis=0), limit=30)
-            if x is not None:
-                open_ -= {k for k in open_ if round(float(vectors[k] @ x)) != truth[k]}
+            solve(sign * np.sum([vectors[k] for k in open_], axis=0), limit=30)
         leaks = []
-        for sig in sorted(open_):  # the rest one by one, to the optimum
-            pinned = True
-            for sign in (-1.0, 1.0):
-                x = solve(sign * vectors[sig])
-                if x is not None and round(float(vectors[sig] @ x)) != truth[sig]:
-                    pinned = False
-                    break
-            if pinned:
-                leaks += [Leak(la, period, key, truth[sig]) for la, period, key in groups[sig]]
+        for sig in sorted(vectors):  # the rest one by one, to the optimum
+            for sign in (1.0, -1.0):
+                if not wide(sig):
+                    solve(sign * vectors[sig])
+            low, high = seen[sig]
+            for place in groups[sig]:
+                self.ranges[place] = (truth[sig], low, high)
+            if not wide(sig):
+                leaks += [Leak(la, period, key, truth[sig], low, high) for la, period, key in groups[sig]]
                 if first:
                     break
-        self.solves = 4 + 2 * len(open_)
         return leaks
+
+    def widths(self) -> dict[str, int]:
+        """How the proved ranges of the hidden counts from 1 to threshold-1 spread: values they can take."""
+        out: dict[str, int] = {}
+        for true, low, high in self.ranges.values():
+            if 0 < true < self.threshold:
+                span = high - low + 1
+                bucket = str(span) if span < 4 else "4 or more"
+                out[bucket] = out.get(bucket, 0) + 1
+        return dict(sorted(out.items()))

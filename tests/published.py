@@ -74,25 +74,26 @@ def publish_council(la: str, period: str, audiences: tuple[str, ...] = ("public"
         target.write_text(render_report(la, period, audience), encoding="utf-8")
 
 
-def build_world(root: Path, seed: int = 5) -> World:
+def build_world(root: Path, seed: int = 5, shapes: tuple = SHAPES, periods: tuple[str, ...] = PERIODS,
+                rollups: bool = True) -> World:
     """Write, validate, calculate and publish the small councils, then the national and regional pages.
 
     The caller points ``scwres.paths`` at ``root`` (RAW_DIR, PARAMS_DIR, BUILD_DIR, REPORTS_DIR) first.
     """
     councils = tuple(replace(random_council(i + 1, seed, PERIODS), staff=staff, region=region,
                              declared_offset={p: 0.0 for p in PERIODS})
-                     for i, (staff, region) in enumerate(SHAPES))
+                     for i, (staff, region) in enumerate(shapes))
     generate(paths.RAW_DIR, paths.PARAMS_DIR, councils, PERIODS)
     las = [c.slug for c in councils]
-    for period in PERIODS:  # earlier periods first: a report reads the plans its earlier periods were published with
+    for period in periods:  # earlier periods first: a report reads the plans its earlier periods were published with
         for la in las:  # one internal report, for the test that reads it as if it were public
-            internal = (la, period) == (las[0], PERIODS[-1])
+            internal = (la, period) == (las[0], periods[-1])
             publish_council(la, period, ("public", "internal") if internal else ("public",))
-    for period in PERIODS:
+    for period in periods if rollups else ():
         build_national(period)
-        for region in sorted({region for _, region in SHAPES}):
+        for region in sorted({region for _, region in shapes}):
             build_national(period, region)
-    return World(root, las, PERIODS, "London")
+    return World(root, las, periods, "London")
 
 
 def tables(la: str, period: str) -> dict:

@@ -148,8 +148,10 @@ def test_plans_and_roll_ups_are_the_same_in_either_basis(monkeypatch):
     rollups = {"": sorted(councils), "region": ["1", "2", "3"]}
     decided = {path: publication.rollup_plan(rollups, plans[path], THRESHOLD).hidden_rows for path in plans}
     assert decided["moved"] == decided["plain"]
-    # the roll-up's span test (the one that reads the coordinates) hides rows here, so it was compared
+    # the roll-up's later checks - the span test that reads the coordinates, and the roll-up audit, which
+    # now hides the same rows on its own - hide rows here, so what they decide was compared
     monkeypatch.setattr(publication.RollupPlan, "_secondary", lambda self, rows: None)
+    monkeypatch.setattr(publication.RollupPlan, "_audit", lambda self, rows: None)
     assert publication.rollup_plan(rollups, plans["moved"], THRESHOLD).hidden_rows != decided["moved"]
 
 
@@ -161,3 +163,42 @@ def test_ordinary_councils_keep_the_plain_path(monkeypatch):
     assert 700 < widest <= span.TRANSFORM_FROM
     for block in blocks:
         span.block_rows(block, {i for i, q in enumerate(block) if value_of[q] == 0})
+
+
+def test_suppression_survives_an_svd_that_does_not_converge(monkeypatch):
+    """Issue 27: ``LinAlgError: SVD did not converge`` in ``_basis`` left a valid council without a report.
+
+    LAPACK's divide-and-conquer SVD can fail on valid input; the span tests then fall back to a pivoted QR
+    (``span._svd_by_qr``), which has no iteration to fail. Forced to fail on every call here, the plans
+    must come out exactly as with the SVD; and without the fallback the failure must surface.
+    """
+    councils = {str(seed): generated_council(seed, bands=4) for seed in (1, 2)}
+    expected = {la: disclosure.report_plan(*council) for la, council in councils.items()}
+    calls = []
+
+    def broken(matrix):
+        calls.append(matrix.shape)
+        raise np.linalg.LinAlgError("SVD did not converge")
+
+    monkeypatch.setattr(span, "_svd", broken)
+    for la, council in councils.items():
+        got = disclosure.report_plan(*council)
+        assert got.hidden_keys == expected[la].hidden_keys and got.primary_keys == expected[la].primary_keys
+        assert sorted(got.rollup_coords) == sorted(expected[la].rollup_coords)
+    assert calls, "the forced failure was never reached"
+    monkeypatch.setattr(span, "_svd_by_qr", broken)  # no fallback: the failure is not hidden
+    with pytest.raises(np.linalg.LinAlgError):
+        disclosure.report_plan(*councils["1"])
+
+
+def test_the_fallback_basis_spans_the_same_rows():
+    """The QR fallback's (u, s, vt) rebuild the matrix and give the same row space and rank as the SVD."""
+    rng = np.random.default_rng(3)
+    matrix = (rng.random((40, 25)) < 0.2).astype(float)
+    matrix[10] = matrix[3] + matrix[4]  # rank-deficient, as count matrices are
+    u, s, vt = span._svd_by_qr(matrix)
+    assert np.allclose(u @ np.diag(s) @ vt, matrix, atol=1e-9)
+    _, s_ref, vt_ref = np.linalg.svd(matrix, full_matrices=False)
+    rank = int(np.sum(s_ref > 1e-9 * s_ref[0]))
+    assert vt.shape[0] == rank
+    assert np.allclose(vt.T @ vt, vt_ref[:rank].T @ vt_ref[:rank], atol=1e-8)

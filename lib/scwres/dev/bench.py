@@ -16,7 +16,11 @@ report). Printed in one run, each against its goal:
 (s) ``make reports`` over N generated councils: time per report, and the time
     for all 153 English councils extrapolated from it (goal <= 120 s);
 (m) each batch worker's memory (the worker and its kernel) after its first
-    reports and after its last: flat means no growth per report.
+    reports and after its last: flat means no growth per report;
+(n) the cost of disclosure control on a national roll-up of 153 generated
+    councils, in CPU seconds: every council's plan (of which the protection
+    audit) and the national page (of which the roll-up audit); see
+    ``bench_national``.
 
 Every run goes into its own folder under ``build/bench/`` so nothing published
 is touched, and each command is a fresh process, as ``make`` starts it. With
@@ -41,6 +45,7 @@ from .. import paths
 from ..pipeline.batch import discover
 from ..pipeline.run import NOTEBOOKS, kernel_name
 from ..render.export import REMOVE_TAGS, TEMPLATE_DIR, TEMPLATE_NAME
+from . import bench_national
 from .synthetic import write_synthetic
 
 TARGETS = {"a": 0.08, "b": 0.05, "r": 0.4, "p": 0.1, "s": 120.0}
@@ -271,6 +276,8 @@ def report(results: dict) -> str:
                      f"{results['rss_first_mb']:.0f} MB after 3 reports, {results['rss_last_mb']:.0f} MB after the "
                      f"last, peak {results['rss_peak_mb']:.0f} MB; growth {results['growth_mb_per_report']:+.2f} "
                      "MB per report")
+    if "national" in results:
+        lines.append(bench_national.describe(results["national"]))
     return "\n".join(lines)
 
 
@@ -293,7 +300,7 @@ def command(args: argparse.Namespace) -> int:
     shutil.rmtree(args.out, ignore_errors=True)
     args.out.mkdir(parents=True)
     project = snapshot(args.out)
-    wanted = set(args.only) if args.only else set("abrpsm")
+    wanted = set(args.only) if args.only else set("abrpsmn")
     results: dict = {"load": f"{os.getloadavg()[0]:.1f}"}
     if wanted & set("abrp"):
         results["naive"] = measure_naive(args.out, project, NAIVE)
@@ -313,6 +320,9 @@ def command(args: argparse.Namespace) -> int:
         results.update(measure_preview(args.out, project, *NAIVE[0], results["report_naive_s"]))
     if wanted & set("sm"):
         results.update(measure_scale(args.out, project, args.jobs, args.scale))
+    if "n" in wanted:
+        print(f"(n) disclosure control, national roll-up of {ENGLISH_COUNCILS} generated councils ...", flush=True)
+        results["national"] = bench_national.measure(args.out / "national", ENGLISH_COUNCILS, lib=project / "lib")
     (args.out / "results.json").write_text(json.dumps(results, indent=1), encoding="utf-8")
     print(report(results))
     if args.profile:

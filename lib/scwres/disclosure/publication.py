@@ -28,6 +28,7 @@ Pages, wording and charts take their numbers from here and never decide
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -35,8 +36,11 @@ import numpy as np
 
 from ..catalogue import DEFAULT_THRESHOLD, RL_METRICS
 from ..metrics.meta import RandomEffects, random_effects
-from .span import is_small
+from .audit import add_rollup_seconds
+from .audit import need as audit_need
+from .span import is_small, row_basis
 from .suppression import COUNT_COLUMNS, Plan, row_key
+from .weights import rollup_weight
 
 SUPPRESSED = "[c]"
 RL_SERVICES = ("all", "adults", "children")
@@ -243,7 +247,88 @@ class RollupPlan:
                             changed = True
                             break
         self._secondary(rows)
+        started = time.process_time()
+        self._audit(rows)
+        add_rollup_seconds(time.process_time() - started, reset=True)
         return self
+
+    def _range(self, la: str, key: str) -> tuple[float, float]:
+        """What a reader of a council's own report can tell of a hidden count: its audited range, else
+        at least 1 (zero is shown) and no upper bound."""
+        plan = self.councils[la].plan
+        if key in plan.ranges:
+            return tuple(map(float, plan.ranges[key]))
+        return (1.0 if int(plan.values.get(key, 0)) > 0 else 0.0), float("inf")
+
+    def _known(self, name: str, metric: str, service: str) -> bool:
+        """Can a reader tell this pooled row's counts? Shown, or worked out from the other services' rows
+        (all staff = adults + children, so any two of the three give the third)."""
+        shown = {s: not self.hidden(name, metric, s) for s in RL_SERVICES}
+        if shown[service]:
+            return True
+        others = [s for s in RL_SERVICES if s != service]
+        return all(shown[s] for s in others)
+
+    def _groups(self, metric: str, service: str) -> list[tuple[str, list[str]]]:
+        """The sets of councils whose sum a reader can isolate from the shown pooled rows, each named by the
+        roll-up whose row would be hidden to stop it: every shown roll-up, and - regions being disjoint
+        parts of England - the national sum minus every shown region (the councils of the hidden regions)."""
+        shown = [name for name in sorted(self.rollups) if self._known(name, metric, service)]
+        out = [(name, list(self.rollups[name])) for name in shown]
+        if "" in shown:
+            regions = [name for name in shown if name != ""]
+            inside = {la for name in regions for la in self.rollups[name]}
+            rest = [la for la in self.rollups[""] if la not in inside]
+            if regions and rest:
+                out.append(("", rest))
+        return out
+
+    def _narrowed(self, las: list[str], key: str) -> bool:
+        """Does the pooled sum over ``las``, with what each council's report tells, pin a hidden count or
+        narrow a small one below four values? Interval bounds: each hidden council count lies between
+        the sum's left-over minus the others' highest and minus the others' lowest values."""
+        hidden = [la for la in las if self.councils[la].plan.hidden(key) or key not in self.councils[la].plan.values]
+        if not hidden:
+            return False
+        left = float(sum(int(self.councils[la].plan.values.get(key, 0)) for la in hidden))
+        bounds = {la: self._range(la, key) for la in hidden}
+        for la in hidden:
+            others_low = sum(lo for other, (lo, _) in bounds.items() if other != la)
+            others_high = sum(hi for other, (_, hi) in bounds.items() if other != la)
+            low, high = max(bounds[la][0], left - others_high), min(bounds[la][1], left - others_low)
+            value = int(self.councils[la].plan.values.get(key, 0))
+            if high - low < audit_need(value, self.threshold):
+                return True
+        return False
+
+    def _audit(self, rows: list[tuple[str, str, tuple[str, ...]]]) -> None:
+        """Bounds as well as sums (``audit``): hide pooled rows until no hidden council count is pinned and
+        none from 1 to threshold-1 is narrowed below four values. A region of one council, or whose other
+        councils are all shown, therefore never shows what that council hides. When the national sum
+        minus the shown regions is what narrows, a region's row is hidden rather than the national one
+        (``weights``): the one with most hidden councils, which widens the left-over most."""
+        for metric, service, columns in sorted(rows, key=lambda r: (r[0], r[1] == "all")):
+            while True:
+                culprit = None
+                for name, las in self._groups(metric, service):
+                    if any(self._narrowed(las, row_key(metric, service, "overall", c)) for c in columns):
+                        culprit = (name, las)
+                        break
+                if culprit is None:
+                    break
+                name, las = culprit
+                if self.hidden(name, metric, service):  # worked out from the other services: hide a service row
+                    name_rows = [s for s in ("adults", "children") if s != service and not self.hidden(name, metric, s)]
+                    self.hidden_rows.add((name, metric, name_rows[0] if name_rows else "all"))
+                    continue
+                if name == "" and set(las) != set(self.rollups[""]):  # the national sum minus the shown regions
+                    regions = [r for r in sorted(self.rollups) if r and not self.hidden(r, metric, service)]
+                    hidden_in = {r: sum(self.councils[la].plan.hidden(row_key(metric, service, "overall", c))
+                                        for la in self.rollups[r] for c in columns) for r in regions}
+                    best = max(regions, key=lambda r: (hidden_in[r], r), default=None)
+                    if best is not None and hidden_in[best] > 0 and rollup_weight(best) < rollup_weight(""):
+                        name = best
+                self.hidden_rows.add((name, metric, service))
 
     def _secondary(self, rows: list[tuple[str, str, tuple[str, ...]]]) -> None:
         offsets, dim = {}, 0
@@ -289,16 +374,14 @@ class RollupPlan:
             if not vectors:
                 return
             matrix = np.array(vectors)
-            u, s, vt = np.linalg.svd(matrix, full_matrices=False)
-            keep = s > 1e-9 * max(1.0, s[0])
-            u, s, vt = u[:, keep], s[keep], vt[keep]
+            u, s, vt = row_basis(matrix)
             residual = target_matrix - (target_matrix @ vt.T) @ vt
             exposed = [i for i, r in enumerate(np.abs(residual).max(axis=1)) if r < 1e-7]
             if not exposed:
                 return
             coef = u @ ((vt @ target_matrix[exposed[0]]) / s)
             used = sorted({owners[j] for j, c in enumerate(coef) if abs(c) > 1e-7},
-                          key=lambda row: (row[0] == "", row))  # regional rows go before national ones
+                          key=lambda row: (rollup_weight(row[0]), row))  # the cheapest pooled row first (weights)
             self.hidden_rows.add(used[0])
 
 
@@ -312,16 +395,20 @@ def rollup_plan(rollups: dict[str, list[str]], plans: dict[str, Plan],
 def rollup_random_effects(plan: RollupPlan, rollup: str, metric: str, service: str) -> RandomEffects | None:
     """The random-effects summary of a roll-up's councils for one measure and service, or None when hidden.
 
-    It rests on every council's counts, hidden ones included, just as the pooled figure does, so it is
-    published exactly where the plan publishes the pooled figure for that measure and service (and
-    computed here, from the councils' plans, never on a page).
+    It rests on every council's counts, so it is published only where the plan publishes the pooled figure
+    for that measure and service, and only when every council's own row is published too: unlike the
+    pooled sums the summary (its estimate, interval, I-squared and tau-squared) is a non-linear mix of each
+    council's own ratio and variance, so with one council withheld and the others shown it could be
+    solved for the withheld council's ratio, which sums-based protection does not see. Computed here,
+    from the councils' plans, never on a page.
     """
     if rollup not in plan.rollups or plan.hidden(rollup, metric, service):
         return None
     counts = []
+    keys = row_keys(metric, service)
     for la in plan.rollups[rollup]:
-        values = plan.councils[la].plan.values
-        keys = row_keys(metric, service)
-        if all(k in values for k in keys):
-            counts.append(tuple(int(values[k]) for k in keys))
+        council = plan.councils[la].plan
+        if any(council.hidden(k) or k not in council.values for k in keys):
+            return None  # a council's hidden ratio must not be recoverable from the summary
+        counts.append(tuple(int(council.values[k]) for k in keys))
     return random_effects(counts)

@@ -78,13 +78,46 @@ def _known(rows: BlockRows, shown: list[int], zero: set[int]) -> np.ndarray:
     return np.vstack(parts)
 
 
-def _basis(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def row_basis(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(u, s, vt) of the row space of ``matrix`` with the null directions dropped (the span test's SVD)."""
     if matrix.shape[0] == 0:
         return np.zeros((0, 0)), np.zeros(0), np.zeros((0, matrix.shape[1]))
-    u, s, vt = np.linalg.svd(matrix, full_matrices=False)
-    keep = s > 1e-9 * max(1.0, s[0])
+    try:
+        u, s, vt = _svd(matrix)
+    except np.linalg.LinAlgError:
+        u, s, vt = _svd_by_qr(matrix)
+    keep = s > 1e-9 * max(1.0, s[0]) if s.size else np.zeros(0, dtype=bool)
     return u[:, keep], s[keep], vt[keep]
+
+
+def _svd(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """LAPACK's divide-and-conquer SVD (``gesdd``): fast, but it can fail to converge on valid input."""
+    return np.linalg.svd(matrix, full_matrices=False)
+
+
+def _svd_by_qr(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The same (u, s, vt) when ``gesdd`` fails ("SVD did not converge", issue 27): a rank-revealing QR first.
+
+    QR with column pivoting (Householder reflections, ``scipy.linalg.qr``) has no iteration that
+    can fail to converge. It reduces the matrix to its small triangle R (rank x columns), whose SVD
+    is then taken with the slower but more robust ``gesvd`` driver; if even that failed, R's rows,
+    orthonormalised, are still a basis of the row space, which is all the span tests need (s = 1).
+    """
+    import scipy.linalg
+
+    q, r, perm = scipy.linalg.qr(matrix, mode="economic", pivoting=True)
+    diag = np.abs(np.diag(r))
+    rank = int(np.sum(diag > 1e-9 * max(1.0, diag[0] if diag.size else 0.0)))
+    q, r = q[:, :rank], r[:rank]
+    rp = np.zeros_like(r)
+    rp[:, perm] = r  # undo the column pivoting: matrix = q @ rp
+    try:
+        ur, s, vt = scipy.linalg.svd(rp, full_matrices=False, lapack_driver="gesvd")
+    except (np.linalg.LinAlgError, ValueError):
+        vt_t, tri = np.linalg.qr(rp.T)  # rp = tri^T vt: orthonormal rows spanning the same space
+        ur, s, vt = tri.T, np.ones(rank), vt_t.T
+        return q @ ur, s, vt
+    return q @ ur, s, vt
 
 
 def _block_columns(block: list[Atoms]) -> list[tuple[int, ...]]:
@@ -173,8 +206,13 @@ def one_blas_thread() -> Any:
 
 
 def suppress_rounds(block: list[Atoms], value_of: dict[Atoms, int], label: dict[Atoms, str],
-                     threshold: int, rows: BlockRows | None = None) -> set[Atoms]:
-    """The rounds of primary and secondary suppression over one block (run under ``one_blas_thread``)."""
+                     threshold: int, rows: BlockRows | None = None,
+                     cost: dict[Atoms, float] | None = None) -> set[Atoms]:
+    """The rounds of primary and secondary suppression over one block (run under ``one_blas_thread``).
+
+    ``cost``: each count's weight (``weights``); the cheapest count taking part in a recovery is hidden.
+    """
+    cost = cost or {}
     zero = {i for i, q in enumerate(block) if value_of[q] == 0}
     if rows is None:
         rows = block_rows(block, zero)
@@ -188,7 +226,7 @@ def suppress_rounds(block: list[Atoms], value_of: dict[Atoms, int], label: dict[
         # One SVD per round: its row-space basis tells which hidden counts are exposed, and its
         # pseudo-inverse gives, for each, a combination of shown counts that recovers it.
         known = _known(rows, shown, zero)
-        u, s, vt = _basis(known)
+        u, s, vt = row_basis(known)
         targets = matrix_all[sensitive]
         residual = targets - (targets @ vt.T) @ vt
         exposed = [i for i, r in zip(sensitive, np.abs(residual).max(axis=1), strict=True) if r < 1e-7]
@@ -203,8 +241,10 @@ def suppress_rounds(block: list[Atoms], value_of: dict[Atoms, int], label: dict[
                 used |= set(zero_shown)
             used -= hidden
             if used:
-                # Hide the smallest count taking part; zeros last (a hidden 0 puzzles readers).
-                hidden.add(min(used, key=lambda j: (value_of[block[j]] == 0, value_of[block[j]], label[block[j]])))
+                # Hide the cheapest count taking part (weight, then value); zeros last (a hidden 0 puzzles
+                # readers, and the "a [c] is at least 1" bound then fails for it).
+                hidden.add(min(used, key=lambda j: (value_of[block[j]] == 0, cost.get(block[j], 1.0),
+                                                    value_of[block[j]], label[block[j]])))
     return hidden_needlessly_removed(rows, hidden, set(sensitive), block, zero)
 
 
@@ -217,7 +257,7 @@ def hidden_needlessly_removed(rows: BlockRows, hidden: set[int], sensitive: set[
     """
     shown = [i for i in range(len(block)) if i not in hidden]
     if shown:
-        _, _, vt = _basis(_known(rows, shown, zero or set()))
+        _, _, vt = row_basis(_known(rows, shown, zero or set()))
         for i in sorted(hidden - sensitive - (zero or set())):  # a shown 0 would reveal its cells
             target = rows.counts[i]
             if np.abs(target - (target @ vt.T) @ vt).max(initial=0.0) < 1e-7:
@@ -241,7 +281,7 @@ def rollup_coordinates(block: list[Atoms], hidden: set[Atoms], value_of: dict[At
         rows = block_rows(block, zero)
     matrix_all = rows.counts
     shown = [i for i, q in enumerate(block) if q not in hidden]
-    _, _, vt = _basis(_known(rows, shown, zero))
+    _, _, vt = row_basis(_known(rows, shown, zero))
 
     def residual(i: int) -> np.ndarray:
         r = matrix_all[i]
@@ -250,7 +290,7 @@ def rollup_coordinates(block: list[Atoms], hidden: set[Atoms], value_of: dict[At
     reach = [i for i, q in enumerate(block) if q in hidden and q in wanted]
     if not reach:
         return np.zeros((0, matrix_all.shape[1])), {}
-    _, _, basis = _basis(np.array([residual(i) for i in reach]))
+    _, _, basis = row_basis(np.array([residual(i) for i in reach]))
     coords = {block[i]: residual(i) @ basis.T for i in reach}
     for i, q in enumerate(block):
         if q in hidden and is_small(value_of[q], threshold) and q not in coords:

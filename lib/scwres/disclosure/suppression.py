@@ -39,7 +39,9 @@ from typing import Any
 import pandas as pd
 
 from ..catalogue import METRICS, RL_METRICS, Count, adds_leavers, suppression_threshold
+from . import audit
 from .span import Atoms, block_rows, components, is_small, one_blas_thread, rollup_coordinates, suppress_rounds
+from .weights import count_weight
 
 COUNT_COLUMNS = ("events_me", "base_me", "events_white", "base_white")
 SUBGROUPS_ALL = ("asian", "black", "mixed", "other", "white_minorities")
@@ -137,6 +139,9 @@ class Plan:
     # could reveal, as coordinates in the space the council's shown counts leave unknown.
     rollup_dim: int = 0
     rollup_coords: dict[str, list[float]] = field(default_factory=dict)
+    # The protection audit's feasible range (low, high) of each hidden count a roll-up adds up: what a
+    # reader of the council's report can tell of it, for the roll-up audit (``publication.RollupPlan``).
+    ranges: dict[str, tuple[int, int]] = field(default_factory=dict)
 
     def hidden(self, key: str) -> bool:
         return key in self.hidden_keys
@@ -144,12 +149,14 @@ class Plan:
     def to_json(self) -> dict[str, Any]:
         return {"values": dict(sorted(self.values.items())), "hidden": sorted(self.hidden_keys),
                 "primary": sorted(self.primary_keys), "rollup_dim": self.rollup_dim,
-                "rollup_coords": dict(sorted(self.rollup_coords.items()))}
+                "rollup_coords": dict(sorted(self.rollup_coords.items())),
+                "ranges": {k: list(v) for k, v in sorted(self.ranges.items())}}
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Plan:
         return cls({k: int(v) for k, v in data["values"].items()}, set(data["hidden"]), set(data["primary"]),
-                   int(data.get("rollup_dim", 0)), {k: list(v) for k, v in data.get("rollup_coords", {}).items()})
+                   int(data.get("rollup_dim", 0)), {k: list(v) for k, v in data.get("rollup_coords", {}).items()},
+                   {k: (int(v[0]), int(v[1])) for k, v in data.get("ranges", {}).items()})
 
     def row_hidden(self, metric: str, service: str, breakdown: str) -> bool:
         """A row's derived figures are hidden when any of its counts is."""
@@ -220,22 +227,37 @@ def rollup_keys() -> list[str]:
     return keys
 
 
-def plan(entries: dict[str, tuple[Atoms, int]], threshold: int) -> Plan:
-    """Primary and secondary suppression over a catalogue of counts (with roll-up coordinates)."""
+def plan(entries: dict[str, tuple[Atoms, int]], threshold: int, plus_leavers: bool = False,
+         audited: bool = True) -> Plan:
+    """Primary and secondary suppression over a catalogue of counts (with roll-up coordinates).
+
+    Three steps: the span rounds per block (``span.suppress_rounds``), then the protection audit
+    over the whole council (``audit.protect``: bounds as well as sums), then the roll-up
+    coordinates of what is finally hidden. ``audited=False`` skips the audit (tests show what it adds).
+    """
     value_of: dict[Atoms, int] = {}
     label: dict[Atoms, str] = {}
+    cost: dict[Atoms, float] = {}
     for key, (atoms, value) in sorted(entries.items()):
         value_of.setdefault(atoms, value)
         label.setdefault(atoms, key)
+        cost[atoms] = max(cost.get(atoms, 0.0), count_weight(key))  # hiding it hides every place it is shown
     quantities = sorted(value_of, key=lambda q: label[q])
     wanted = {entries[k][0] for k in rollup_keys() if k in entries}
     hidden: set[Atoms] = set()
     dim, coords = 0, {}
+    blocks = []
     with one_blas_thread():
         for block in components(quantities):
             rows = block_rows(block, {i for i, q in enumerate(block) if value_of[q] == 0})
-            block_hidden = suppress_rounds(block, value_of, label, threshold, rows)
-            hidden |= block_hidden
+            hidden |= suppress_rounds(block, value_of, label, threshold, rows, cost)
+            blocks.append((block, rows))
+        found: dict[Atoms, tuple[int, int]] = {}
+        if audited:
+            hidden, found = audit.protect(quantities, value_of, hidden, threshold, plus_leavers, cost, label,
+                                          lowest=wanted)
+        for block, rows in blocks:
+            block_hidden = {q for q in block if q in hidden}
             basis, block_coords = rollup_coordinates(block, block_hidden, value_of, wanted, threshold, rows)
             for q, c in block_coords.items():  # each block gets its own coordinates (blocks share no atoms)
                 coords[q] = (dim, c)
@@ -250,14 +272,16 @@ def plan(entries: dict[str, tuple[Atoms, int]], threshold: int) -> Plan:
     return Plan({k: v for k, (_, v) in entries.items()},
                 {k for k, (a, _) in entries.items() if a in hidden},
                 {k for k, (a, v) in entries.items() if is_small(v, threshold)},
-                dim, {k: padded(a) for k, (a, _) in entries.items() if a in coords})
+                dim, {k: padded(a) for k, (a, _) in entries.items() if a in coords},
+                {k: found[a] for k in rollup_keys() if k in entries and (a := entries[k][0]) in found})
 
 
 def report_plan(frame: pd.DataFrame, params: dict[str, Any], tables: dict[str, pd.DataFrame] | None) -> Plan:
     """The plan a report uses: the metrics table plus unknown counts and totals."""
     extras = extra_counts(tables, params) if tables is not None else None
-    entries = catalogue(frame, structure_from_params(params), extras)
-    return plan(entries, suppression_threshold(params))
+    structure = structure_from_params(params)
+    entries = catalogue(frame, structure, extras)
+    return plan(entries, suppression_threshold(params), structure.plus_leavers)
 
 
 def flag_suppressed(frame: pd.DataFrame, params: dict[str, Any],

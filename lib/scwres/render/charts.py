@@ -163,7 +163,15 @@ def _span(ax, x0: float, x1: float, y: float, colour: str, open_ended: bool, ver
 def forest(points: list[dict], title: str, subtitle: str, adverse_below_one: bool,
            national: float | None = None) -> str:
     """Dot-and-interval chart of relative likelihoods on a log axis, a dashed line at 1 (SVG text)."""
-    return _svg("forest", draw_forest, points, title, subtitle, adverse_below_one, national)
+    points = [{**p, **{k: _at(p.get(k), 2) for k in ("value", "low", "high")}} for p in points]
+    return _svg("forest", draw_forest, points, title, subtitle, adverse_below_one, _at(national, 2))
+
+
+def _at(value: float | None, places: int) -> float | None:
+    """A figure at the precision the page prints it (RLs at 2 dp, shares at 0.1%): an SVG carries its
+    coordinates at full precision, so a chart drawn from unrounded values would publish more than the
+    page says (docs/methods.md, "Disclosure control")."""
+    return None if value is None else round(float(value), places)
 
 
 def draw_forest(points: list[dict], title: str, subtitle: str, adverse_below_one: bool,
@@ -224,7 +232,8 @@ def draw_forest(points: list[dict], title: str, subtitle: str, adverse_below_one
 def band_shares(bands: list[str], shares: list[float | None], overall: float | None,
                 population: float | None, title: str, subtitle: str) -> str:
     """m1: minority ethnic share by pay band (low to high) with workforce and population lines (SVG text)."""
-    return _svg("band_shares", draw_band_shares, bands, shares, overall, population, title, subtitle)
+    return _svg("band_shares", draw_band_shares, bands, [_at(v, 3) for v in shares], _at(overall, 3),
+                _at(population, 3), title, subtitle)
 
 
 def draw_band_shares(bands: list[str], shares: list[float | None], overall: float | None,
@@ -263,6 +272,8 @@ def draw_band_shares(bands: list[str], shares: list[float | None], overall: floa
 
 def percent_pairs(rows: list[dict], title: str, subtitle: str, group_label: str) -> str:
     """m6/m7: white and minority ethnic percentages side by side, with Wilson intervals (SVG text)."""
+    rows = [{**row, **{k: tuple(_at(v, 3) for v in row[k]) for k in ("me", "white") if row.get(k) is not None}}
+            for row in rows]
     return _svg("percent_pairs", draw_percent_pairs, rows, title, subtitle, group_label)
 
 

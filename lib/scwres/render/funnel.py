@@ -104,8 +104,29 @@ def position(b: Basis, rl: float, base_me: int, base_white: int) -> tuple[str, s
     return WITHIN, ""
 
 
-def draw(points: list[dict], b: Basis, title: str, subtitle: str) -> str:
-    """The funnel plot as SVG text.
+def published(b: Basis) -> Basis:
+    """The basis rebuilt from the figures at the precision a page publishes them: the pooled RL at 2 dp,
+    the pooled rates and the minority ethnic share at 0.1%.
+
+    Why: an SVG carries its coordinates at full precision, so a centre line drawn at the unrounded pooled
+    RL - or limit curves from the unrounded rates - would publish those figures exactly, more than the
+    page says (docs/methods.md, "Disclosure control"). The chart is drawn from this; which council is
+    outside the limits is still decided on the exact figures (``position``).
+    """
+    p1, p2, share = (min(max(round(v, 3), 0.0005), 0.9995) for v in (b.p_me, b.p_white, b.share_me))
+    k = (1 - p1) / (share * p1) + (1 - p2) / ((1 - share) * p2)
+    return Basis(math.log(max(round(b.centre, 2), 0.005)), p1, p2, share, k)
+
+
+def drawn_point(point: dict) -> dict:
+    """A council's marker at published precision: its RL at 2 dp, its comparable size at 3 significant figures."""
+    return {**point, "rl": round(float(point["rl"]), 2), "n_eff": float(f"{float(point['n_eff']):.3g}")}
+
+
+def draw(points: list[dict], b: Basis, title: str, subtitle: str, precise: bool = False) -> str:
+    """The funnel plot as SVG text, from the figures at their published precision (``published``).
+
+    ``precise``: draw the unrounded figures instead (only for the test that shows the rounding matters).
 
     ``points``: dicts with ``label``, ``n_eff``, ``rl`` and ``position``
     (from ``position``). Points beyond the 99.8% limits are labelled with
@@ -123,6 +144,8 @@ def draw(points: list[dict], b: Basis, title: str, subtitle: str) -> str:
               BEYOND_95: (CATEGORICAL[3], "^", "outside the 95% limits"),
               BEYOND_998: (CATEGORICAL[2], "D", "outside the 99.8% limits")}
     grey = CATEGORICAL[4]
+    if not precise:
+        b, points = published(b), [drawn_point(p) for p in points]
     with plt.rc_context(RC):
         fig, ax = plt.subplots(figsize=(7.2, 4.6))
         xs = [p["n_eff"] for p in points] or [100.0]
