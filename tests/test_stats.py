@@ -300,3 +300,20 @@ def test_intervals_are_monotone_in_the_counts(me, white, which):
         assert lo2 >= lo1 * (1 - 1e-7) and hi2 >= hi1 * (1 - 1e-7)
     else:
         assert lo2 <= lo1 * (1 + 1e-7) + 1e-12 and hi2 <= hi1 * (1 + 1e-7)
+
+
+def test_more_events_than_base_is_insufficient_data_not_a_crash_or_a_rate_above_one() -> None:
+    """A valid return can hold more disciplinary cases than the snapshot headcount (leavers' cases count too).
+
+    That is no proportion: Fisher's table would have a negative cell (a ValueError) and the score interval a
+    rate of 150%. The row is insufficient data, with no ratio, interval or p-value.
+    """
+    from scwres.metrics.stats import assess, katz, p_value, relative_likelihood
+
+    for counts in [(6, 3, 10, 100), (30, 20, 100, 1000), (3, 10, 12, 11)]:
+        rl = relative_likelihood(*counts)
+        assert rl.insufficient and rl.value is None and rl.ci_low is None, counts
+        assert p_value(rl) is None
+        assert assess("m3", rl) == "insufficient_data"
+        assert katz(*counts).log_rl is None
+    assert not relative_likelihood(3, 3, 10, 100).insufficient  # every one of the group: still a proportion

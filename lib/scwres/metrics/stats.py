@@ -171,12 +171,15 @@ def score_interval(a: int, n1: int, c: int, n2: int) -> tuple[float, float | Non
 def relative_likelihood(a: int, n1: int, c: int, n2: int) -> RelativeLikelihood:
     """RL of minority ethnic (``a`` events of ``n1``) against white (``c`` of ``n2``), per docs/methods.md.
 
-    - a base of 0, or no events in either group: insufficient data, no interval;
+    - a base of 0, no events in either group, or more events than base in a group (leavers' events can
+      take a group past its snapshot headcount): insufficient data, no interval;
     - ``a = 0``: RL 0, interval from 0;  ``c = 0``: RL undefined, lower bound only;
     - the Katz log SE (for the trend test) only when every count is above 0.
     """
     counts = (int(a), int(n1), int(c), int(n2))
-    if n1 <= 0 or n2 <= 0 or (a == 0 and c == 0):
+    if n1 <= 0 or n2 <= 0 or (a == 0 and c == 0) or a > n1 or c > n2:
+        # more events than base: a valid return can hold it (leavers' events against the snapshot headcount),
+        # but it is no proportion, so there is no ratio to give rather than a rate above 100%
         return RelativeLikelihood(None, None, None, None, None, True, counts)
     value = (a / n1) / (c / n2) if c > 0 else None
     low, high = score_interval(a, n1, c, n2)
@@ -244,8 +247,9 @@ def assess(metric: str, rl: RelativeLikelihood) -> str:
 def katz(a: int, n1: int, c: int, n2: int) -> RelativeLikelihood:
     """The log RL and its Katz SE alone (no interval), for testing a trend shown from two metrics rows."""
     counts = (int(a), int(n1), int(c), int(n2))
-    if 0 in counts:
-        return RelativeLikelihood(None, None, None, None, None, n1 <= 0 or n2 <= 0 or a + c == 0, counts)
+    if 0 in counts or a > n1 or c > n2:
+        return RelativeLikelihood(None, None, None, None, None, n1 <= 0 or n2 <= 0 or a + c == 0 or a > n1 or c > n2,
+                                  counts)
     value = (a / n1) / (c / n2)
     return RelativeLikelihood(value, None, None, math.log(value),
                               math.sqrt(max(1 / a - 1 / n1 + 1 / c - 1 / n2, 0.0)), False, counts)
