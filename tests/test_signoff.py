@@ -271,3 +271,21 @@ def check_accessible(pages: list[Path]) -> None:
             finally:
                 page.close()
             assert violations == [], f"{path.name}:\n{describe(violations)}"
+
+
+def test_a_published_state_says_signed_only_while_the_inputs_are_the_ones_signed(tree):
+    """The index, batch and national page read the published state; an input edited since (whose figures an
+    internal build or the national page may already use) must not keep the council listed as signed off."""
+    sign(tree)
+    state = signoff.state_path(LA, PERIOD)
+    state.parent.mkdir(parents=True, exist_ok=True)
+    state.write_text(signoff.state_text(signoff.read(LA, PERIOD)[0], fingerprint(LA, PERIOD)), encoding="utf-8")
+    assert signoff.read_state(LA, PERIOD)["signed"] is True
+    assert signoff.state_words(signoff.read_state(LA, PERIOD)).startswith("Signed off by Ann Example")
+    survey = tree / "raw" / LA / PERIOD / "survey.csv"
+    before = survey.read_bytes()
+    survey.write_bytes(before + b"\n")
+    assert signoff.read_state(LA, PERIOD)["signed"] is False
+    assert signoff.state_words(signoff.read_state(LA, PERIOD)) == signoff.DRAFT_MARK
+    survey.write_bytes(before)
+    assert signoff.read_state(LA, PERIOD)["signed"] is True, "undoing the edit restores the sign-off"

@@ -144,14 +144,29 @@ def state_text(signed: SignOff | None, print_: str, changes: bool = False) -> st
 
 
 def read_state(la: str, period: str, build_root: Path | None = None) -> dict[str, object]:
-    """The published report's state; a report with no readable state counts as a draft."""
+    """The published report's state; a report with no readable state counts as a draft.
+
+    "Signed" is believed only while the fingerprint the state was written with equals the one worked out
+    again from the inputs now: an input changed since (and a rebuild of the figures the national page
+    pools, such as an internal build) must not keep a council listed as signed off.
+    """
     import json
 
+    draft: dict[str, object] = {"signed": False, "by": None, "on": None, "changes": False}
     try:
         data = json.loads(state_path(la, period, build_root).read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return {"signed": False, "by": None, "on": None, "changes": False}
-    return data if isinstance(data, dict) else {"signed": False, "by": None, "on": None, "changes": False}
+        return draft
+    if not isinstance(data, dict):
+        return draft
+    if data.get("signed"):
+        try:
+            current = fingerprint(la, str(period))
+        except (OSError, ValueError):
+            current = None
+        if data.get("fingerprint") != current:
+            return {**data, "signed": False}
+    return data
 
 
 def state_words(state: dict[str, object]) -> str:
