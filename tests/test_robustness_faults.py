@@ -305,3 +305,20 @@ def test_an_earlier_return_that_fails_its_checks_gives_no_trend_and_says_why(tmp
     params, raw = two_periods(tmp_path / "good", False)  # the same return, passing: trends are assessed
     frame = calculate(good.LA, good.PERIOD, params, raw)
     assert "no_significant_change" in set(frame["trend"]) and trend_refusal(good.LA, good.PERIOD, params, raw) is None
+
+
+def test_an_earlier_period_with_no_return_at_all_is_no_previous_period_not_a_refusal(tmp_path: Path) -> None:
+    """A period listed in params whose return was never handed in is not a failed return: no trend is refused
+    with an error count, the trend is simply 'no previous period'."""
+    import shutil
+
+    from fuzz.fuzz import EARLIER
+    from scwres.disclosure.metrics_table import calculate
+    from scwres.validate.validation import trend_refusal
+
+    params, raw = two_periods(tmp_path / "missing", False)
+    shutil.rmtree(raw / good.LA / EARLIER)
+    assert trend_refusal(good.LA, good.PERIOD, params, raw) is None
+    frame = calculate(good.LA, good.PERIOD, params, raw)
+    trends = set(frame[frame["trend"] != ""]["trend"])
+    assert trends and "not_assessed" not in trends, trends

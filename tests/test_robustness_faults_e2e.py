@@ -124,7 +124,8 @@ def test_an_earlier_return_that_fails_its_checks_gives_no_trend_and_says_why(scr
     assert f"warning: No change since 2023 is assessed: the 2023 return has {len(lines) - 1} errors" in proc.stderr
     assert "0 errors, 1 warning" in proc.stdout
     html = (scratch_tree / "reports" / LA / PERIOD / "report.html").read_text(encoding="utf-8")
-    assert "No change since 2023 is assessed" in html and "Not assessed (the 2023 return has" in html
+    assert "No change since 2023 is assessed" in html and "Not assessed (the 2023 return did not pass its" in html
+    assert "the 2023 return has" not in html  # the error count is the data team's, not the public's
     assert "Since 2023:" not in html  # no trend from a return that failed
     with open(scratch_tree / "build" / LA / PERIOD / "metrics.csv", newline="", encoding="utf-8") as handle:
         trends = {row["trend"] for row in csv.DictReader(handle)}

@@ -86,14 +86,23 @@ def earlier_return_errors(la: str, period: str, params: dict[str, Any], raw_dir:
     return [p for p in found if p.severity == "error"]
 
 
+def has_return(la: str, period: str, raw_dir: Path | None = None) -> bool:
+    """Whether the period has a return handed in at all (its folder, or its workbook)."""
+    folder = paths.return_dir(la, str(period), raw_dir)
+    return folder.is_dir() or folder.with_suffix(".xlsx").is_file()
+
+
+PUBLIC_REFUSAL = "the {period} return did not pass its checks"  # a reader's words: no count of the analyst's errors
+
+
 def trend_refusal(la: str, period: str, params: dict[str, Any], raw_dir: Path | None = None) -> str | None:
     """Why there is no trend against the previous period's return (it has errors), or None when it can be used.
 
     A phrase for the report and the console: "the 2023 return has 38 errors".
     """
     before = previous_period(params, str(period))
-    if before is None:
-        return None
+    if before is None or not has_return(la, before, raw_dir):
+        return None  # no earlier return at all: the trend is "no previous period", not a refusal
     errors = earlier_return_errors(la, before, params, raw_dir)
     if not errors:
         return None

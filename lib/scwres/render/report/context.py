@@ -25,7 +25,7 @@ from ...intake.params import load_params, period_list, previous_period
 from ...intake.signoff import Status
 from ...intake.signoff import status as signoff_status
 from ...problems import ReturnError
-from ...validate.validation import earlier_return_errors, load_return, trend_refusal
+from ...validate.validation import PUBLIC_REFUSAL, earlier_return_errors, load_return, trend_refusal
 
 
 @dataclass(frozen=True)
@@ -228,6 +228,8 @@ def load_context(la: str, period: str, audience: str = "public") -> ReportContex
                 history.append(got[0])
     history.append(now)
     why = trend_refusal(la, period, params)
+    if why and audience == "public":  # the error count is the data team's, on the console and data-quality page
+        why = PUBLIC_REFUSAL.format(period=previous_period(params, period))
     return ReportContext(
         trend_refused=(str(previous_period(params, period)), why) if why else None,
         la=la, period=period, audience=audience, params=params, metrics=metrics, plan=now.plan, tables=tables,
