@@ -291,3 +291,12 @@ def test_a_blank_ethnicity_in_a_count_table_is_still_an_error(tmp_path: Path) ->
     found = problems_of(tmp_path, tables)
     assert [(f[0], f[1], f[2]) for f in found] == [("recruitment.csv", 3, "ethnicity")]
     assert "ethnicity is empty in 1 row (first line 3)" in found[0][4]
+
+
+def test_a_workbook_whose_extension_is_in_capitals_is_read(tmp_path: Path) -> None:
+    """RETURN.XLSX, as some systems save it, is the same workbook: read, not "there is no return"."""
+    good.write_xlsx_return(tmp_path, good.tables())
+    folder = tmp_path / good.LA / good.PERIOD
+    (folder / "return.xlsx").rename(folder / "RETURN.XLSX")
+    found = validate_return(good.LA, good.PERIOD, good.params(), tmp_path)
+    assert [p for p in found if p.severity == "error"] == []

@@ -20,7 +20,7 @@ from ..limits import MAX_CELL_CHARS, MAX_COLUMNS, MAX_FILE_BYTES, MAX_ROWS, Text
 from ..problems import Problem
 from ..schema import RECORD_TABLES, TABLES
 from .raw_return import RETURN_NAMES, RawReturn, no_gc, rows_to_frame
-from .xlsx import find_workbook, read_workbook
+from .xlsx import find_workbook, read_workbook, workbooks
 
 
 def return_location(la: str, period: str, raw_dir: Path | None = None) -> Path:
@@ -48,7 +48,7 @@ def _form_clash(la: str, period: str, raw_dir: Path | None) -> Problem | None:
     """A folder holding both a workbook and CSVs of the return (or two workbooks): name both, choose neither."""
     folder = paths.return_dir(la, period, raw_dir)
     csvs = [p.name for p in csv_files(folder) if p.stem.lower() in RETURN_NAMES]
-    books = sorted(p.name for p in folder.glob("*.xlsx") if not p.name.startswith("~$")) if folder.is_dir() else []
+    books = [p.name for p in workbooks(folder)]
     sibling = folder.with_suffix(".xlsx")
     if sibling.exists():
         books.append(f"../{sibling.name}")
@@ -78,7 +78,7 @@ def read_return(la: str, period: str, raw_dir: Path | None = None,
         raw.problems.append(clash)
         raw.unreadable.update(RETURN_NAMES)
         return raw
-    if location.suffix == ".xlsx":
+    if location.suffix.lower() == ".xlsx":
         read_workbook(raw, location)
     elif location.is_dir():
         _read_folder(raw, location)
@@ -106,7 +106,7 @@ def _intake(raw: RawReturn, params: dict[str, Any]) -> None:
     labels = LabelMap.build(params.get("ethnicity_labels") or {})
     counts = [n for n in TABLES if n != "population" and (n in raw.tables or n in raw.unreadable)]
     records = [n for n in RECORD_TABLES if n in raw.records or n in raw.unreadable]
-    book = raw.location.suffix == ".xlsx"
+    book = raw.location.suffix.lower() == ".xlsx"
 
     def shown(names: list[str]) -> str:
         return ", ".join(f"sheet {n}" if book else f"{n}.csv" for n in names)

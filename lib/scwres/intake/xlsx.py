@@ -23,9 +23,17 @@ LISTS_SHEET = "lists"  # hidden sheet of drop-down values in the blank return te
 INSTRUCTIONS_SHEET = "instructions"  # the blank template's first sheet: what each table and column means
 
 
+def workbooks(folder: Path) -> list[Path]:
+    """The folder's workbooks: ``.xlsx`` in any case ("RETURN.XLSX" from another system is one too), without
+    Excel's own lock files (``~$...``)."""
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if p.suffix.lower() == ".xlsx" and not p.name.startswith("~$"))
+
+
 def find_workbook(folder: Path) -> Path | None:
     """The one .xlsx in a return folder, or ``<period>.xlsx`` beside it."""
-    books = sorted(p for p in folder.glob("*.xlsx") if not p.name.startswith("~$")) if folder.is_dir() else []
+    books = workbooks(folder)
     if books:
         return books[0]
     sibling = folder.with_suffix(".xlsx")

@@ -43,7 +43,7 @@ def checks_key(la: str, period: str, params: dict[str, Any], raw_dir: Path | Non
     """The content key of one return's checks (see the module docstring for what goes in)."""
     folder = (raw_dir or paths.RAW_DIR) / la
     entries = sorted(folder.iterdir()) if folder.is_dir() else []
-    returns = [p for p in entries if p.is_dir() or p.suffix == ".xlsx"]  # not the action plan beside them
+    returns = [p for p in entries if p.is_dir() or p.suffix.lower() == ".xlsx"]  # not the action plan beside them
     lines = [VERSION, f"la\t{la}", f"period\t{period}", f"params\t{memo.typed_canonical(params)}",
              f"entries\t{[p.name for p in entries]}",  # the period check reads names, empty folders too
              f"returns\t{memo.files_digest(returns or [folder])}", f"code\t{memo.code_digest()}"]
