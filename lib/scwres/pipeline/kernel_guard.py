@@ -86,6 +86,9 @@ class GuardedKernelManager(AsyncKernelManager):
             kc.stop_channels()
 
     async def start_kernel(self, **kw: Any) -> None:  # type: ignore[override]
+        # No input history: nobody types into these kernels, and IPython writing ~/.ipython's history.sqlite
+        # printed a traceback on a full disk or a read-only home, beside a report that was otherwise fine.
+        kw["extra_arguments"] = [*kw.get("extra_arguments", []), "--HistoryManager.enabled=False"]
         await asyncio.to_thread(self._acquire)
         acquired = time.monotonic()
         try:
