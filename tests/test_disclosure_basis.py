@@ -127,8 +127,17 @@ def test_blocks_decide_the_same_in_either_basis_where_shown_zeros_matter(seed):
     assert any(covered)
 
 
+def span_only(monkeypatch) -> None:
+    """Plans without the council's protection audit (``audited=False``): these tests compare what the span
+    tests decide on two paths; the audit, which runs after them on what they hid, is tested on its own in
+    test_protection.py, and with it these plans took minutes each."""
+    full = disclosure.plan
+    monkeypatch.setattr(disclosure, "plan", lambda *a, **k: full(*a, **{**k, "audited": False}))
+
+
 def test_plans_and_roll_ups_are_the_same_in_either_basis(monkeypatch):
     """Whole plans, and a national page and a regional page over four councils, on each path."""
+    span_only(monkeypatch)
     councils = {str(seed): generated_council(seed, bands=6) for seed in range(1, 5)}
     moved_blocks = []
     coordinates = span._coordinates
@@ -172,6 +181,7 @@ def test_suppression_survives_an_svd_that_does_not_converge(monkeypatch):
     (``span._svd_by_qr``), which has no iteration to fail. Forced to fail on every call here, the plans
     must come out exactly as with the SVD; and without the fallback the failure must surface.
     """
+    span_only(monkeypatch)
     councils = {str(seed): generated_council(seed, bands=4) for seed in (1, 2)}
     expected = {la: disclosure.report_plan(*council) for la, council in councils.items()}
     calls = []
