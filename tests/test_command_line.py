@@ -61,11 +61,12 @@ def test_top_level_help_imports_no_command_module():
 # says what the command does, fails below.
 SAYS = {
     "report": "one council's report", "reports": "every council and period in parallel",
-    "national": "national or regional roll-up", "pdf": "A4 PDF", "update": "progress update",
+    "national": "national or regional roll-up", "signoff": "signed off, by whom and when", "pdf": "A4 PDF",
+    "update": "progress update",
     "template": "blank return workbook", "index": "reports/index.html", "data": "illustrative returns",
     "synthetic": "generated councils", "bench-scale": "200,000 rows", "bench": "the naive way",
     "preview": "while you edit its commentary", "profile": "cProfile", "bench-records": "200,000 staff records",
-    "mutate": "mutation testing",
+    "mutate": "mutation testing", "bench-national": "protection audit",
 }
 
 

@@ -18,11 +18,14 @@ def test_an_empty_ethnicity_cell_is_called_empty_not_an_unknown_label():
 
 def test_an_unknown_label_is_quoted_with_its_rows_and_a_suggestion():
     sentence = unknown_sentence("Whyte British", 2, 9, "white_british")
+    # docs/data-return.md: the codes, ONS 2011/2021 Census names and NHS Data Dictionary labels are all accepted
     assert sentence.startswith("'Whyte British' is not a recognised ethnicity code or label (2 rows, first line 9); "
-                               "did you mean white_british? Use a code, an ONS 2021 category name")
+                               "did you mean white_british? Use a code, an NHS Data Dictionary or ONS Census "
+                               "category label (docs/data-return.md lists those recognised)")
     broad = unknown_sentence("Whyte", 1, 3, "white", broad=True)
     assert "(1 row, first line 3); did you mean white?" in broad
-    assert "broad groups white, mixed, asian, black, other" in broad and "ONS 2021" not in broad
+    assert "broad groups white, mixed, asian, black, other" in broad
+    assert "ONS" not in broad and "NHS" not in broad
 
 
 def test_blank_labels_in_params_are_refused_with_a_reason():

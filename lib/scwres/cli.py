@@ -63,6 +63,8 @@ COMMANDS: tuple[Command, ...] = (
             "action plan, return or params (make preview)"),
     Command("profile", "dev.profile_batch", "profile a warm batch worker over N reports with cProfile: where the "
             "time goes"),
+    Command("bench-national", "dev.bench_national", "CPU seconds of disclosure control over a national roll-up of N "
+            "generated councils: every council's plan, the protection audit, the national page"),
     Command("bench-records", "dev.bench_records", "time reading, checking and counting 200,000 staff records, as a "
             "run does"),
     Command("mutate", "dev.mutation", "mutation testing of the modules that decide published figures, with a "

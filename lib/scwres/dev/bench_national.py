@@ -8,8 +8,10 @@ share of the work, without rendering 153 reports), then the national page from
 those plans, and reports CPU seconds (which other work on a shared machine
 does not inflate): the plans, the audit's part of them, and the page.
 
-Run it on its own with ``python -m scwres.dev.bench_national --n 153``: it
-generates the councils under ``--out`` and points the pipeline at them.
+Run it on its own with ``python -m scwres bench-national --n 153``: it
+generates the councils under ``--out`` and points the pipeline at them. The
+timed part runs in a fresh process (``measure_inside``), so the ``SCWRES_*``
+folders and ``--lib`` (the code to time) take effect before anything is imported.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from pathlib import Path
 from .synthetic import write_synthetic
 
 
-def _measure(period: str) -> dict[str, float]:
+def measure_inside(period: str) -> dict[str, float]:
     """In a process whose ``SCWRES_*`` folders point at the generated councils: plans, then the page."""
     from .. import paths
     from ..disclosure import metrics_table as mt
@@ -71,7 +73,9 @@ def measure(out: Path, n: int, period: str = "2024", lib: Path | None = None) ->
                 "PYTHONHASHSEED": "0"})
     if lib is not None:
         env["PYTHONPATH"] = str(lib)
-    proc = subprocess.run([sys.executable, "-m", "scwres.dev.bench_national", "--inside", period], env=env,
+    inside = ("import json, sys\nfrom scwres.dev.bench_national import measure_inside\n"
+              "print(json.dumps(measure_inside(sys.argv[1])))")
+    proc = subprocess.run([sys.executable, "-c", inside, period], env=env,
                           capture_output=True, text=True, check=False)
     if proc.returncode != 0:
         raise RuntimeError(f"bench_national failed:\n{proc.stderr[-2000:]}")
@@ -85,21 +89,16 @@ def describe(result: dict[str, float]) -> str:
             f"{result['rollup_audit_cpu_s']:.1f} s)")
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--n", type=int, default=153)
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Options of ``python -m scwres bench-national``."""
+    parser.add_argument("--n", type=int, default=153, help="generated councils (default 153, every English council)")
     parser.add_argument("--out", type=Path, default=Path("build/bench-national"))
     parser.add_argument("--lib", type=Path, default=None, help="time this copy of lib/ (e.g. an older commit's)")
-    parser.add_argument("--inside", default="", help=argparse.SUPPRESS)
-    args = parser.parse_args(argv)
-    if args.inside:
-        print(json.dumps(_measure(args.inside)))
-        return 0
+
+
+def command(args: argparse.Namespace) -> int:
+    """Generate the councils, time their plans and the national page in a fresh process, print the result."""
     result = measure(args.out.resolve(), args.n, lib=args.lib)
     print(json.dumps(result))
     print(describe(result))
     return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -35,7 +35,6 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..catalogue import DEFAULT_THRESHOLD, RL_METRICS
-from ..metrics.meta import RandomEffects, random_effects
 from .audit import add_rollup_seconds
 from .audit import need as audit_need
 from .span import is_small, row_basis
@@ -391,24 +390,3 @@ def rollup_plan(rollups: dict[str, list[str]], plans: dict[str, Plan],
     councils = {la: RollupCouncil(la, plan) for la, plan in plans.items()}
     return RollupPlan({k: sorted(v) for k, v in rollups.items()}, councils, threshold).decide()
 
-
-def rollup_random_effects(plan: RollupPlan, rollup: str, metric: str, service: str) -> RandomEffects | None:
-    """The random-effects summary of a roll-up's councils for one measure and service, or None when hidden.
-
-    It rests on every council's counts, so it is published only where the plan publishes the pooled figure
-    for that measure and service, and only when every council's own row is published too: unlike the
-    pooled sums the summary (its estimate, interval, I-squared and tau-squared) is a non-linear mix of each
-    council's own ratio and variance, so with one council withheld and the others shown it could be
-    solved for the withheld council's ratio, which sums-based protection does not see. Computed here,
-    from the councils' plans, never on a page.
-    """
-    if rollup not in plan.rollups or plan.hidden(rollup, metric, service):
-        return None
-    counts = []
-    keys = row_keys(metric, service)
-    for la in plan.rollups[rollup]:
-        council = plan.councils[la].plan
-        if any(council.hidden(k) or k not in council.values for k in keys):
-            return None  # a council's hidden ratio must not be recoverable from the summary
-        counts.append(tuple(int(council.values[k]) for k in keys))
-    return random_effects(counts)

@@ -43,7 +43,8 @@ import pandas as pd
 from .. import paths
 from ..catalogue import ADVERSE_BELOW_ONE, DEFAULT_THRESHOLD, RL_METRICS, suppression_threshold
 from ..disclosure.metrics_table import read_metrics_csv
-from ..disclosure.publication import RollupPlan, rollup_plan, rollup_random_effects
+from ..disclosure.publication import RollupPlan, rollup_plan
+from ..disclosure.rollup_summary import rollup_random_effects
 from ..disclosure.suppression import Plan, read_plan, report_plan
 from ..intake.params import list_councils, load_params
 from ..intake.signoff import read_state

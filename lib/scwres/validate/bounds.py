@@ -93,6 +93,11 @@ def _summed_bound(frame: pd.DataFrame, other: pd.DataFrame, bound: Bound) -> pd.
     return pd.Series(sums.reindex(index, fill_value=0.0).to_numpy(), index=frame.index)
 
 
+def _where(raw: RawReturn, table: str) -> str:
+    """Where a reader finds a table: its sheet in a workbook, else its file."""
+    return f"sheet {raw.sheets[table]}" if raw.sheets.get(table) else raw.files.get(table, f"{table}.csv")
+
+
 def explain_bounds(raw: RawReturn, bounds: pd.DataFrame, failure: Failure, leaver_base: str) -> list[Problem]:
     """``appointed (12) is more than shortlisted (9) for children / black_african; ...``."""
     records = bounds.to_dict("records")
@@ -111,13 +116,11 @@ def explain_bounds(raw: RawReturn, bounds: pd.DataFrame, failure: Failure, leave
                     "during the year), set leaver_base: snapshot_plus_leavers in params, so the leavers are counted "
                     "against the headcount plus the leavers.")
         if bound.other_table != name:
-            other = bound.other_table
-            label += f" in sheet {other}" if raw.sheets.get(other) else f" in {raw.files.get(other, other + '.csv')}"
+            label += f" in {_where(raw, bound.other_table)}"
         value, limit = int(cell["value"]), int(cell["bound"])
         if bound.plus is not None and cell["plus"] == cell["plus"]:  # not NaN: say both parts of the bound
             plus = int(cell["plus"])
-            label = (f"{label} ({limit - plus}) plus the {bound.plus} in {raw.files.get(name, name + '.csv')} "
-                     f"({plus}), {limit} in all,")
+            label = f"{label} ({limit - plus}) plus the {bound.plus} in {_where(raw, name)} ({plus}), {limit} in all,"
         else:
             label = f"{label} ({limit})"
         out.append(raw.problem(
