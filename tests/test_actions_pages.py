@@ -140,7 +140,10 @@ def test_annual_section_leaves_out_later_plans(norfolk):
 
 def test_metric_note_lists_the_actions_on_that_metric(norfolk):
     html = metric_actions_html("norfolk", "m2", "2024", norfolk)
-    assert "<h" not in html and html.startswith("<p>")
+    # a note inside the metric's section: no heading of its own, folded away for phones under a summary that counts
+    assert re.search(r"<h\d", html) is None
+    assert html.startswith('<details class="fold"><summary>What is being done: 3 actions</summary>')
+    assert html.endswith("</details>")
     assert re.findall(r"<li>(N\d+):", html) == ["N5", "N6", "N14"]
     assert metric_actions_html("norfolk", "m3", "2024", norfolk) == ""
 
@@ -224,6 +227,10 @@ def test_update_page_has_no_axe_violations(tmp_path):
 def test_annual_section_names_stale_actions_in_readers_words(norfolk):
     """Overdue with no note for 90 days: the action and dates, never the register's file, line or a fix-it."""
     html = action_plan_section("norfolk", "2023", norfolk)
-    listing = html.split("Overdue actions with no progress note for more than 90 days:")[1].split("</ul>")[0]
+    fold = re.search(r"<summary>Overdue actions with no progress note for more than 90 days \((\d+)\)</summary>"
+                     r"(.*?)</details>", html, re.S)
+    assert fold is not None, "the overdue actions are not listed under their own fold"
+    listing = fold.group(2)
+    assert listing.count("<li>") == int(fold.group(1))  # the summary counts what the fold lists
     assert "N3: Offer bystander and allyship training" in listing and "overdue since 10 February 2023" in listing
     assert "action_plan.csv" not in listing and "line" not in listing and "add a progress note" not in listing

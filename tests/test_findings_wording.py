@@ -222,7 +222,7 @@ def test_first_period_says_there_is_nothing_to_compare():
 def test_methods_give_the_real_number_of_comparisons(monkeypatch):
     from scwres.render.report import methods
 
-    monkeypatch.setattr(methods, "input_files", lambda la, period: [])
+    monkeypatch.setattr(methods, "fingerprint", lambda la, period: "0" * 64)  # the fake council has no files
     ctx = context()
     # Shown and tested: m2, m5, m6, m7 x2, m8 in 3 services = 18 (m9: too little data; m3, m4 withheld).
     # Significant (all staff): m2, m6, m7_colleagues, m7_managers = 4. BH over 18: sorted p 1e-6 (<= 0.05/18),

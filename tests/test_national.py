@@ -228,6 +228,7 @@ def test_the_page_says_which_councils_are_signed_off_and_that_it_pools_drafts(tr
     from bs4 import BeautifulSoup
 
     from scwres.intake import signoff
+    from scwres.intake.provenance import fingerprint
 
     assert "DRAFT - not signed off" in tree["html"] and "Signed off by their senior sponsors" not in tree["html"]
     with pytest.MonkeyPatch.context() as mp:
@@ -236,13 +237,22 @@ def test_the_page_says_which_councils_are_signed_off_and_that_it_pools_drafts(tr
                             ("BUILD_DIR", root / "build"), ("REPORTS_DIR", root / "reports")):
             mp.setattr(paths, name, value)
         names = {c.la: c.name for c in tree["rollup"].councils}
-        state = signoff.state_path("synthetic-002", PERIOD)
-        state.write_text(signoff.state_text(signoff.SignOff("A, Director", dt.date(2025, 1, 31), "a" * 64), "a" * 64))
+
+        def signed(la: str) -> None:  # a state counts only with the fingerprint of the council's inputs now
+            print_ = fingerprint(la, PERIOD)
+            signoff.state_path(la, PERIOD).write_text(
+                signoff.state_text(signoff.SignOff("A, Director", dt.date(2025, 1, 31), print_), print_))
+
+        signed("synthetic-002")
         try:
             text = BeautifulSoup(tree["render"](), "html.parser").get_text(" ")
             for la in names:  # signed off each time, so every council at once shows no draft banner
-                signoff.state_path(la, PERIOD).write_text(state.read_text())
+                signed(la)
             all_signed = tree["render"]()
+            for la in names:  # a state written for other inputs (a forged or stale one) is a draft
+                signoff.state_path(la, PERIOD).write_text(
+                    signoff.state_text(signoff.SignOff("A, Director", dt.date(2025, 1, 31), "a" * 64), "a" * 64))
+            forged = tree["render"]()
         finally:
             for la in names:
                 signoff.state_path(la, PERIOD).unlink(missing_ok=True)
@@ -250,6 +260,7 @@ def test_the_page_says_which_councils_are_signed_off_and_that_it_pools_drafts(tr
     draft = text[text.index("DRAFT - not signed off"):].split(".")[0]
     assert names["synthetic-003"] in draft and names["synthetic-002"] not in draft
     assert "DRAFT" not in all_signed
+    assert "Signed off by their senior sponsors" not in BeautifulSoup(forged, "html.parser").get_text(" ")
 
 
 def test_regional_report_keeps_only_that_region(tree):
@@ -410,8 +421,9 @@ def test_random_effects_leaves_out_councils_with_no_log_ratio():
 
 def test_random_effects_is_published_only_where_the_pooled_figure_is():
     """From the publication layer: a hidden pooled row gives no summary; switch the rule off and it would."""
-    from scwres.disclosure import publication
-    from scwres.disclosure.publication import RollupCouncil, RollupPlan, rollup_random_effects
+    from scwres.disclosure import rollup_summary
+    from scwres.disclosure.publication import RollupCouncil, RollupPlan
+    from scwres.disclosure.rollup_summary import rollup_random_effects
     from scwres.disclosure.suppression import Plan, row_key
 
     def plan(counts):
@@ -425,23 +437,61 @@ def test_random_effects_is_published_only_where_the_pooled_figure_is():
     assert rollup_random_effects(shown, "", "m3", "all") is not None
     with pytest.MonkeyPatch.context() as mp:  # the rule switched off: the hidden row's summary would be published
         mp.setattr(RollupPlan, "hidden", lambda self, *a: False)
-        assert publication.rollup_random_effects(decided, "", "m3", "all") is not None
+        assert rollup_summary.rollup_random_effects(decided, "", "m3", "all") is not None
+
+
+def _summary_shown(html: str, metric: str) -> bool:
+    start = html.index(f'<h2 id="{metric}">')
+    section = html[start:html.index("<h2", start + 5)]
+    return "I-squared" in section or "typical council (" in section.lower()
+
+
+def _page_with(tree, hidden: dict[str, set[str]]) -> tuple[str, national.RollUp]:
+    """The national page re-rendered with each council's own plan hiding exactly ``hidden`` (all else shown)
+    and no pooled row withheld by the roll-up rule, so the summary's own rule decides what the page shows."""
+    from dataclasses import replace
+
+    from scwres.disclosure.publication import RollupPlan
+
+    national.pooled_hidden(tree["rollup"], "m2", "all")  # decides the real plan once
+    decided = tree["rollup"].decisions
+    councils = {la: replace(c, plan=replace(c.plan, hidden_keys=set(hidden.get(la, set()))))
+                for la, c in decided.councils.items()}
+    rollup = replace(tree["rollup"], decisions=RollupPlan(decided.rollups, councils))
+    return national.render(rollup), rollup
 
 
 def test_national_page_shows_the_summary_and_i_squared_only_where_the_pooled_figure_is_shown(tree):
-    html = tree["html"]
-    shown = 0
+    """The summary rests on every council's ratio: shown only where the pooled figure is published AND every
+    council's own row is; hidden where the pooled figure is withheld, or where one council hides its row."""
+    from scwres.disclosure.publication import row_keys
+
+    html = tree["html"]  # the fixture as decided: check the page against the rule, metric by metric
     for metric in national.RL_METRICS:
-        start = html.index(f'<h2 id="{metric}">')
-        section = html[start:html.index("<h2", start + 5)]
-        if national.pooled_hidden(tree["rollup"], metric, "all"):
-            assert "I-squared" not in section and "typical council (" not in section.lower()
-            assert "withheld so that no one can be identified" in section
-        elif national.random_effects(tree["rollup"], metric) is not None:
-            summary = national.random_effects(tree["rollup"], metric)
+        rollup, section_shown = tree["rollup"], _summary_shown(html, metric)
+        national.pooled_hidden(rollup, metric, "all")
+        every_council = all(not rollup.decisions.councils[la].plan.hidden(k)
+                            for la in rollup.decisions.rollups[rollup.key] for k in row_keys(metric, "all"))
+        assert section_shown == (not national.pooled_hidden(rollup, metric, "all") and every_council), metric
+        if national.pooled_hidden(rollup, metric, "all"):
+            assert "withheld so that no one can be identified" in html[html.index(f'<h2 id="{metric}">'):]
+    # every council's rows published and no pooled row withheld: the summary is shown for every measure ...
+    la = sorted(tree["rollup"].decisions.rollups[tree["rollup"].key])[1]
+    page, rollup = _page_with(tree, {})
+    shown = [m for m in national.RL_METRICS if national.random_effects(rollup, m) is not None]
+    assert "m2" in shown and "m6" in shown, "no summary shown: the fixture cannot test display"
+    for metric in national.RL_METRICS:
+        assert not national.pooled_hidden(rollup, metric, "all")
+        assert _summary_shown(page, metric) == (metric in shown), metric
+        if metric in shown:
+            summary = national.random_effects(rollup, metric)
+            start = page.index(f'<h2 id="{metric}">')
+            section = page[start:page.index("<h2", start + 5)]
             assert f"I-squared {summary.i2 * 100:.0f}%" in section and f"Councils differ {summary.differ}" in section
-            shown += 1
-    assert shown >= 1, "no summary shown: the fixture cannot test display"
+    # ... but one council hiding its own m2 row takes m2's summary away while the pooled figure is still shown
+    page, rollup = _page_with(tree, {la: {row_keys("m2", "all")[0]}})
+    assert not national.pooled_hidden(rollup, "m2", "all") and national.random_effects(rollup, "m2") is None
+    assert not _summary_shown(page, "m2") and _summary_shown(page, "m6")
 
 
 def test_skills_for_care_figure_known_from_a_news_report_is_cited_as_such(tmp_path):

@@ -8,6 +8,7 @@ test knows the exact answer: the count tables themselves.
 from __future__ import annotations
 
 import copy
+import re
 import shutil
 from pathlib import Path
 
@@ -262,7 +263,11 @@ def test_reports_say_how_the_return_came_in_and_which_labels_it_used(built) -> N
     records = built.report("leeds", "2024").read_text(encoding="utf-8")
     assert "came as records (one row per member of staff, shortlisted applicant and survey response)" in records
     assert "the ONS 2021 Census category names" in records and "each mapped to a census category" in records
-    assert "ethnicity_labels" not in records and "staff.csv</th>" in records  # no params keys; input files hashed
+    # no params keys and no input file names on a public page: the files and their hashes are internal only,
+    # the public methods give one fingerprint of everything the report rests on
+    assert "ethnicity_labels" not in records and "staff.csv" not in records and "sha-256" not in records.lower()
+    assert "Fingerprint of everything this report rests on" in records
+    assert len(set(re.findall(r"\b[0-9a-f]{64}\b", records))) == 1
     counts = built.report("leeds", "2023").read_text(encoding="utf-8")
     assert "came as the SC-WRES count tables. Its ethnicity values were written as the workbook" in counts
     page = (built.reports / "leeds" / "2024" / "data-quality.html").read_text(encoding="utf-8")

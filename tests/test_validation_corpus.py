@@ -200,7 +200,9 @@ def test_wrong_delimiter_is_an_error(tmp_path: Path) -> None:
 
 def test_binary_file_is_not_a_csv(tmp_path: Path) -> None:
     [problem] = _csv_case(tmp_path, "survey", b"PK\x03\x04\x00\x00binary")
-    assert where(problem) == ("error", "survey", None, None) and "not a CSV" in problem.message
+    # the whole file is refused, not one of its lines: a file-level problem has no line
+    assert where(problem) == ("error", "survey", None, None)
+    assert "binary data" in problem.message and "not a text file" in problem.message
 
 
 def test_unreadable_workbook_names_the_file(tmp_path: Path) -> None:

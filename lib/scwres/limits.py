@@ -158,9 +158,10 @@ def read_text(path: Path, limit: int, save_as: str = "UTF-8") -> str:
         line = data[: exc.start].count(b"\n") + 1
         raise TextRefused(f"{path.name} is not UTF-8 text (it may be Windows or latin-1 text: byte "
                           f"0x{data[exc.start]:02X} on line {line}); save it as {save_as}.", line) from None
-    if "\x00" in text:
-        raise TextRefused(f"{path.name} holds binary data (a null byte), so it is not a text file; save it as "
-                          f"{save_as}.", text[: text.index("\x00")].count("\n") + 1)
+    if "\x00" in text:  # the whole file is refused, so the problem has no line; the message says where
+        raise TextRefused(f"{path.name} holds binary data (a null byte, the first on line "
+                          f"{text[: text.index(chr(0))].count(chr(10)) + 1}), so it is not a text file; save it as "
+                          f"{save_as}.")
     return text
 
 
