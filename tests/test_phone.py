@@ -65,6 +65,36 @@ def test_the_report_fits_twenty_phone_screens(norfolk, chromium):
         page.close()
 
 
+FIRST_FINDING = """() => {
+  const item = document.querySelector('#key-findings + ul.findings > li');
+  return item ? item.getBoundingClientRect().top : null;
+}"""
+CONTENTS_LINK_SHOWN = """() => {
+  const a = document.querySelector('nav.contents a[href="#at-a-glance"]');
+  return a.checkVisibility({visibilityProperty: true});  // false inside a closed <details>
+}"""
+
+
+@pytest.mark.browser
+@pytest.mark.xdist_group("pipeline")
+def test_the_first_phone_screen_reaches_the_key_findings(norfolk, chromium):
+    """On a phone the first screen answers "how are we doing": the title, the banners and the contents (one
+    folded line) leave room for the first key finding. On a desktop the contents list is shown open."""
+    page = open_page(chromium, norfolk, PHONE)
+    try:
+        top = page.evaluate(FIRST_FINDING)
+        assert top is not None, "no key finding in the report"
+        assert top < PHONE["height"] - 60, f"the first key finding starts at {top:.0f} px, below the first screen"
+        assert not page.evaluate(CONTENTS_LINK_SHOWN), "the contents list is not folded on a phone"
+    finally:
+        page.close()
+    page = open_page(chromium, norfolk, DESKTOP)
+    try:
+        assert page.evaluate(CONTENTS_LINK_SHOWN), "the contents list is folded on a desktop"
+    finally:
+        page.close()
+
+
 @pytest.mark.browser
 @pytest.mark.xdist_group("pipeline")
 def test_the_summary_needs_no_sideways_scrolling_on_a_phone(norfolk, chromium):
