@@ -18,7 +18,7 @@ from scwres import paths
 from scwres.dev.illustrative import generate, random_council
 from scwres.disclosure.metrics_table import calculate, write_metrics_csv
 from scwres.intake.params import load_params
-from scwres.pipeline.national import build_national
+from scwres.pipeline.national import build_national, request_protection
 from scwres.render import national, quality_page
 from scwres.validate.validation import load_return, raise_on_errors, validate_return, write_problems
 
@@ -75,10 +75,11 @@ def publish_council(la: str, period: str, audiences: tuple[str, ...] = ("public"
 
 
 def build_world(root: Path, seed: int = 5, shapes: tuple = SHAPES, periods: tuple[str, ...] = PERIODS,
-                rollups: bool = True) -> World:
+                rollups: bool = True, trades: bool = True) -> World:
     """Write, validate, calculate and publish the small councils, then the national and regional pages.
 
     The caller points ``scwres.paths`` at ``root`` (RAW_DIR, PARAMS_DIR, BUILD_DIR, REPORTS_DIR) first.
+    ``trades``: let the roll-up ask councils to hide more so pooled figures can show (``least_loss``).
     """
     councils = tuple(replace(random_council(i + 1, seed, PERIODS), staff=staff, region=region,
                              declared_offset={p: 0.0 for p in PERIODS})
@@ -89,6 +90,10 @@ def build_world(root: Path, seed: int = 5, shapes: tuple = SHAPES, periods: tupl
         for la in las:  # one internal report, for the test that reads it as if it were public
             internal = (la, period) == (las[0], periods[-1])
             publish_council(la, period, ("public", "internal") if internal else ("public",))
+        if rollups and trades:  # as make national does: the councils the roll-up asks to hide more, again
+            for la in request_protection(period)[0]:
+                internal = (la, period) == (las[0], periods[-1])
+                publish_council(la, period, ("public", "internal") if internal else ("public",))
     for period in periods if rollups else ():
         build_national(period)
         for region in sorted({region for _, region in shapes}):

@@ -20,6 +20,7 @@ from bs4 import BeautifulSoup
 
 from conftest import ROOT
 from scwres import paths
+from scwres.disclosure import rollup_requests
 from scwres.intake import signoff
 from scwres.intake.provenance import fingerprint, input_files
 from scwres.render import review
@@ -70,6 +71,13 @@ def test_the_fingerprint_moves_with_every_input_and_only_with_them(tree):
     notes.write_text("## overview\n\nA sentence.\n", encoding="utf-8")
     assert fingerprint(LA, PERIOD) != first, "adding commentary changes it"
     notes.unlink()
+    assert fingerprint(LA, PERIOD) == first
+    asked = {LA: {"m2|all|overall|events_me"}}  # the roll-up asks this report to hide one more count
+    rollup_requests.write(PERIOD, asked, [LA])
+    assert fingerprint(LA, PERIOD) != first, "a roll-up's request changes the public report, so the fingerprint"
+    rollup_requests.write(str(int(PERIOD) + 1), asked, [LA])
+    rollup_requests.write(PERIOD, {}, [LA])
+    assert fingerprint(LA, PERIOD) == first, "a later period's request is not an input of this one"
     (tree / "raw" / LA / "2025").mkdir()  # a later period is not an input of 2024's report
     assert fingerprint(LA, PERIOD) == first
 
@@ -192,7 +200,8 @@ def methods_of(report: Path) -> str:
 
 
 @pytest.mark.xdist_group("pipeline")
-def test_no_public_methods_section_shows_a_file_name_path_or_per_file_hash(built):
+def test_no_public_methods_section_shows_a_file_name_path_or_per_file_hash(built, monkeypatch):
+    monkeypatch.setattr(paths, "BUILD_DIR", built.build)  # the fingerprint counts the roll-up's requests there
     reports = sorted(built.reports.glob("*/*/report.html"))
     assert len(reports) >= 9
     for report in reports:

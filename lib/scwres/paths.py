@@ -77,3 +77,9 @@ def report_dir(la: str, period: str, reports_root: Path | None = None) -> Path:
 
 # The disclosure plan a public report was built with, beside its metrics.csv (``disclosure.write_plan``).
 PLAN_FILE = "disclosure-plan.json"
+
+
+def rollup_requests_file(la: str, period: str, build_root: Path | None = None) -> Path:
+    """The counts the national and regional pages asked one council's report to hide for one period
+    (``disclosure.rollup_requests``): an input of that council's report, written by ``make national``."""
+    return (build_root or BUILD_DIR) / "rollup-requests" / la / f"{period}.json"

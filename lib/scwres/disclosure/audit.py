@@ -141,7 +141,7 @@ def parts(quantities: list[Atoms], lims: list[tuple[list, list]]) -> list[Part]:
 
 def ranges(part: Part, quantities: list[Atoms], value_of: dict[Atoms, int], hidden: set[Atoms],
            threshold: int, seen: dict[Atoms, list[float]] | None = None,
-           lowest: set[Atoms] | None = None) -> dict[Atoms, tuple[int, int]]:
+           lowest: set[Atoms] | None = None, forced: set[Atoms] | None = None) -> dict[Atoms, tuple[int, int]]:
     """Each hidden count's feasible range in ``part`` (as far as needed to tell whether it is protected).
 
     A range is proven only as wide as the solutions found: a count whose range is already wide enough
@@ -159,7 +159,7 @@ def ranges(part: Part, quantities: list[Atoms], value_of: dict[Atoms, int], hidd
         seen.setdefault(q, [value_of[q], value_of[q]])
 
     def wide(q: Atoms) -> bool:
-        return seen[q][1] - seen[q][0] >= need(value_of[q], threshold)
+        return seen[q][1] - seen[q][0] >= width_needed(q, value_of, threshold, forced)
 
     def floor(q: Atoms) -> float:
         return 1.0 if value_of[q] > 0 and AT_LEAST_ONE else 0.0
@@ -231,8 +231,15 @@ def ranges(part: Part, quantities: list[Atoms], value_of: dict[Atoms, int], hidd
     return {q: (int(seen[q][0]), int(seen[q][1])) for q in targets}
 
 
-def failing(found: dict[Atoms, tuple[int, int]], value_of: dict[Atoms, int], threshold: int) -> list[Atoms]:
-    return [q for q, (lo, hi) in found.items() if hi - lo < need(value_of[q], threshold)]
+def width_needed(q: Atoms, value_of: dict[Atoms, int], threshold: int, forced: set[Atoms] | None = None) -> int:
+    """``need`` for one hidden count; a ``forced`` one (hidden at a roll-up's request to cover another
+    council's small count) must be as wide as a small count, or it covers nothing."""
+    return need(1, threshold) if forced and q in forced else need(value_of[q], threshold)
+
+
+def failing(found: dict[Atoms, tuple[int, int]], value_of: dict[Atoms, int], threshold: int,
+            forced: set[Atoms] | None = None) -> list[Atoms]:
+    return [q for q, (lo, hi) in found.items() if hi - lo < width_needed(q, value_of, threshold, forced)]
 
 
 def _candidate(q: Atoms, part: Part, quantities: list[Atoms], value_of: dict[Atoms, int], hidden: set[Atoms],
@@ -257,10 +264,12 @@ def _candidate(q: Atoms, part: Part, quantities: list[Atoms], value_of: dict[Ato
 
 def protect(quantities: list[Atoms], value_of: dict[Atoms, int], hidden: set[Atoms], threshold: int,
             plus_leavers: bool, cost: dict[Atoms, float], label: dict[Atoms, str],
-            lowest: set[Atoms] | None = None) -> tuple[set[Atoms], dict[Atoms, tuple[int, int]]]:
+            lowest: set[Atoms] | None = None, forced: set[Atoms] | None = None
+            ) -> tuple[set[Atoms], dict[Atoms, tuple[int, int]]]:
     """Hide more until every hidden count is protected; returns (hidden, the hidden counts' ranges).
 
     ``lowest``: counts whose lowest possible value must be exact in the ranges returned (a roll-up's).
+    ``forced``: counts a roll-up asked to hide; each needs a range as wide as a small count's.
     """
     started = time.process_time()
     hidden = set(hidden)
@@ -270,10 +279,10 @@ def protect(quantities: list[Atoms], value_of: dict[Atoms, int], hidden: set[Ato
             continue
         seen: dict[Atoms, list[float]] = {}
         while True:
-            found = ranges(part, quantities, value_of, hidden, threshold, seen)
-            bad = failing(found, value_of, threshold)
+            found = ranges(part, quantities, value_of, hidden, threshold, seen, forced=forced)
+            bad = failing(found, value_of, threshold, forced)
             if not bad:
-                out.update(ranges(part, quantities, value_of, hidden, threshold, seen, lowest))
+                out.update(ranges(part, quantities, value_of, hidden, threshold, seen, lowest, forced))
                 break
             added: set[Atoms] = set()
             for q in bad:  # one more count per narrow count, unless this round already hid one next to it

@@ -19,6 +19,7 @@ from ..intake.params import previous_period
 from ..metrics.calculate import COLUMNS, add_trends, metric_rows
 from ..problems import ReturnError
 from ..validate.validation import load_return, trend_refusal
+from . import rollup_requests
 from .suppression import PlanRef, report_plan, row_flags, write_plan
 
 FLOAT_COLUMNS = ("rate_me", "rate_white", "value", "ci_low", "ci_high", "p_value")  # blank where undefined
@@ -43,11 +44,13 @@ def calculate(la: str, period: str, params: dict[str, Any], raw_dir: Path | None
     unchanged: one report asks for the same periods' metrics several times (trend, action plan).
     """
     from .. import memo
-    from ..paths import return_dir
+    from ..paths import return_dir, rollup_requests_file
 
     folders = [return_dir(la, p, raw_dir) for p in (period, previous_period(params, period)) if p is not None]
+    requests = rollup_requests_file(la, period)  # what the roll-up asked this report to hide changes the plan
     key = ("calculate", la, str(period), tuple(str(f.resolve()) for f in folders),
-           memo.files_digest([x for f in folders for x in (f, f.with_suffix(".xlsx"))]), memo.canonical(params))
+           memo.files_digest([x for f in folders for x in (f, f.with_suffix(".xlsx"))] + [requests]),
+           memo.canonical(params))
     return memo.cached(key, lambda: _calculate(la, period, params, raw_dir))
 
 
@@ -77,7 +80,7 @@ def metrics_table(la: str, period: str, tables: dict[str, pd.DataFrame], params:
     frame = pd.DataFrame(rows).drop(columns="_rl")
     frame.insert(0, "la", la)
     frame.insert(1, "period", str(period))
-    plan = report_plan(frame, params, tables)
+    plan = report_plan(frame, params, tables, rollup_requests.read(la, str(period)))
     frame["suppressed"] = row_flags(frame, plan)
     frame = frame.sort_values(["service", "metric", "breakdown"], kind="stable").reset_index(drop=True)[COLUMNS]
     frame.attrs["disclosure_plan"] = PlanRef(plan)  # written beside metrics.csv for roll-ups and later periods

@@ -207,17 +207,20 @@ def one_blas_thread() -> Any:
 
 def suppress_rounds(block: list[Atoms], value_of: dict[Atoms, int], label: dict[Atoms, str],
                      threshold: int, rows: BlockRows | None = None,
-                     cost: dict[Atoms, float] | None = None) -> set[Atoms]:
+                     cost: dict[Atoms, float] | None = None, forced: set[Atoms] | None = None) -> set[Atoms]:
     """The rounds of primary and secondary suppression over one block (run under ``one_blas_thread``).
 
     ``cost``: each count's weight (``weights``); the cheapest count taking part in a recovery is hidden.
+    ``forced``: counts hidden and protected like small ones although they are not small - those a
+    national or regional page asked this council to hide (``least_loss``) so that a pooled figure can show.
     """
     cost = cost or {}
+    forced = forced or set()
     zero = {i for i, q in enumerate(block) if value_of[q] == 0}
     if rows is None:
         rows = block_rows(block, zero)
     matrix_all = rows.counts
-    sensitive = [i for i, q in enumerate(block) if is_small(value_of[q], threshold)]
+    sensitive = [i for i, q in enumerate(block) if is_small(value_of[q], threshold) or q in forced]
     hidden = set(sensitive)
     while sensitive:
         shown = [i for i in range(len(block)) if i not in hidden]

@@ -228,12 +228,14 @@ def rollup_keys() -> list[str]:
 
 
 def plan(entries: dict[str, tuple[Atoms, int]], threshold: int, plus_leavers: bool = False,
-         audited: bool = True) -> Plan:
+         audited: bool = True, forced: Iterable[str] = ()) -> Plan:
     """Primary and secondary suppression over a catalogue of counts (with roll-up coordinates).
 
     Three steps: the span rounds per block (``span.suppress_rounds``), then the protection audit
     over the whole council (``audit.protect``: bounds as well as sums), then the roll-up
     coordinates of what is finally hidden. ``audited=False`` skips the audit (tests show what it adds).
+    ``forced``: keys hidden although not small, and protected as if they were (a roll-up's request,
+    ``least_loss``); a key not in the catalogue is ignored.
     """
     value_of: dict[Atoms, int] = {}
     label: dict[Atoms, str] = {}
@@ -244,18 +246,19 @@ def plan(entries: dict[str, tuple[Atoms, int]], threshold: int, plus_leavers: bo
         cost[atoms] = max(cost.get(atoms, 0.0), count_weight(key))  # hiding it hides every place it is shown
     quantities = sorted(value_of, key=lambda q: label[q])
     wanted = {entries[k][0] for k in rollup_keys() if k in entries}
+    forced_atoms = {entries[k][0] for k in forced if k in entries}
     hidden: set[Atoms] = set()
     dim, coords = 0, {}
     blocks = []
     with one_blas_thread():
         for block in components(quantities):
             rows = block_rows(block, {i for i, q in enumerate(block) if value_of[q] == 0})
-            hidden |= suppress_rounds(block, value_of, label, threshold, rows, cost)
+            hidden |= suppress_rounds(block, value_of, label, threshold, rows, cost, forced_atoms)
             blocks.append((block, rows))
         found: dict[Atoms, tuple[int, int]] = {}
         if audited:
             hidden, found = audit.protect(quantities, value_of, hidden, threshold, plus_leavers, cost, label,
-                                          lowest=wanted)
+                                          lowest=wanted, forced=forced_atoms)
         for block, rows in blocks:
             block_hidden = {q for q in block if q in hidden}
             basis, block_coords = rollup_coordinates(block, block_hidden, value_of, wanted, threshold, rows)
@@ -276,12 +279,14 @@ def plan(entries: dict[str, tuple[Atoms, int]], threshold: int, plus_leavers: bo
                 {k: found[a] for k in rollup_keys() if k in entries and (a := entries[k][0]) in found})
 
 
-def report_plan(frame: pd.DataFrame, params: dict[str, Any], tables: dict[str, pd.DataFrame] | None) -> Plan:
-    """The plan a report uses: the metrics table plus unknown counts and totals."""
+def report_plan(frame: pd.DataFrame, params: dict[str, Any], tables: dict[str, pd.DataFrame] | None,
+                forced: Iterable[str] = ()) -> Plan:
+    """The plan a report uses: the metrics table plus unknown counts and totals (``forced``: the keys a
+    roll-up asked this council to hide, ``rollup_requests``)."""
     extras = extra_counts(tables, params) if tables is not None else None
     structure = structure_from_params(params)
     entries = catalogue(frame, structure, extras)
-    return plan(entries, suppression_threshold(params), structure.plus_leavers)
+    return plan(entries, suppression_threshold(params), structure.plus_leavers, forced=forced)
 
 
 def flag_suppressed(frame: pd.DataFrame, params: dict[str, Any],

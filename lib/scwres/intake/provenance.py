@@ -69,6 +69,8 @@ def input_files(la: str, period: str) -> list[InputFile]:
     notes = commentary_file(la, period)
     if notes.exists():
         found.append((f"params/commentary/{la}/{period}.md", notes))
+    for each in periods:  # the counts the national and regional pages asked this report to hide
+        found.append((f"roll-up requests {each}", paths.rollup_requests_file(la, each)))
     found.append(("data/reference/national-headlines.csv", paths.NATIONAL_FIGURES))
     return [InputFile(name, sha256(path)) for name, path in found if path.exists()]
 

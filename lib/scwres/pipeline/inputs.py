@@ -71,15 +71,26 @@ def council_inputs(la: str, period: str) -> list[tuple[str, Path]]:
     and previous-period comparisons read the other periods, and the action
     plan (``data/raw/<la>/action_plan.csv``) lives there too. So do the
     sign-off and what it kept (``params/signoff/<la>/<period>.*``): a sign-off
-    changes the report from a draft to signed off.
+    changes the report from a draft to signed off. So do the counts the
+    national and regional pages asked it to hide (``disclosure.rollup_requests``).
     """
     return sorted(
         _tree(paths.RAW_DIR / la, "raw")
+        + [(f"rollup-requests/{p.name}", p) for p in requests_up_to(la, period)]
         + [("params.yml", paths.params_file(la)),
            ("commentary.md", paths.COMMENTARY_DIR / la / f"{period}.md"),
            ("signoff.yml", signoff.record_file(la, period)),
            ("signed-off.json", signoff.snapshot_file(la, period))]
     )
+
+
+def requests_up_to(la: str, period: str) -> list[Path]:
+    """The roll-up's requests of ``la`` for ``period`` and earlier periods (a report quotes the plans its
+    earlier periods were published with); a later period's request changes nothing here."""
+    folder = paths.rollup_requests_file(la, period).parent
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.glob("*.json") if p.stem.isdigit() and p.stem <= str(period))
 
 
 def digest_lines(files: Iterable[tuple[str, Path]]) -> list[str]:

@@ -14,10 +14,14 @@ import sys
 from pathlib import Path
 
 from .. import paths
+from ..disclosure import least_loss, rollup_requests
+from ..disclosure.suppression import Plan, report_plan
 from ..intake.params import list_councils, load_params
+from ..problems import ReturnError
 from ..render import open_data, open_data_files
 from ..render.export import write_atomic_many
-from ..render.national import collect, output_path, render
+from ..render.national import collect, groups, output_path, render
+from ..validate.validation import load_return
 
 
 def build_national(period: str, region: str | None = None) -> Path:
@@ -30,6 +34,47 @@ def build_national(period: str, region: str | None = None) -> Path:
     data = open_data_files.files(open_data.published_rollup(rollup))
     write_atomic_many({target: render(rollup), **{target.parent / name: blob for name, blob in data.items()}})
     return target
+
+
+def request_protection(period: str) -> tuple[list[str], least_loss.Outcome]:
+    """Decide which council counts to hide so that more pooled figures can show (``least_loss``), write
+    them down (``rollup_requests``), and return the councils whose requests changed (to rebuild).
+
+    Starts from each council's plan without any request (worked out again for a council that has
+    some), so the requests follow from the data alone, not from earlier runs.
+    """
+    everyone = collect(period)
+    rollups, plans, threshold = groups(everyone)
+    frames = {c.la: c.metrics for c in everyone.councils if c.plan is not None}
+    made: dict[tuple[str, frozenset[str]], Plan] = {}
+
+    def replan(la: str, keys: frozenset[str]) -> Plan:
+        if la not in frames:
+            return plans[la]
+        if (la, keys) not in made:
+            params = load_params(la)
+            try:
+                tables = load_return(la, period, pay_bands=params["pay_bands"])
+            except ReturnError:  # cannot be planned again: no trade with this council
+                return plans[la]
+            made[(la, keys)] = report_plan(frames[la], params, tables, keys)
+        return made[(la, keys)]
+
+    base = {la: replan(la, frozenset()) if rollup_requests.read(la, period) else plan for la, plan in plans.items()}
+    outcome = least_loss.search(rollups, base, replan, threshold)
+    return rollup_requests.write(period, outcome.requests, plans), outcome
+
+
+def protection_message(period: str, changed: list[str], outcome: least_loss.Outcome) -> str:
+    """What the trade did, for the console: which reports now hide more, and how many pooled figures show."""
+    (n0, r0), (n1, r1) = outcome.published(outcome.before), outcome.published(outcome.rollup)
+    counts = {la: len(outcome.requests.get(la, ())) for la in changed}
+    asked = ", ".join(f"{la} ({n} count{'s' if n != 1 else ''})" for la, n in counts.items())
+    return (f"{period}: so that another council's withheld counts stay protected without hiding the pooled "
+            f"figures, these councils' public reports hide counts at the roll-up's request: {asked}. "
+            f"The national page shows {n1} pooled figures instead of {n0}, the regional pages {r1} instead of "
+            f"{r0}. The reports are rebuilt now; the requests are kept in "
+            f"{paths.rollup_requests_file('<council>', period)}.")
 
 
 def councils_in_region(region: str) -> list[str]:
@@ -75,6 +120,11 @@ def command(args: argparse.Namespace) -> int:
         print(batch.format_summary(summary))
         if summary.failed:
             print("Councils whose run failed are left out of the roll-up.")
+        changed, outcome = request_protection(period)
+        if changed:  # their public reports hide more (or less) now: build them again before the roll-up
+            print(protection_message(period, changed, outcome))
+            later = [job for job in batch.discover(changed) if job.period >= period]  # later ones quote this plan
+            print(batch.format_summary(batch.run_batch(later, args.jobs or None)))
     try:
         target = build_national(period, args.region or None)
     except ValueError as exc:

@@ -42,6 +42,7 @@ import pandas as pd
 
 from .. import paths
 from ..catalogue import ADVERSE_BELOW_ONE, DEFAULT_THRESHOLD, RL_METRICS, suppression_threshold
+from ..disclosure import rollup_requests
 from ..disclosure.metrics_table import read_metrics_csv
 from ..disclosure.publication import RollupPlan, rollup_plan
 from ..disclosure.rollup_summary import rollup_random_effects
@@ -150,14 +151,14 @@ def council_plan(la: str, period: str, params: dict, frame: pd.DataFrame) -> Pla
     from ..validate.validation import load_return
 
     try:
-        return report_plan(frame, params, load_return(la, period, pay_bands=params["pay_bands"]))
+        return report_plan(frame, params, load_return(la, period, pay_bands=params["pay_bands"]),
+                           rollup_requests.read(la, period))
     except ReturnError:
         return None
 
 
-def decide(period: str) -> RollupPlan:
-    """Every pooled row of the national page and each regional page for ``period``, decided together."""
-    everyone = collect(period)
+def groups(everyone: RollUp) -> tuple[dict[str, list[str]], dict[str, Plan], int]:
+    """Roll-ups ("": national) with their councils, each council's plan, the strictest threshold."""
     rollups: dict[str, list[str]] = {"": [c.la for c in everyone.councils]}
     for council in everyone.councils:
         if council.region:
@@ -169,7 +170,11 @@ def decide(period: str) -> RollupPlan:
             plan = Plan({}, set(), set())
         plans[council.la] = plan
     threshold = max([c.threshold for c in everyone.councils] or [POOLED_THRESHOLD])
-    return rollup_plan(rollups, plans, threshold)
+    return rollups, plans, threshold
+
+
+def decide(period: str) -> RollupPlan:
+    return rollup_plan(*groups(collect(period)))  # every pooled row of every roll-up page, decided together
 
 
 def overall_row(council: Council, metric: str, service: str = "all") -> pd.Series | None:

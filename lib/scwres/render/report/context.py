@@ -16,6 +16,7 @@ from typing import Any
 import pandas as pd
 
 from ... import paths
+from ...disclosure import rollup_requests
 from ...disclosure.metrics_table import calculate, read_metrics_csv
 from ...disclosure.publication import Publication
 from ...disclosure.suppression import Plan, read_plan, report_plan
@@ -198,7 +199,7 @@ def period_data(la: str, period: str, params: dict[str, Any], metrics: pd.DataFr
         return None
     stored = read_plan(paths.build_dir(la, period))
     if stored is None or stored.values != report_plan_values(frame, params, tables, stored):
-        stored = report_plan(frame, params, tables)
+        stored = report_plan(frame, params, tables, rollup_requests.read(la, str(period)))
     return PeriodData(period, frame, stored), tables
 
 

@@ -17,6 +17,7 @@ from typing import Any
 from markupsafe import Markup
 
 from ...catalogue import suppression_threshold
+from ...disclosure import rollup_requests
 from ...intake.ethnicity_labels import BLANK, NOT_STATED, PUBLIC_NAMES
 from ...intake.provenance import WORKBOOK_VERSION, fingerprint
 from ...schema import BROAD_CODES, DETAILED_CODES, ethnic_group
@@ -70,6 +71,7 @@ def methods_section(ctx: ReportContext) -> Markup:
     view: dict[str, Any] = {"group": ctx.group, "public": ctx.public,
                             "threshold": suppression_threshold(ctx.params),
                             "intake": intake_sentences(ctx), "previous": ctx.previous,
+                            "requested": bool(rollup_requests.read(ctx.la, ctx.period)),
                             "fingerprint": print_, "version": WORKBOOK_VERSION, **comparison_facts(ctx)}
     return section("methods.html.j2", **view, **tables)
 

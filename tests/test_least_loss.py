@@ -1,0 +1,95 @@
+"""Least loss across pages (issue 23): one more council cell hidden rather than a national figure.
+
+The council side: a count a roll-up asks a council to hide (``forced``) is hidden and protected like a
+small one - its feasible range at least as wide - or it would cover nothing. The roll-up side: the
+search (``least_loss.search``) takes a trade only when the whole weighted loss goes down and the
+roll-up's own rules pass, so a trade that would expose a withheld count is never taken.
+"""
+
+from __future__ import annotations
+
+import small_return
+from scwres.disclosure import audit, least_loss, rollup_requests
+from scwres.disclosure.metrics_table import metrics_table
+from scwres.disclosure.suppression import COUNT_COLUMNS, Plan, report_plan, row_key
+
+KEY = row_key("m6", "all", "overall", "base_white")  # 80 white survey respondents: far from small
+
+
+def _tiny():
+    params, tables = small_return.params(), small_return.tables()
+    return metrics_table("tiny", "2024", tables, params), params, tables
+
+
+def test_a_count_the_roll_up_asks_for_is_hidden_and_protected_like_a_small_one():
+    frame, params, tables = _tiny()
+    alone = report_plan(frame, params, tables)
+    assert not alone.hidden(KEY) and alone.values[KEY] >= 50  # shown without the request: the test can fail
+    asked = report_plan(frame, params, tables, {KEY})
+    assert asked.hidden(KEY)
+    low, high = asked.ranges[KEY]
+    assert low <= asked.values[KEY] <= high
+    assert high - low >= audit.need(1, 10), f"{KEY} narrowed to {low}..{high}: it would cover no small count"
+    # all staff = adults + children: with both services shown the hidden total would be worked out again
+    services = [row_key("m6", s, "overall", "base_white") for s in ("adults", "children")]
+    assert any(asked.hidden(k) for k in services)
+
+
+def test_a_request_for_a_key_the_report_does_not_have_changes_nothing():
+    frame, params, tables = _tiny()
+    assert report_plan(frame, params, tables, {"m99|all|overall|events_me"}).hidden_keys == \
+        report_plan(frame, params, tables).hidden_keys
+
+
+def _plan(counts: tuple[int, int, int, int], hidden: tuple[str, ...] = (), spread: int = 50) -> Plan:
+    """One m3 all-staff row; ``hidden`` columns withheld with a feasible range of +-``spread`` (0: pinned)."""
+    keys = {c: row_key("m3", "all", "overall", c) for c in COUNT_COLUMNS}
+    values = {keys[c]: v for c, v in zip(COUNT_COLUMNS, counts, strict=True)}
+    hidden_keys = {keys[c] for c in hidden}
+    ranges = {k: (max(1, values[k] - spread), values[k] + spread) for k in hidden_keys}
+    return Plan(values, hidden_keys, {k for k, v in values.items() if 0 < v < 10}, ranges=ranges)
+
+
+def _replan(plans: dict[str, Plan], spread: int):
+    def replan(la: str, keys: frozenset[str]) -> Plan:
+        base = plans[la]
+        columns = tuple(c for c in COUNT_COLUMNS if row_key("m3", "all", "overall", c) in keys | base.hidden_keys)
+        return _plan(tuple(base.values[row_key("m3", "all", "overall", c)] for c in COUNT_COLUMNS), columns, spread)
+    return replan
+
+
+# A small council withholds its 3 minority ethnic disciplinary cases; two large ones show theirs. The
+# national total minus the two shown counts is exactly the small council's 3: the national row hides.
+PLANS = {"small": _plan((3, 40, 12, 90), ("events_me",), spread=4),
+         "big": _plan((60, 900, 200, 4000)), "other": _plan((40, 700, 150, 3000))}
+ROLLUPS = {"": ["big", "other", "small"]}
+
+
+def test_the_search_trades_one_council_cell_for_the_national_figure():
+    outcome = least_loss.search(ROLLUPS, PLANS, _replan(PLANS, spread=20), threshold=10)
+    assert outcome.before.hidden("", "m3", "all"), "without a trade the national row must be hidden"
+    assert not outcome.rollup.hidden("", "m3", "all")
+    assert outcome.requests == {"big": {row_key("m3", "all", "overall", "events_me")}}  # the largest count first
+    assert outcome.loss_after < outcome.loss_before
+    assert ("", "m3", "all") in outcome.shown and outcome.published(outcome.rollup) == (1, 0)
+
+
+def test_a_trade_that_would_expose_the_small_count_is_not_taken():
+    """If the big council's own report pinned the count it hides (range of one value), the national total
+    minus it would still give the small council's 3: the roll-up's rules refuse, so no trade is made."""
+    outcome = least_loss.search(ROLLUPS, PLANS, _replan(PLANS, spread=0), threshold=10)
+    assert outcome.rollup.hidden("", "m3", "all")
+    assert outcome.requests == {} and outcome.loss_after == outcome.loss_before
+
+
+def test_requests_are_written_exactly_and_read_back(tmp_path):
+    asked = {"big": {"m3|all|overall|events_me"}}
+    assert rollup_requests.write("2024", asked, ["big", "other"], tmp_path) == ["big"]
+    assert rollup_requests.read("big", "2024", tmp_path) == {"m3|all|overall|events_me"}
+    assert rollup_requests.write("2024", asked, ["big", "other"], tmp_path) == []  # unchanged: nothing to rebuild
+    assert rollup_requests.write("2024", {}, ["big", "other"], tmp_path) == ["big"]  # withdrawn: file removed
+    assert rollup_requests.read("big", "2024", tmp_path) == set()
+    broken = tmp_path / "rollup-requests" / "other" / "2024.json"
+    broken.parent.mkdir(parents=True)
+    broken.write_text("{not json", encoding="utf-8")
+    assert rollup_requests.read("other", "2024", tmp_path) == set()
