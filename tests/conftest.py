@@ -18,12 +18,18 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+# What the code reads from the build folder changes what it computes: the counts a national run asked a
+# council's report to hide (build/rollup-requests/, ``disclosure.rollup_requests``). A developer's own
+# ``make national`` must not change the tests' figures, so in-process runs get a build folder of their own.
+if "SCWRES_BUILD_DIR" not in os.environ:
+    os.environ["SCWRES_BUILD_DIR"] = tempfile.mkdtemp(prefix="scwres-tests-build-")
 COUNCILS = ("bexley", "leeds", "norfolk")
 PERIODS = ("2022", "2023", "2024")
 INTERNAL = (("norfolk", "2024"), ("bexley", "2024"))
