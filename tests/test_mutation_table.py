@@ -76,7 +76,8 @@ def test_staging_links_the_code_and_keeps_only_the_chosen_modules(tmp_path):
     assert (work / "mutants" / "data").resolve() == (ROOT / "data").resolve()
     config = tomllib.loads((work / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["mutmut"]
     assert config["only_mutate"] == [STATS] and config["source_paths"] == ["scwres"]
-    assert config["pytest_add_cli_args_test_selection"] == ["tests/test_stats.py", "tests/test_stats_boundaries.py"]
+    assert config["pytest_add_cli_args_test_selection"] == ["tests/test_stats.py", "tests/test_stats_boundaries.py",
+                                                         "tests/test_stats_edges.py"]
 
 
 def test_the_test_selection_is_the_union_of_the_chosen_modules_lists_or_all_of_it():
