@@ -1,0 +1,66 @@
+"""A bound from another table, summed by hand: the regulated headcount behind the fitness-to-practise bound.
+
+The return's own groups in tests/bad_returns have no regulated staff where FtP is tested, so a bound that
+ignored ``regulated`` would give the same 0 there; these frames have regulated and unregulated staff in one
+group, and a group whose regulated headcount holds a cell that is not a count.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from scwres.schema import TABLES
+from scwres.validate.bounds import _summed_bound
+
+FTP = next(b for b in TABLES["events"].bounds if b.column == "ftp")
+DISCIPLINARY = next(b for b in TABLES["events"].bounds if b.column == "disciplinary")
+
+
+def events() -> pd.DataFrame:
+    # an index that is not 0..n-1, as after reading drops a row: the bound must stay beside its own row
+    return pd.DataFrame({"service": ["adults", "children", "adults"],
+                         "ethnicity": ["asian_indian", "white_british", "black_african"]}, index=[10, 11, 12])
+
+
+def workforce(regulated: bool = True) -> pd.DataFrame:
+    frame = pd.DataFrame({
+        "service": ["adults", "adults", "adults", "children", "children"],
+        "ethnicity": ["asian_indian", "asian_indian", "asian_indian", "white_british", "white_british"],
+        "regulated": ["yes", "no", "yes", "yes", "yes"],
+        "headcount": ["4", "7", "2.0", "3", "three"],
+    })
+    return frame if regulated else frame.drop(columns="regulated")
+
+
+def test_the_ftp_bound_sums_the_regulated_headcount_only():
+    got = _summed_bound(events(), workforce(), FTP)
+    assert list(got.index) == [10, 11, 12]
+    # adults / asian_indian: regulated 4 + 2 = 6 (the 7 unregulated staff do not count); children /
+    # white_british: one of its regulated cells is not a count, so the sum is unknown; adults / black_african
+    # has no staff at all: 0
+    assert got[10] == 6.0 and math.isnan(got[11]) and got[12] == 0.0
+
+
+def test_a_bound_with_no_where_sums_every_row_of_the_group():
+    got = _summed_bound(events(), workforce(), DISCIPLINARY)
+    assert got[10] == 13.0 and math.isnan(got[11]) and got[12] == 0.0
+
+
+def test_without_a_regulated_column_no_one_is_regulated():
+    got = _summed_bound(events(), workforce(regulated=False), FTP)
+    assert got.tolist() == [0.0, 0.0, 0.0] and list(got.index) == [10, 11, 12]
+
+
+
+def test_a_bound_is_placed_in_the_file_or_sheet_the_council_has():
+    """workforce.csv saved as Workforce.CSV is read (with a warning); the bound's sentence names the file the
+    council has, not the name it should have had; in a workbook, the sheet."""
+    from types import SimpleNamespace
+
+    from scwres.validate.bounds import _where
+
+    assert _where(SimpleNamespace(sheets={}, files={"workforce": "Workforce.CSV"}), "workforce") == "Workforce.CSV"
+    assert _where(SimpleNamespace(sheets={"workforce": "Staff"}, files={"workforce": "r.xlsx"}), "workforce") == (
+        "sheet Staff")
