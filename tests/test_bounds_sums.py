@@ -64,3 +64,40 @@ def test_a_bound_is_placed_in_the_file_or_sheet_the_council_has():
     assert _where(SimpleNamespace(sheets={}, files={"workforce": "Workforce.CSV"}), "workforce") == "Workforce.CSV"
     assert _where(SimpleNamespace(sheets={"workforce": "Staff"}, files={"workforce": "r.xlsx"}), "workforce") == (
         "sheet Staff")
+
+
+def raw_return(**tables: pd.DataFrame):
+    from pathlib import Path
+
+    from scwres.intake.raw_return import RawReturn
+
+    return RawReturn("tiny", "2024", Path("."), tables=dict(tables), files={n: f"{n}.csv" for n in tables})
+
+
+def survey(**columns: list[str]) -> pd.DataFrame:
+    from scwres.intake.raw_return import LINE
+
+    base = {LINE: [2], "service": ["adults"], "ethnicity": ["white_british"], "respondents": ["5"],
+            "hba_public": ["7"], "hba_colleagues": ["1"], "hba_managers": ["0"]}
+    return pd.DataFrame({**base, **columns})
+
+
+def test_a_missing_table_skips_only_the_bounds_that_need_it():
+    """No workforce table: the survey's respondents cannot be bounded, but its harassment counts still are,
+    by the respondents in the same row (7 of 5 is caught)."""
+    from scwres.validate.bounds import bound_frame
+
+    got = bound_frame(raw_return(survey=survey()), set(), "snapshot")
+    assert sorted(got["column"]) == ["hba_colleagues", "hba_managers", "hba_public"]
+    public = got[got["column"] == "hba_public"].iloc[0]
+    assert (public["value"], public["bound"]) == (7.0, 5.0)
+
+
+def test_a_table_without_its_key_columns_is_left_to_the_first_pass():
+    from scwres.intake.raw_return import LINE
+    from scwres.validate.bounds import bound_frame
+
+    recruitment = pd.DataFrame({LINE: [2], "service": ["adults"], "ethnicity": ["white_british"],
+                                "shortlisted": ["3"], "appointed": ["4"]})
+    got = bound_frame(raw_return(survey=survey().drop(columns="service"), recruitment=recruitment), set(), "snapshot")
+    assert got[["table", "column", "value", "bound"]].values.tolist() == [["recruitment", "appointed", 4.0, 3.0]]
