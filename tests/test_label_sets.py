@@ -119,3 +119,10 @@ def test_the_broad_table_sentence_in_full():
         "'Whyte' is not a recognised ethnicity code or label (2 rows, first line 5); did you mean white? This table "
         "uses the broad groups white, mixed, asian, black, other (or not_stated); use one of them, or map the "
         "council's own label under ethnicity_labels in params.")
+
+
+def test_advice_in_a_broad_table_comes_from_the_broad_labels_too():
+    # "Any Asian" in a table of the five broad groups means asian; among detailed labels alone the nearest is
+    # "White and Asian" (mixed_white_asian), whose broad group, mixed, would be the wrong advice
+    assert el.nearest_code("Any Asian", broad=True) == "asian"
+    assert el.nearest_code("Any White", broad=True) == "white"
