@@ -101,3 +101,29 @@ def test_a_table_without_its_key_columns_is_left_to_the_first_pass():
                                 "shortlisted": ["3"], "appointed": ["4"]})
     got = bound_frame(raw_return(survey=survey().drop(columns="service"), recruitment=recruitment), set(), "snapshot")
     assert got[["table", "column", "value", "bound"]].values.tolist() == [["recruitment", "appointed", 4.0, 3.0]]
+
+
+def test_a_failed_table_skips_only_the_bounds_that_need_it():
+    """workforce.csv failed the first pass: respondents are not bounded by it, harassment counts still are."""
+    from scwres.intake.raw_return import LINE
+    from scwres.validate.bounds import bound_frame
+
+    staff = pd.DataFrame({LINE: [2], "service": ["adults"], "pay_band": ["1"], "senior_manager": ["no"],
+                          "regulated": ["no"], "ethnicity": ["white_british"], "headcount": ["x"]})
+    got = bound_frame(raw_return(survey=survey(), workforce=staff), {"workforce"}, "snapshot")
+    assert sorted(got["column"]) == ["hba_colleagues", "hba_managers", "hba_public"]
+
+
+def test_without_a_leavers_column_the_headcount_plus_leavers_bound_is_unknown():
+    """events.csv lacks its leavers column (reported by the first pass): disciplinary's bound, headcount plus
+    leavers, cannot be worked out, so it is null and nothing is blamed on it."""
+    from scwres.intake.raw_return import LINE
+    from scwres.validate.bounds import bound_frame
+
+    staff = pd.DataFrame({LINE: [2], "service": ["adults"], "pay_band": ["1"], "senior_manager": ["no"],
+                          "regulated": ["no"], "ethnicity": ["white_british"], "headcount": ["10"]})
+    events = pd.DataFrame({LINE: [2], "service": ["adults"], "ethnicity": ["white_british"],
+                           "disciplinary": ["3"], "ftp": ["0"], "cpd": ["4"]})
+    got = bound_frame(raw_return(events=events, workforce=staff), set(), "snapshot")
+    disciplinary = got[got["column"] == "disciplinary"].iloc[0]
+    assert disciplinary["value"] == 3.0 and math.isnan(disciplinary["bound"])
