@@ -76,6 +76,26 @@ def test_staging_links_the_code_and_keeps_only_the_chosen_modules(tmp_path):
     assert (work / "mutants" / "data").resolve() == (ROOT / "data").resolve()
     config = tomllib.loads((work / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["mutmut"]
     assert config["only_mutate"] == [STATS] and config["source_paths"] == ["scwres"]
+    assert config["pytest_add_cli_args_test_selection"] == ["tests/test_stats.py", "tests/test_stats_boundaries.py",
+                                                         "tests/test_stats_edges.py"]
+
+
+def test_the_test_selection_is_the_union_of_the_chosen_modules_lists_or_all_of_it():
+    text = """[tool.mutmut]
+pytest_add_cli_args_test_selection = ["tests/all.py"]
+[tool.mutmut.test_selection_by_module]
+"scwres/a.py" = ["tests/a.py", "tests/shared.py"]
+"scwres/b.py" = ["tests/shared.py", "tests/b.py"]
+"""
+    assert mutation.selection(["scwres/a.py", "scwres/b.py"], text) == ["tests/a.py", "tests/shared.py", "tests/b.py"]
+    assert mutation.selection(["scwres/a.py", "scwres/c.py"], text) == ["tests/all.py"]  # c has no list of its own
+
+
+def test_every_module_has_its_own_test_files():
+    by_module = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["mutmut"][
+        "test_selection_by_module"]
+    assert sorted(by_module) == sorted(mutation.targets())
+    assert all((ROOT / f).is_file() for files in by_module.values() for f in files)
 
 
 def test_every_equivalent_entry_has_an_argument():

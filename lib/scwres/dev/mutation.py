@@ -2,7 +2,8 @@
 
 ``make mutate [MODULES="validate/bounds.py metrics/stats.py"]`` (``python -m scwres mutate``) runs mutmut
 (pinned in constraints.txt) over the modules listed once, in ``[tool.mutmut] only_mutate`` of pyproject.toml,
-with the fast unit tests listed there, and prints a table per module: mutants killed, survived, with no
+with the fast unit tests listed there (per module in ``[tool.mutmut.test_selection_by_module]``: a run
+over some modules uses only their tests), and prints a table per module: mutants killed, survived, with no
 test, and argued equivalent, with the kill rate over the non-equivalent ones, then every survivor by name
 (``mutmut show NAME``, run in build/mutation, prints its diff).
 
@@ -60,19 +61,40 @@ def pick(modules: str, listed: list[str]) -> list[str]:
     return wanted or listed
 
 
+def selection(chosen: list[str], text: str) -> list[str]:
+    """The test files for the chosen modules: the union of their ``[tool.mutmut.test_selection_by_module]``
+    lists, in order, or the whole ``pytest_add_cli_args_test_selection`` if a chosen module has none.
+
+    mutmut runs, for each mutant, the selected tests that called its function; a survivor runs them all, so
+    leaving out other modules' test files (which reach this module only through the pipeline) is what makes a
+    one-module run fast."""
+    mutmut = tomllib.loads(text)["tool"]["mutmut"]
+    by_module = mutmut.get("test_selection_by_module", {})
+    if any(t not in by_module for t in chosen):
+        return list(mutmut["pytest_add_cli_args_test_selection"])
+    return list(dict.fromkeys(f for t in chosen for f in by_module[t]))
+
+
+def _set_list(text: str, key: str, values: list[str]) -> str:
+    """pyproject text with the multi-line list ``key = [...]`` of [tool.mutmut] replaced by ``values``."""
+    found = re.search(rf"^{key} = \[.*?^\]", text, re.MULTILINE | re.DOTALL)
+    assert found is not None, f"pyproject.toml: [tool.mutmut] {key} = [...] not found"
+    return text[:found.start()] + f"{key} = [" + ", ".join(f'"{v}"' for v in values) + "]" + text[found.end():]
+
+
 def stage(chosen: list[str], work: Path = WORK) -> None:
     """A fresh build/mutation whose ``scwres`` and ``tests`` link to the real ones, and a pyproject.toml
-    whose ``only_mutate`` holds the chosen modules only (the others' trampolines would slow every test)."""
+    whose ``only_mutate`` holds the chosen modules only (the others' trampolines would slow every test) and
+    whose test selection is theirs (see ``selection``)."""
     if work.exists():
         shutil.rmtree(work)
     work.mkdir(parents=True)
     for name, real in (("scwres", ROOT / "lib" / "scwres"), ("tests", ROOT / "tests")):
         (work / name).symlink_to(real)
     text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
-    listed = re.search(r"^only_mutate = \[.*?^\]", text, re.MULTILINE | re.DOTALL)
-    assert listed is not None, "pyproject.toml: [tool.mutmut] only_mutate = [...] not found"
-    only = "only_mutate = [" + ", ".join(f'"{t}"' for t in chosen) + "]"
-    (work / "pyproject.toml").write_text(text[:listed.start()] + only + text[listed.end():], encoding="utf-8")
+    text = _set_list(text, "only_mutate", chosen)
+    text = _set_list(text, "pytest_add_cli_args_test_selection", selection(chosen, text))
+    (work / "pyproject.toml").write_text(text, encoding="utf-8")
     # The tests find the shipped inputs beside their own folder, which mutmut copies to mutants/tests.
     (work / "mutants").mkdir()
     for name in SHARED:
