@@ -21,12 +21,22 @@ def write_meta(work: Path, target: str, codes: dict[str, int | None]) -> None:
     meta.write_text(json.dumps({"exit_code_by_key": codes}), encoding="utf-8")
 
 
-def test_the_seven_modules_are_listed_once_in_pyproject():
+def test_the_modules_that_decide_figures_are_listed_once_in_pyproject():
+    """The issue's seven first, then those the findings and protection work added; each once, each a file,
+    each with its own unit tests."""
     assert mutation.targets() == ["scwres/metrics/stats.py", "scwres/metrics/calculate.py",
                                   "scwres/disclosure/suppression.py", "scwres/disclosure/span.py",
                                   "scwres/disclosure/publication.py", "scwres/validate/bounds.py",
-                                  "scwres/intake/ethnicity_labels.py"]
+                                  "scwres/intake/ethnicity_labels.py",
+                                  "scwres/metrics/multiplicity.py", "scwres/metrics/meta.py",
+                                  "scwres/disclosure/audit.py", "scwres/disclosure/weights.py",
+                                  "scwres/disclosure/least_loss.py", "scwres/disclosure/rollup_requests.py",
+                                  "scwres/disclosure/rollup_summary.py"]
     assert all((ROOT / "lib" / t).is_file() for t in mutation.targets())
+    by_module = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["mutmut"][
+        "test_selection_by_module"]
+    assert set(by_module) == set(mutation.targets())
+    assert all((ROOT / f).is_file() for files in by_module.values() for f in files)
 
 
 def test_modules_are_picked_by_short_or_full_path_and_an_unknown_one_is_refused():
