@@ -93,3 +93,11 @@ def test_requests_are_written_exactly_and_read_back(tmp_path):
     broken.parent.mkdir(parents=True)
     broken.write_text("{not json", encoding="utf-8")
     assert rollup_requests.read("other", "2024", tmp_path) == set()
+
+
+def test_no_search_over_a_roll_up_too_large_to_afford(monkeypatch):
+    """Each trial decides the whole roll-up again (minutes for all of England): above MAX_COUNCILS the
+    national row stays hidden rather than the run taking hours."""
+    monkeypatch.setattr(least_loss, "MAX_COUNCILS", len(ROLLUPS[""]) - 1)
+    outcome = least_loss.search(ROLLUPS, PLANS, _replan(PLANS, spread=20), threshold=10)
+    assert outcome.rollup.hidden("", "m3", "all") and outcome.requests == {} and outcome.trials == 0
