@@ -101,3 +101,20 @@ def test_no_search_over_a_roll_up_too_large_to_afford(monkeypatch):
     monkeypatch.setattr(least_loss, "MAX_COUNCILS", len(ROLLUPS[""]) - 1)
     outcome = least_loss.search(ROLLUPS, PLANS, _replan(PLANS, spread=20), threshold=10)
     assert outcome.rollup.hidden("", "m3", "all") and outcome.requests == {} and outcome.trials == 0
+
+
+def test_a_roll_up_too_large_to_search_withdraws_earlier_requests(tmp_path, monkeypatch):
+    """No search over all of England, and what an earlier, smaller run asked is withdrawn (its reports are
+    rebuilt without it), so no council keeps hiding counts for a trade nobody made."""
+    from scwres import paths
+    from scwres.pipeline import national as run
+
+    monkeypatch.setattr(paths, "BUILD_DIR", tmp_path)
+    monkeypatch.setattr(least_loss, "MAX_COUNCILS", 2)
+    rollup_requests.write("2024", {"big": {"m3|all|overall|events_me"}}, ["big"])
+    monkeypatch.setattr(run, "collect", lambda period: None)
+    monkeypatch.setattr(run, "groups", lambda everyone: (ROLLUPS, PLANS, 10))
+    changed, outcome = run.request_protection("2024")
+    assert (changed, outcome) == (["big"], None)
+    assert rollup_requests.read("big", "2024") == set()
+    assert "too many councils" in run.protection_message("2024", changed, outcome)

@@ -89,6 +89,12 @@ def _candidates(rollup: RollupPlan, plans: dict[str, Plan], name: str, metric: s
     return withheld, showing[:PARTNERS]
 
 
+def affordable(rollups: dict[str, list[str]]) -> bool:
+    """Is a search affordable (``MAX_COUNCILS``)? Ask before deciding anything: one decision of the whole
+    roll-up is already minutes for all of England."""
+    return len(rollups.get("", [])) <= MAX_COUNCILS
+
+
 def search(rollups: dict[str, list[str]], plans: dict[str, Plan], replan: Replan, threshold: int) -> Outcome:
     """Trade council cells for pooled rows while the whole loss goes down.
 
@@ -100,7 +106,7 @@ def search(rollups: dict[str, list[str]], plans: dict[str, Plan], replan: Replan
     best_loss = before = loss(best, current)
     requests: dict[str, set[str]] = {}
     trials, first = 0, set(best.hidden_rows)
-    if len(rollups.get("", [])) > MAX_COUNCILS:  # too costly to search (MAX_COUNCILS): no trade
+    if not affordable(rollups):  # too costly to search: no trade
         return Outcome(requests, current, best, start, before, best_loss, trials, [])
     # One row at a time, then each metric's rows of a roll-up together: all staff = adults + children, so
     # a service row often stays hidden until the other two can show as well.

@@ -36,7 +36,7 @@ def build_national(period: str, region: str | None = None) -> Path:
     return target
 
 
-def request_protection(period: str) -> tuple[list[str], least_loss.Outcome]:
+def request_protection(period: str) -> tuple[list[str], least_loss.Outcome | None]:
     """Decide which council counts to hide so that more pooled figures can show (``least_loss``), write
     them down (``rollup_requests``), and return the councils whose requests changed (to rebuild).
 
@@ -45,6 +45,8 @@ def request_protection(period: str) -> tuple[list[str], least_loss.Outcome]:
     """
     everyone = collect(period)
     rollups, plans, threshold = groups(everyone)
+    if not least_loss.affordable(rollups):  # no search (too many councils): withdraw any earlier request
+        return rollup_requests.write(period, {}, plans), None
     frames = {c.la: c.metrics for c in everyone.councils if c.plan is not None}
     made: dict[tuple[str, frozenset[str]], Plan] = {}
 
@@ -65,8 +67,11 @@ def request_protection(period: str) -> tuple[list[str], least_loss.Outcome]:
     return rollup_requests.write(period, outcome.requests, plans), outcome
 
 
-def protection_message(period: str, changed: list[str], outcome: least_loss.Outcome) -> str:
+def protection_message(period: str, changed: list[str], outcome: least_loss.Outcome | None) -> str:
     """What the trade did, for the console: which reports now hide more, and how many pooled figures show."""
+    if outcome is None:
+        return (f"{period}: too many councils to search for trades, so the roll-up asks nothing of any council; "
+                f"these reports no longer hide counts at its request and are rebuilt: {', '.join(changed)}.")
     (n0, r0), (n1, r1) = outcome.published(outcome.before), outcome.published(outcome.rollup)
     counts = {la: len(outcome.requests.get(la, ())) for la in changed}
     asked = ", ".join(f"{la} ({n} count{'s' if n != 1 else ''})" for la, n in counts.items())
