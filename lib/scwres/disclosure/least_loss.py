@@ -75,8 +75,8 @@ def _columns(metric: str) -> tuple[str, ...]:
 
 def _candidates(rollup: RollupPlan, plans: dict[str, Plan], name: str, metric: str, service: str
                 ) -> tuple[list[str], list[str]]:
-    """(the row's counts some council withholds, the councils showing all of them, largest total first).
-    None when a pooled count itself is small: no council cell can make a small total publishable."""
+    """(the row's counts some council withholds, up to ``PARTNERS`` councils showing all of them, largest
+    total first); nothing when a pooled count itself is small: no council cell makes a small total publishable."""
     keys = [row_key(metric, service, "overall", c) for c in _columns(metric)]
     las = rollup.rollups[name]
     if any(is_small(sum(int(plans[la].values.get(k, 0)) for la in las), rollup.threshold) for k in keys):
