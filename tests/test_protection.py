@@ -67,27 +67,26 @@ def test_no_withheld_count_is_pinned_or_narrowed_in_regions_of_one_two_and_three
 # --- each protection switched off: the attacker wins ----------------------------------------------------------
 
 
-def test_without_the_protection_audit_the_attacker_narrows_a_small_count(tmp_path):
-    """The span rounds alone (the plan before this issue) leave counts the bounds narrow or pin."""
+def _leaks_of_one_period(root, target: object, name: str, value: object) -> list[Leak]:
+    """Build the small councils for 2024 (no roll-ups) with ``target.name`` set to ``value``, then attack."""
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(suppression, "plan", functools.partial(suppression.plan, audited=False))
-        world = _build(tmp_path, periods=("2024",), rollups=False)
+        mp.setattr(target, name, value)
+        world = _build(root, periods=("2024",), rollups=False)
     with world_paths(world.root):
         attacker, names = attacker_for(world.las, ("2024",))
         read_all(attacker, names, world.las, ("2024",), ())
-        leaks = attacker.attack(first=True)
+        return attacker.attack(first=True)
+
+
+def test_without_the_protection_audit_the_attacker_narrows_a_small_count(tmp_path):
+    """The span rounds alone (the plan before this issue) leave counts the bounds narrow or pin."""
+    leaks = _leaks_of_one_period(tmp_path, suppression, "plan", functools.partial(suppression.plan, audited=False))
     assert leaks, "with the audit off the span rounds alone should leave a count narrowed by bounds"
 
 
 def test_without_the_at_least_one_bound_in_the_audit_the_attacker_narrows_a_small_count(tmp_path):
     """An audit that forgets that a [c] is at least 1 (zero being shown) protects too little."""
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(audit, "AT_LEAST_ONE", False)
-        world = _build(tmp_path, periods=("2024",), rollups=False)
-    with world_paths(world.root):
-        attacker, names = attacker_for(world.las, ("2024",))
-        read_all(attacker, names, world.las, ("2024",), ())
-        leaks = attacker.attack(first=True)
+    leaks = _leaks_of_one_period(tmp_path, audit, "AT_LEAST_ONE", False)
     assert leaks, "an audit without the 'at least 1' bound should leave a count the attacker narrows"
 
 
