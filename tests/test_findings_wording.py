@@ -276,3 +276,27 @@ def test_count_sentence_in_the_singular():
     nothing = context(hidden=tuple(ALL))
     assert findings(nothing)[0] == "No measure for all staff can be published: all 9 are withheld so that no one " \
                                    "can be identified."
+
+
+def test_methods_say_why_larger_counts_are_hidden_only_when_a_roll_up_asked(monkeypatch, tmp_path):
+    """Read back: the sentence about counts hidden for the national and regional pages appears exactly when
+    this council's report holds such a request, and names no count, file or other council."""
+    from scwres import paths
+    from scwres.disclosure import rollup_requests
+    from scwres.render.report import methods
+
+    monkeypatch.setattr(methods, "fingerprint", lambda la, period: "0" * 64)
+    monkeypatch.setattr(paths, "BUILD_DIR", tmp_path)
+    ctx = context()
+
+    def page() -> str:
+        return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", "", str(methods.methods_section(ctx)))))
+
+    sentence = ("Some larger counts are hidden for another reason. The national and regional pages add this "
+                "council's counts to other councils'. Where another council hides a small count, hiding this "
+                "council's count as well lets the pooled total still be published without revealing the small one.")
+    assert sentence not in page()
+    rollup_requests.write(ctx.period, {ctx.la: {"m2|all|overall|events_me"}}, [ctx.la])
+    shown = page()
+    assert sentence in shown
+    assert "m2|" not in shown and "rollup-requests" not in shown and ".json" not in shown

@@ -35,6 +35,18 @@ def test_a_count_the_roll_up_asks_for_is_hidden_and_protected_like_a_small_one()
     assert any(asked.hidden(k) for k in services)
 
 
+def test_a_requested_count_must_be_as_wide_as_a_small_one():
+    """The rule itself: a large hidden count proven only two values wide is protected enough on its own
+    (it is not small), but not when it was hidden to cover another council's small count - the small count
+    would then lie in a range just as narrow. (The tiny return above is wide anyway, so the rule is tested
+    here, where switching it off changes the answer.)"""
+    big = frozenset({("a",)})
+    found, value_of = {big: (119, 121)}, {big: 120}
+    assert audit.failing(found, value_of, 10) == []
+    assert audit.failing(found, value_of, 10, forced={big}) == [big]
+    assert audit.failing({big: (118, 121)}, value_of, 10, forced={big}) == []  # four values: enough
+
+
 def test_a_request_for_a_key_the_report_does_not_have_changes_nothing():
     frame, params, tables = _tiny()
     assert report_plan(frame, params, tables, {"m99|all|overall|events_me"}).hidden_keys == \
