@@ -130,3 +130,19 @@ def test_a_roll_up_too_large_to_search_withdraws_earlier_requests(tmp_path, monk
     assert (changed, outcome) == (["big"], None)
     assert rollup_requests.read("big", "2024") == set()
     assert "too many councils" in run.protection_message("2024", changed, outcome)
+
+
+def test_a_request_is_an_input_of_that_report_and_of_later_periods_only(tmp_path, monkeypatch):
+    """The batch rebuilds a report whose requests changed (its inputs key moves), and the later periods that
+    quote its plan; an earlier period's report does not depend on a later period's request."""
+    from scwres import paths
+    from scwres.pipeline.inputs import Job, inputs_key
+
+    monkeypatch.setattr(paths, "BUILD_DIR", tmp_path / "build")
+    monkeypatch.setattr(paths, "RAW_DIR", tmp_path / "raw")
+    keys = {p: inputs_key(Job("big", p), shared=[]) for p in ("2023", "2024")}
+    rollup_requests.write("2024", {"big": {"m3|all|overall|events_me"}}, ["big"])
+    assert inputs_key(Job("big", "2024"), shared=[]) != keys["2024"]
+    assert inputs_key(Job("big", "2023"), shared=[]) == keys["2023"]
+    rollup_requests.write("2023", {"big": {"m3|all|overall|events_me"}}, ["big"])
+    assert inputs_key(Job("big", "2023"), shared=[]) != keys["2023"]
