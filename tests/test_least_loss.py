@@ -146,3 +146,31 @@ def test_a_request_is_an_input_of_that_report_and_of_later_periods_only(tmp_path
     assert inputs_key(Job("big", "2023"), shared=[]) == keys["2023"]
     rollup_requests.write("2023", {"big": {"m3|all|overall|events_me"}}, ["big"])
     assert inputs_key(Job("big", "2023"), shared=[]) != keys["2023"]
+
+
+def test_make_national_rebuilds_the_councils_asked_and_their_later_periods_before_the_roll_up(
+        tmp_path, monkeypatch, capsys):
+    """The command's order: build the period, decide the trades, rebuild the councils whose requests changed
+    (this period and later ones, which quote its plan - not earlier ones), then write the roll-up."""
+    import argparse
+
+    from scwres import paths
+    from scwres.pipeline import batch
+    from scwres.pipeline import national as run
+
+    for la, period in (("big", "2023"), ("big", "2024"), ("big", "2025"), ("other", "2024")):
+        (tmp_path / la / period).mkdir(parents=True)
+    monkeypatch.setattr(paths, "RAW_DIR", tmp_path)
+    steps: list = []
+    monkeypatch.setattr(batch, "run_batch", lambda jobs, workers=None: steps.append(
+        ("build", sorted(j.label for j in jobs))) or batch.Summary())
+    monkeypatch.setattr(run, "request_protection", lambda period: steps.append(("trade", period)) or (
+        ["big"], least_loss.search(ROLLUPS, PLANS, _replan(PLANS, spread=20), threshold=10)))
+    monkeypatch.setattr(run, "build_national", lambda period, region: steps.append(("roll-up", period)) or tmp_path)
+    monkeypatch.setattr(batch, "write_index_page", lambda: None)
+    args = argparse.Namespace(period="2024", region="", jobs=0, no_build=False)
+    assert run.command(args) == 0
+    assert steps == [("build", ["big 2024", "other 2024"]), ("trade", "2024"), ("build", ["big 2024", "big 2025"]),
+                     ("roll-up", "2024")]
+    said = capsys.readouterr().out
+    assert "big (1 count)" in said and "The national page shows 1 pooled figure instead of 0" in said

@@ -77,8 +77,8 @@ def protection_message(period: str, changed: list[str], outcome: least_loss.Outc
     asked = ", ".join(f"{la} ({n} count{'s' if n != 1 else ''})" for la, n in counts.items())
     return (f"{period}: so that another council's withheld counts stay protected without hiding the pooled "
             f"figures, these councils' public reports hide counts at the roll-up's request: {asked}. "
-            f"The national page shows {n1} pooled figures instead of {n0}, the regional pages {r1} instead of "
-            f"{r0}. The reports are rebuilt now; the requests are kept in "
+            f"The national page shows {n1} pooled figure{'' if n1 == 1 else 's'} instead of {n0}, the regional "
+            f"pages {r1} instead of {r0}. The reports are rebuilt now; the requests are kept in "
             f"{paths.rollup_requests_file('<council>', period)}.")
 
 
