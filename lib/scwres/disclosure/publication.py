@@ -305,7 +305,9 @@ class RollupPlan:
         none from 1 to threshold-1 is narrowed below four values. A region of one council, or whose other
         councils are all shown, therefore never shows what that council hides. When the national sum
         minus the shown regions is what narrows, a region's row is hidden rather than the national one
-        (``weights``): the one with most hidden councils, which widens the left-over most."""
+        (``weights``): the one with most hidden councils, which widens the left-over most. A row a reader can
+        still work out from the other two services (all = adults + children) counts as shown, and is
+        stopped by hiding one of those service rows - of the region still, not of the national page."""
         for metric, service, columns in sorted(rows, key=lambda r: (r[0], r[1] == "all")):
             while True:
                 culprit = None
@@ -316,17 +318,17 @@ class RollupPlan:
                 if culprit is None:
                     break
                 name, las = culprit
-                if self.hidden(name, metric, service):  # worked out from the other services: hide a service row
-                    name_rows = [s for s in ("adults", "children") if s != service and not self.hidden(name, metric, s)]
-                    self.hidden_rows.add((name, metric, name_rows[0] if name_rows else "all"))
-                    continue
-                if name == "" and set(las) != set(self.rollups[""]):  # the national sum minus the shown regions
-                    regions = [r for r in sorted(self.rollups) if r and not self.hidden(r, metric, service)]
+                if name == "" and set(las) != set(self.rollups[""]):  # the national sum minus the known regions
+                    regions = [r for r in sorted(self.rollups) if r and self._known(r, metric, service)]
                     hidden_in = {r: sum(self.councils[la].plan.hidden(row_key(metric, service, "overall", c))
                                         for la in self.rollups[r] for c in columns) for r in regions}
                     best = max(regions, key=lambda r: (hidden_in[r], r), default=None)
                     if best is not None and hidden_in[best] > 0 and rollup_weight(best) < rollup_weight(""):
                         name = best
+                if self.hidden(name, metric, service):  # worked out from the other services: hide a service row
+                    name_rows = [s for s in ("adults", "children") if s != service and not self.hidden(name, metric, s)]
+                    self.hidden_rows.add((name, metric, name_rows[0] if name_rows else "all"))
+                    continue
                 self.hidden_rows.add((name, metric, service))
 
     def _secondary(self, rows: list[tuple[str, str, tuple[str, ...]]]) -> None:
