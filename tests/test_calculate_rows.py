@@ -135,7 +135,7 @@ def test_rates_ratio_and_interval_of_each_overall_row():
 
 
 def test_an_empty_group_has_no_rate_and_insufficient_data():
-    r = find(rl_rows(tables(), params()), "adults", "m2", "subgroup:other")  # nobody in the tiny return is in the Other group
+    r = find(rl_rows(tables(), params()), "adults", "m2", "subgroup:other")  # nobody is in the Other group
     assert (r["events_me"], r["base_me"]) == (0, 0)
     assert r["rate_me"] is None and r["value"] is None and r["assessment"] == "insufficient_data"
     assert r["rate_white"] == pytest.approx(18 / 60)
