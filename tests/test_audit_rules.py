@@ -1,0 +1,196 @@
+"""The protection audit (``disclosure.audit``) on councils of a few counts, each range worked out by hand.
+
+Atoms are (source, service, group) cells; a source the return's validation limits do not name ("x") has
+no limits, so only the counts and "a [c] is at least 1" constrain it. Each expected range is argued in the
+test from those rules (docs/methods.md, "Disclosure control"), not read off the solver.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from scwres.disclosure import audit
+from scwres.limits import MAX_COUNT
+
+WF = "workforce.headcount"
+
+
+def x(letter: str) -> tuple[str, str, str]:
+    return ("x", "adults", letter)
+
+
+def q(*letters: str) -> frozenset:
+    return frozenset(x(letter) for letter in letters)
+
+
+def found_ranges(counts: dict[frozenset, int], hidden: set[frozenset], threshold: int = 10,
+                 lims: list | None = None, lowest: set | None = None, forced: set | None = None) -> dict:
+    quantities = list(counts)
+    out = {}
+    for part in audit.parts(quantities, lims or []):
+        out.update(audit.ranges(part, quantities, counts, hidden, threshold, None, lowest, forced))
+    return out
+
+
+def test_need_and_width_needed():
+    assert [audit.need(v, 10) for v in (0, 1, 9, 10, 50)] == [1, 3, 3, 1, 1]
+    value_of = {q("a"): 40, q("b"): 4}
+    assert audit.width_needed(q("a"), value_of, 10) == 1 and audit.width_needed(q("b"), value_of, 10) == 3
+    assert audit.width_needed(q("a"), value_of, 10, forced={q("a")}) == 3  # a request covers a small count
+    assert audit.width_needed(q("a"), value_of, 50) == 3
+
+
+def test_failing_lists_the_counts_narrower_than_they_need():
+    value_of = {q("a"): 4, q("b"): 40, q("c"): 5}
+    found = {q("a"): (3, 5), q("b"): (40, 40), q("c"): (2, 5)}
+    assert audit.failing(found, value_of, 10) == [q("a"), q("b")]
+    assert audit.failing({q("b"): (39, 40)}, value_of, 10) == []
+    assert audit.failing({q("b"): (39, 40)}, value_of, 10, forced={q("b")}) == [q("b")]
+
+
+def test_limits_come_from_the_returns_validation_bounds():
+    """appointed <= shortlisted; fitness to practise <= regulated headcount; leavers <= headcount (unless
+    the leavers join the leaver base) - per service and group."""
+    ftp, app, short = ("events.ftp", "adults", "black"), ("recruitment.appointed", "adults", "black"), (
+        "recruitment.shortlisted", "adults", "black")
+    reg, unreg = (WF, "adults", "black", "low", "no", "yes"), (WF, "adults", "black", "low", "no", "no")
+    leave = ("events.leavers", "adults", "black")
+    other = ("recruitment.shortlisted", "adults", "asian")
+    got = audit.limits({ftp, app, short, reg, unreg, leave, other}, plus_leavers=False)
+    assert ([app], [short]) in got and ([ftp], [reg]) in got and ([leave], sorted([reg, unreg], key=str)) in got
+    assert len(got) == 3
+    assert ([leave], sorted([reg, unreg], key=str)) not in audit.limits({ftp, reg, unreg, leave}, plus_leavers=True)
+    assert audit._matches(reg, {"regulated": "yes"}) and not audit._matches(unreg, {"regulated": "yes"})
+    assert audit._matches(reg, {"senior_manager": "no", "regulated": "yes"})
+    assert not audit._matches(("events.ftp", "adults", "black"), {"regulated": "yes"})  # no flags to match
+
+
+def test_parts_are_atoms_linked_by_a_count_or_a_limit():
+    quantities = [q("a"), q("a", "b"), q("c"), q("d")]
+    plain = audit.parts(quantities, [])
+    assert sorted(p.counts for p in plain) == [[0, 1], [2], [3]]
+    linked = audit.parts(quantities, [([x("c")], [x("d")])])
+    assert sorted(p.counts for p in linked) == [[0, 1], [2, 3]]
+    part = next(p for p in linked if p.counts == [2, 3])
+    assert part.atoms == [x("c"), x("d")] and part.limits == [([x("c")], [x("d")])]
+    outside = audit.parts([q("a")], [([x("y")], [x("z")])])  # a limit over atoms no count has: no part of it
+    assert [p.counts for p in outside] == [[0]] and outside[0].limits == []
+
+
+def test_a_hidden_pair_with_a_shown_total_ranges_from_one_to_total_minus_one():
+    """a (3) and b (7) hidden, a + b = 10 shown, each at least 1: a lies in 1..9."""
+    counts = {q("a"): 3, q("b"): 7, q("a", "b"): 10}
+    got = found_ranges(counts, {q("a"), q("b")})
+    assert got[q("a")] == (1, 9) and got[q("b")] == (1, 9) and q("a", "b") not in got
+
+
+def test_without_the_at_least_one_bound_a_hidden_count_reaches_zero(monkeypatch):
+    """(Ranges are proven only as wide as they need to be: the low end is what differs.)"""
+    counts = {q("a"): 3, q("b"): 7, q("a", "b"): 10}
+    assert found_ranges(counts, {q("a"), q("b")}, lowest={q("a")})[q("a")][0] == 1
+    monkeypatch.setattr(audit, "AT_LEAST_ONE", False)
+    assert found_ranges(counts, {q("a"), q("b")}, lowest={q("a")})[q("a")][0] == 0
+
+
+def test_a_limit_narrows_the_range():
+    """As above, with a <= c and c = 4 shown: a in 1..4 (four values: protected); with c = 3, a in 1..3 and
+    b = 10 - a in 7..9 - both small, both too narrow."""
+    lims = [([x("a")], [x("c")])]
+    counts = {q("a"): 3, q("b"): 7, q("a", "b"): 10, q("c"): 4}
+    assert found_ranges(counts, {q("a"), q("b")}, lims=lims)[q("a")] == (1, 4)
+    counts[q("c")] = 3
+    got = found_ranges(counts, {q("a"), q("b")}, lims=lims)
+    assert got[q("a")] == (1, 3) and got[q("b")] == (7, 9)
+    assert sorted(audit.failing(got, counts, 10), key=str) == [q("a"), q("b")]
+
+
+def test_a_wide_count_is_not_solved_further_unless_its_lowest_value_is_wanted():
+    """b (40) is hidden with a; with ``lowest`` its range starts at its true lowest value (1)."""
+    counts = {q("a"): 3, q("b"): 40, q("a", "b"): 43}
+    plain = found_ranges(counts, {q("a"), q("b")})
+    assert plain[q("a")] == (1, 42) and plain[q("b")][1] == 42
+    assert found_ranges(counts, {q("a"), q("b")}, lowest={q("b")})[q("b")] == (1, 42)
+    zero = {q("a"): 0, q("b"): 40, q("a", "b"): 40}
+    # a hidden 0 gets no "at least 1" (b, 40, does): a in 0..39
+    assert found_ranges(zero, {q("a"), q("b")}, lowest={q("a")})[q("a")] == (0, 39)
+
+
+def test_seen_values_carry_over_between_calls():
+    counts = {q("a"): 3, q("b"): 7, q("a", "b"): 10}
+    quantities = list(counts)
+    part = audit.parts(quantities, [])[0]
+    seen: dict = {}
+    audit.ranges(part, quantities, counts, {q("a"), q("b")}, 10, seen)
+    assert seen[q("a")] == [1, 9]
+    seen[q("a")] = [0, 50]  # already proven wide: not solved again
+    assert audit.ranges(part, quantities, counts, {q("a"), q("b")}, 10, seen)[q("a")] == (0, 50)
+
+
+def test_protect_hides_the_shown_count_that_pins_a_small_one():
+    """a = 3 hidden (small); a + b = 10 and b = 7 shown pin it: the cheapest shown count next to a, the
+    total (the only one touching a), is hidden too; then nothing but "at least 1" and the largest count
+    a return may hold bound a."""
+    counts = {q("a"): 3, q("a", "b"): 10, q("b"): 7}
+    label = {k: "".join(sorted(a[2] for a in k)) for k in counts}
+    hidden, ranges = audit.protect(list(counts), counts, {q("a")}, 10, False, {}, label)
+    assert hidden == {q("a"), q("a", "b")}
+    assert ranges[q("a")] == (1, MAX_COUNT) and ranges[q("a", "b")][0] <= 10 <= ranges[q("a", "b")][1]
+    assert audit.last_seconds() >= 0
+
+
+def test_protect_prefers_the_cheaper_of_two_neighbours():
+    """a = 3 is pinned by two equations: a + b = 10 with b = 7, and a + c = 12 with c = 9. Hiding a + b
+    leaves a = 12 - 9; hiding both totals frees it. The lighter one goes first each round."""
+    counts = {q("a"): 3, q("a", "b"): 10, q("b"): 7, q("a", "c"): 12, q("c"): 9}
+    label = {k: "".join(sorted(a[2] for a in k)) for k in counts}
+    hidden, _ = audit.protect(list(counts), counts, {q("a")}, 10, False, {q("a", "b"): 8.0, q("a", "c"): 1.0},
+                              label)
+    assert q("a", "c") in hidden and q("a") in hidden
+    assert hidden - {q("a")} <= {q("a", "b"), q("a", "c"), q("b"), q("c")}
+    _, ranges = audit.protect(list(counts), counts, hidden, 10, False, {}, label)
+    assert ranges[q("a")][1] - ranges[q("a")][0] >= 3
+
+
+def test_protect_leaves_a_part_without_hidden_counts_alone():
+    counts = {q("a"): 3, q("a", "b"): 10, q("c"): 40}
+    label = {k: str(sorted(k)) for k in counts}
+    hidden, ranges = audit.protect(list(counts), counts, {q("a"), q("a", "b")}, 10, False, {}, label)
+    assert hidden == {q("a"), q("a", "b")} and q("c") not in ranges
+
+
+def test_a_forced_count_is_protected_as_widely_as_a_small_one():
+    """b = 40 hidden at a roll-up's request; b + c = 42 shown with c hidden (2, small): b in 40..41 would
+    do for an ordinary count (two values) but a request needs four, so more is hidden."""
+    counts = {q("b"): 40, q("c"): 2, q("b", "c"): 42}
+    label = {k: "".join(sorted(a[2] for a in k)) for k in counts}
+    plain, _ = audit.protect(list(counts), counts, {q("b"), q("c")}, 10, False, {}, label)
+    assert plain == {q("b"), q("c")}  # c in 1..41 and b in 1..41: wide already
+    lims = [([x("c")], [x("d")])]  # c <= d, d = 2 shown: c in 1..2, b in 40..41
+    counts2 = {**counts, q("d"): 2}
+    quantities = list(counts2)
+    found = {}
+    for part in audit.parts(quantities, lims):
+        found.update(audit.ranges(part, quantities, counts2, {q("b"), q("c")}, 10, None, None, {q("b")}))
+    assert found[q("b")] == (40, 41) and found[q("c")] == (1, 2)
+    assert audit.failing(found, counts2, 10, forced={q("b")}) == [q("b"), q("c")]
+    assert audit.failing(found, counts2, 10) == [q("c")]
+
+
+@pytest.mark.parametrize("cost_b", [1.0, 8.0])
+def test_candidate_is_the_cheapest_shown_neighbour_looking_further_out_when_none_is_next(cost_b):
+    """a is hidden; next to it only a + b (shown); further out (through a + b), b. With a + c (weight 4)
+    shown next to a as well, the lighter of a + b and a + c goes."""
+    counts = {q("a"): 3, q("a", "b"): 10, q("b"): 7}
+    quantities = list(counts)
+    part = audit.parts(quantities, [])[0]
+    label = {k: "".join(sorted(a[2] for a in k)) for k in counts}
+    assert audit._candidate(q("a"), part, quantities, counts, {q("a")}, {}, label) == q("a", "b")
+    # a + b hidden too: nothing shown touches a; b (through a + b) is the next one out
+    assert audit._candidate(q("a"), part, quantities, counts, {q("a"), q("a", "b")}, {}, label) == q("b")
+    assert audit._candidate(q("a"), part, quantities, counts, set(quantities), {}, label) is None
+    two = {q("a"): 3, q("a", "b"): 10, q("b"): 7, q("a", "c"): 9}
+    quantities = list(two)
+    part = audit.parts(quantities, [])[0]
+    label = {k: "".join(sorted(a[2] for a in k)) for k in two}
+    got = audit._candidate(q("a"), part, quantities, two, {q("a")}, {q("a", "b"): cost_b, q("a", "c"): 4.0}, label)
+    assert "".join(sorted(a[2] for a in got)) == ("ab" if cost_b == 1.0 else "ac")

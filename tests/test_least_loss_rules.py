@@ -1,0 +1,95 @@
+"""least_loss's pieces on hand-made plans: the loss it weighs, the councils it tries, when it searches at all.
+
+The plans are those of ``test_least_loss`` (a small council withholding its 3 cases; two large ones
+showing theirs); every expected value is worked out from the weights (``weights``: a national row 1,000,
+a region's 500, a council's all-staff count 8, a service count 4, a detail 1).
+"""
+
+from __future__ import annotations
+
+from scwres.disclosure import least_loss
+from scwres.disclosure.publication import RollupPlan, rollup_plan
+from scwres.disclosure.suppression import COUNT_COLUMNS, Plan, row_key
+from test_least_loss import PLANS, ROLLUPS, _plan, _replan
+
+EVENTS_ME = row_key("m3", "all", "overall", "events_me")
+
+
+def test_loss_is_the_hidden_pooled_rows_and_council_counts_at_their_weights():
+    plans = {"a": Plan({EVENTS_ME: 3, "m3|adults|subgroup:black|events_me": 2},
+                       {EVENTS_ME, "m3|adults|subgroup:black|events_me"}), "b": Plan({EVENTS_ME: 50})}
+    rollup = RollupPlan({"": ["a", "b"], "r": ["a"], "empty": []}, {},
+                        hidden_rows={("", "m3", "all"), ("r", "m3", "all"), ("empty", "m3", "all")})
+    assert least_loss.loss(rollup, plans) == 1000 + 500 + 8 + 1  # a roll-up with no councils costs nothing
+    assert least_loss.loss(RollupPlan({"": ["a"]}, {}), {"b": plans["b"]}) == 0
+
+
+def test_published_counts_the_shown_national_and_regional_rows():
+    rollup = RollupPlan({"": ["a", "b"], "r": ["a"], "s": ["b"], "empty": []}, {},
+                        hidden_rows={("", "m3", "all"), ("r", "m3", "all"), ("r", "m5", "all")})
+    rows = len(RollupPlan.rows())
+    outcome = least_loss.Outcome({}, {}, rollup, rollup, 0.0, 0.0)
+    assert outcome.published(rollup) == (rows - 1, 2 * rows - 2)
+
+
+def test_columns_of_a_metric():
+    assert least_loss._columns("m3") == COUNT_COLUMNS
+    assert least_loss._columns("m1") == ("events_me", "events_white")
+
+
+def test_candidates_are_the_withheld_counts_and_the_councils_showing_them_largest_first(monkeypatch):
+    decided = rollup_plan(ROLLUPS, PLANS)
+    assert least_loss._candidates(decided, PLANS, "", "m3", "all") == ([EVENTS_ME], ["big", "other"])
+    monkeypatch.setattr(least_loss, "PARTNERS", 1)
+    assert least_loss._candidates(decided, PLANS, "", "m3", "all") == ([EVENTS_ME], ["big"])
+    monkeypatch.undo()
+    tie = {**PLANS, "other": _plan((60, 700, 150, 3000))}
+    assert least_loss._candidates(decided, tie, "", "m3", "all")[1] == ["big", "other"]  # a tie: by name
+    missing = {**PLANS, "other": Plan({})}  # a council without the row withholds all of it
+    every = [row_key("m3", "all", "overall", c) for c in COUNT_COLUMNS]
+    assert least_loss._candidates(decided, missing, "", "m3", "all") == (every, ["big"])
+
+
+def test_no_candidates_when_nothing_is_withheld_or_a_pooled_count_is_small():
+    shown = {la: _plan(tuple(p.values[row_key("m3", "all", "overall", c)] for c in COUNT_COLUMNS))
+             for la, p in PLANS.items()}
+    assert least_loss._candidates(rollup_plan(ROLLUPS, shown), shown, "", "m3", "all") == ([], [])
+    tiny = {"small": _plan((3, 40, 12, 90), ("events_me",)), "big": _plan((2, 900, 200, 4000)),
+            "other": _plan((1, 700, 150, 3000))}  # pooled 6: no council cell makes it publishable
+    assert least_loss._candidates(rollup_plan(ROLLUPS, tiny), tiny, "", "m3", "all") == ([], [])
+
+
+def test_affordable_up_to_max_councils():
+    limit = least_loss.MAX_COUNCILS
+    assert least_loss.affordable({"": [str(i) for i in range(limit)]})
+    assert not least_loss.affordable({"": [str(i) for i in range(limit + 1)]})
+    assert least_loss.affordable({"r": [str(i) for i in range(limit + 5)]})  # no national page: the regions are small
+
+
+def test_the_first_trade_that_lowers_the_loss_is_kept_and_no_more_partners_are_tried():
+    outcome = least_loss.search(ROLLUPS, PLANS, _replan(PLANS, spread=20), threshold=10)
+    assert outcome.trials == 1 and outcome.requests == {"big": {EVENTS_ME}}
+    # England's m3 row (1,000) for big's all-staff count (8); the toy's other rows, all zeros, stay hidden
+    assert outcome.loss_before - outcome.loss_after == 1000 - 8
+    assert outcome.plans["big"].hidden(EVENTS_ME) and not PLANS["big"].hidden(EVENTS_ME)  # the caller's plans kept
+
+
+def test_no_trial_beyond_max_trials(monkeypatch):
+    monkeypatch.setattr(least_loss, "MAX_TRIALS", 0)
+    outcome = least_loss.search(ROLLUPS, PLANS, _replan(PLANS, spread=20), threshold=10)
+    assert outcome.trials == 0 and outcome.requests == {} and outcome.rollup.hidden("", "m3", "all")
+
+
+def test_a_region_of_one_council_is_not_searched():
+    """Region s holds only the small council: its row shows exactly what that council withholds, so no trade
+    can free it; only England's row is tried (once, successfully)."""
+    rollups = {**ROLLUPS, "s": ["small"]}
+    calls = []
+
+    def replan(la, keys):
+        calls.append(la)
+        return _replan(PLANS, spread=20)(la, keys)
+
+    outcome = least_loss.search(rollups, PLANS, replan, threshold=10)
+    assert outcome.rollup.hidden("s", "m3", "all") and not outcome.rollup.hidden("", "m3", "all")
+    assert calls == ["big"] and outcome.shown == [("", "m3", "all")]
