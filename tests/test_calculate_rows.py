@@ -303,3 +303,17 @@ def test_a_rate_needs_a_base():
 
     assert _rate(1, 1) == 1.0 and _rate(3, 4) == 0.75 and _rate(0, 5) == 0.0
     assert _rate(0, 0) is None
+
+
+def test_codes_of_one_sub_group_add_up_and_senior_white_minorities_move_too():
+    """Add 6 Pakistani (Asian) adults in the low band and 3 senior White Irish adults: the Asian sub-group's
+    headcount is 10 Indian + 6 Pakistani = 16; with the flag, senior minority ethnic adults are 2 + 3 = 5 of
+    40 + 6 + 10 + 3 = 59, senior white adults 10 of 100 - 10 = 90."""
+    t = tables()
+    t["workforce"] = pd.concat([t["workforce"], pd.DataFrame(
+        [("adults", "low", "no", "no", "asian_pakistani", 6), ("adults", "high", "yes", "no", "white_irish", 3)],
+        columns=t["workforce"].columns)], ignore_index=True)
+    asian = find(rl_rows(t, params()), "adults", "m3", "subgroup:asian")
+    assert asian["base_me"] == 16
+    senior = find(m9_share_rows(t, params(white_minorities_as_minority_ethnic=True)), "adults", "m9", "senior_share")
+    assert (senior["events_me"], senior["base_me"], senior["events_white"], senior["base_white"]) == (5, 59, 10, 90)
