@@ -278,3 +278,70 @@ def test_a_group_figure_without_text_prints_nothing_when_shown():
     pub = Publication("2024", {"2024": council(50)})
     assert pub.group("m3", "all", "overall", "me").text == ""
     assert str(pub.row("m3", "all")) == ""
+
+
+# --- the span test across councils (``_secondary``) ------------------------------------------------------------
+
+PRIMARY = key("events_me", service="adults")
+
+
+def linked(events_white: int, coords: list[float], primary_coords: list[float] | None = None,
+           extra: dict[str, list[float]] | None = None) -> Plan:
+    """A council hiding its all-staff events_white, which in its leftover space (``rollup_coords``) lies on
+    ``coords``; its adults' events_me (4, primary) lies on ``primary_coords`` (default: the same)."""
+    p = council(50)
+    p.values[key("events_white")] = events_white
+    p.values[PRIMARY] = 4
+    p.hidden_keys |= {key("events_white"), PRIMARY}
+    p.primary_keys |= {PRIMARY}
+    p.rollup_coords = {key("events_white"): coords, PRIMARY: primary_coords or coords, **(extra or {})}
+    p.rollup_dim = len(coords)
+    return p
+
+
+def spans(plans: dict[str, Plan], rollups: dict[str, list[str]], monkeypatch) -> RollupPlan:
+    """The roll-up decided with the bounds audit switched off: only the span test (and rules 1-2) decide."""
+    monkeypatch.setattr(RollupPlan, "_audit", lambda self, rows: None)
+    return rollup_plan(rollups, plans)
+
+
+def test_a_pooled_sum_of_two_hidden_counts_reveals_neither(monkeypatch):
+    """a and c hide events_white (25, 30), each tied to its own primary. England shows their sum, 55: in the
+    joint space that is the row (1, 1), and neither primary, (1, 0) or (0, 1), is on it - the row shows.
+    (a's space has two dimensions here, c's one; b has a primary with no coordinates and one at 0: a
+    roll-up can rebuild neither, so neither is a target.)"""
+    b = council(50)
+    b.values[PRIMARY] = 3
+    b.values[key("base_me", service="adults")] = 7
+    b.hidden_keys |= {PRIMARY, key("base_me", service="adults")}
+    b.primary_keys |= {PRIMARY, key("base_me", service="adults")}
+    b.rollup_coords = {key("base_me", service="adults"): [0.0]}
+    b.rollup_dim = 1
+    plans = {"a": linked(25, [1.0, 1.0], [1.0, 0.0]), "b": b, "c": linked(30, [1.0])}
+    decided = spans(plans, {"": ["a", "b", "c"]}, monkeypatch)
+    assert not decided.hidden("", "m3", "all")
+
+
+def test_a_pooled_zero_reveals_every_hidden_count_in_it(monkeypatch):
+    """The same, with a and c hiding 0 each: a pooled 0 tells the reader each of them is 0, so each row
+    counts on its own and each primary is exposed - England's row is hidden. (Its events_me column,
+    first, has nothing hidden: the check must go on to events_white.)"""
+    plans = {"a": linked(0, [1.0]), "b": council(50), "c": linked(0, [1.0])}
+    assert spans(plans, {"": ["a", "b", "c"]}, monkeypatch).hidden("", "m3", "all")
+
+
+def test_the_span_test_hides_the_cheaper_region_first(monkeypatch):
+    """England = a, b, c; region r = b, c. a and c hide events_white, each tied to its own primary. England
+    minus r gives a's: both rows take part, and the region's (weight 500) is hidden, not England's (1,000).
+    England alone, (1, 1), then reveals neither, so it shows."""
+    plans = {"a": linked(25, [1.0]), "b": council(50), "c": linked(30, [1.0])}
+    decided = spans(plans, {"": ["a", "b", "c"], "r": ["b", "c"]}, monkeypatch)
+    assert decided.hidden("r", "m3", "all") and not decided.hidden("", "m3", "all")
+
+
+def test_a_row_of_another_breakdown_rests_on_its_own_counts():
+    pub = Publication("2024", {"2024": council(50)})
+    figure = pub.row("m3", "all", "subgroup:black", text="1.1")
+    assert figure.rests_on == tuple(f"2024:m3|all|subgroup:black|{c}" for c in COUNT_COLUMNS)
+    assert figure.hidden  # the plan holds no sub-group row
+    assert pub.trend("m3", "all", "overall", None).text == ""  # no text given: none printed
