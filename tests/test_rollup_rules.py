@@ -144,6 +144,16 @@ def test_national_minus_a_region_that_leaves_a_small_count_hides_the_region(monk
     assert not rollup_plan({"": ["a", "b", "c"], "n": ["a", "b"]}, fine).hidden("n", "m3", "all")
 
 
+def test_a_difference_with_a_hidden_roll_up_reveals_nothing(monkeypatch):
+    """England = a, b, c with c hiding 4: England's own left-over is 4, so England's row is hidden (rule 1).
+    Region n = a, b shows everything. England minus n would give c's 4 - but England is not shown, so n
+    keeps its row."""
+    monkeypatch.setattr(RollupPlan, "_audit", lambda self, rows: None)
+    decided = rollup_plan({"": ["a", "b", "c"], "n": ["a", "b"]},
+                          {"a": council(30), "b": council(40), "c": council(4, hide=True)})
+    assert decided.hidden("", "m3", "all") and not decided.hidden("n", "m3", "all")
+
+
 # --- the bounds audit ---------------------------------------------------------------------------------------
 
 def test_narrowed_uses_each_councils_audited_range():
@@ -328,6 +338,12 @@ def test_a_pooled_zero_reveals_every_hidden_count_in_it(monkeypatch):
     first, has nothing hidden: the check must go on to events_white.)"""
     plans = {"a": linked(0, [1.0]), "b": council(50), "c": linked(0, [1.0])}
     assert spans(plans, {"": ["a", "b", "c"]}, monkeypatch).hidden("", "m3", "all")
+    # an earlier row (m2) hidden for its own reason (b's 3 cases) must not end the check of the later ones
+    b = plans["b"]
+    b.values.update(council(3, hide=True, metric="m2").values)
+    b.hidden_keys |= {key("events_me", "m2")}
+    decided = spans(plans, {"": ["a", "b", "c"]}, monkeypatch)
+    assert decided.hidden("", "m2", "all") and decided.hidden("", "m3", "all")
 
 
 def test_the_span_test_hides_the_cheaper_region_first(monkeypatch):
