@@ -39,6 +39,8 @@ def test_katz_log_ratio_and_variance():
     assert log_rl == pytest.approx(math.log(0.1 / 0.05)) and var == pytest.approx(1 / 10 - 1 / 100 + 1 / 20 - 1 / 400)
     assert katz_log(0, 100, 20, 400) is None and katz_log(10, 100, 20, 0) is None
     assert katz_log(5, 5, 10, 10) == (0.0, 0.0)  # everyone had the event in both groups: no spread
+    assert katz_log(10, 100, 0, 400) is None  # no white event: no log ratio
+    assert katz_log(1, 10, 1, 40) == pytest.approx((math.log(4.0), 1 - 1 / 10 + 1 - 1 / 40))  # ones are counts
 
 
 def test_three_councils_agree_with_a_second_method():
@@ -54,6 +56,14 @@ def test_three_councils_agree_with_a_second_method():
     fixed_m = sum(w * yi for w, yi in zip(fixed_w, y, strict=True)) / sum(fixed_w)
     q = sum(w * (yi - fixed_m) ** 2 for w, yi in zip(fixed_w, y, strict=True))
     assert got.i2 == pytest.approx((q - 2) / q if q > 2 else 0.0, rel=1e-9)
+
+
+def test_councils_closer_than_chance_alone_gives_i_squared_zero():
+    """Log RLs 0.10, 0.12 and 0.11, each with variance 0.1: Q is far below its 2 degrees of freedom, so
+    I-squared is 0 (not negative), tau-squared 0, and the summary the inverse-variance mean, 0.11."""
+    got = summarise([0.10, 0.12, 0.11], [0.1, 0.1, 0.1])
+    assert got.i2 == 0.0 and got.tau2 == pytest.approx(0.0, abs=1e-12)
+    assert math.log(got.value) == pytest.approx(0.11)
 
 
 def test_a_council_with_no_variance_or_no_log_ratio_is_left_out():
@@ -132,8 +142,9 @@ def test_requests_are_read_as_written_and_a_bad_file_asks_for_nothing(tmp_path):
     path = tmp_path / "rollup-requests" / "a" / "2024.json"
     assert rollup_requests.read("a", "2024", tmp_path) == set()
     assert rollup_requests.write("2024", {"a": {"k2", "k1"}}, ["a", "b"], tmp_path) == ["a"]
-    data = json.loads(path.read_text(encoding="utf-8"))
-    assert data == {"why": rollup_requests.WHY, "period": "2024", "hide": ["k1", "k2"]}
+    text = path.read_text(encoding="utf-8")
+    assert json.loads(text) == {"why": rollup_requests.WHY, "period": "2024", "hide": ["k1", "k2"]}
+    assert text.startswith('{\n "why": ') and text.endswith("]\n}\n")  # one key a line, for a reader
     assert rollup_requests.read("a", "2024", tmp_path) == {"k1", "k2"}
     assert not (tmp_path / "rollup-requests" / "b").exists()  # nothing asked of b: no file
     assert not list(path.parent.glob(".*.part"))
@@ -149,4 +160,7 @@ def test_writing_returns_only_the_councils_whose_requests_changed(tmp_path):
     assert rollup_requests.read("a", "2024", tmp_path) == {"k1", "k3"}
     assert not (tmp_path / "rollup-requests" / "b" / "2024.json").exists()  # b's request withdrawn
     assert rollup_requests.write("2025", {}, ["a"], tmp_path) == []  # nothing asked, no file: no change
+    # a council whose request is unchanged does not stop the others from being written
+    assert rollup_requests.write("2024", {"a": {"k1", "k3"}, "b": {"k4"}}, ["a", "b"], tmp_path) == ["b"]
+    assert rollup_requests.read("b", "2024", tmp_path) == {"k4"}
     assert rollup_requests.read("a", "2024", tmp_path) == {"k1", "k3"}  # another period's file untouched
