@@ -167,3 +167,28 @@ def test_rollup_coordinates_with_nothing_shown_are_the_counts_themselves():
     basis, coords = span.rollup_coordinates(block, set(block), value_of, set(block), 10)
     assert basis.shape == (2, 2)
     assert np.allclose(np.vstack([coords[q("a")], coords[q("b")]]) @ basis, np.eye(2))
+
+
+def test_the_last_fallback_basis_still_spans_the_rows(monkeypatch):
+    """If even the QR route's SVD (gesvd) failed, the triangle's rows, orthonormalised, are the basis:
+    the same row space and rank, with singular values of 1."""
+    import scipy.linalg
+
+    def failing(*args, **kwargs):
+        raise np.linalg.LinAlgError("SVD did not converge")
+
+    monkeypatch.setattr(scipy.linalg, "svd", failing)
+    m = np.array([[1.0, 0, 1, 0], [0, 1, 1, 0], [1, 1, 2, 0], [0, 0, 0, 1]])
+    u, s, vt = span._svd_by_qr(m)
+    assert vt.shape == (3, 4) and s.tolist() == [1.0, 1.0, 1.0]
+    assert np.allclose(vt @ vt.T, np.eye(3))
+    assert np.allclose((u * s) @ vt, m)  # u s vt still rebuilds the matrix
+
+
+def test_the_own_basis_of_a_block_wider_than_one_chunk_keeps_every_inner_product():
+    """700 atoms over 10 counts, each atom in a different set of counts: 700 unknowns, more than one
+    chunk (512) of the tall-skinny QR. The rows in their own basis keep every inner product."""
+    block = [frozenset(i for i in range(700) if ((i % 1023) + 1) >> k & 1) for k in range(10)]
+    plain, turned = span.block_rows(block, set(), transform=False), span.block_rows(block, set(), transform=True)
+    assert plain.counts.shape[1] == 700
+    assert np.allclose(plain.counts @ plain.counts.T, turned.counts @ turned.counts.T)
