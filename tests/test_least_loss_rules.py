@@ -93,3 +93,31 @@ def test_a_region_of_one_council_is_not_searched():
     outcome = least_loss.search(rollups, PLANS, replan, threshold=10)
     assert outcome.rollup.hidden("s", "m3", "all") and not outcome.rollup.hidden("", "m3", "all")
     assert calls == ["big"] and outcome.shown == [("", "m3", "all")]
+
+
+def test_a_roll_up_too_large_keeps_everything_as_it_was(monkeypatch):
+    monkeypatch.setattr(least_loss, "MAX_COUNCILS", 2)
+    outcome = least_loss.search(ROLLUPS, PLANS, _replan(PLANS, spread=20), threshold=10)
+    assert outcome.plans == PLANS and outcome.rollup.hidden_rows == outcome.before.hidden_rows
+    assert outcome.loss_before == outcome.loss_after == least_loss.loss(outcome.before, PLANS)
+    assert outcome.shown == [] and outcome.requests == {} and outcome.trials == 0
+
+
+def test_a_trade_refused_by_the_rules_is_counted_and_the_next_partner_tried():
+    """big's own report would pin the count it is asked to hide (its plan's range is one value), so the
+    roll-up refuses that trade; other's does not: two trials, other asked."""
+    def replan(la, keys):
+        return _replan(PLANS, spread=0 if la == "big" else 20)(la, keys)
+
+    outcome = least_loss.search(ROLLUPS, PLANS, replan, threshold=10)
+    assert outcome.trials == 2 and outcome.requests == {"other": {EVENTS_ME}}
+    assert not outcome.rollup.hidden("", "m3", "all")
+
+
+def test_england_is_tried_before_a_region(monkeypatch):
+    """England = big, other, small; region r = other, small. Both rows hide small's 3. With one trial
+    allowed, England's row (1,000) is tried first - with its largest council, big."""
+    monkeypatch.setattr(least_loss, "MAX_TRIALS", 1)
+    outcome = least_loss.search({**ROLLUPS, "r": ["other", "small"]}, PLANS, _replan(PLANS, spread=20),
+                                threshold=10)
+    assert outcome.requests == {"big": {EVENTS_ME}} and not outcome.rollup.hidden("", "m3", "all")
