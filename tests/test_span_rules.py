@@ -192,3 +192,14 @@ def test_the_own_basis_of_a_block_wider_than_one_chunk_keeps_every_inner_product
     plain, turned = span.block_rows(block, set(), transform=False), span.block_rows(block, set(), transform=True)
     assert plain.counts.shape[1] == 700
     assert np.allclose(plain.counts @ plain.counts.T, turned.counts @ turned.counts.T)
+
+
+def test_rollup_coordinates_are_kept_only_for_roll_up_counts_and_small_ones():
+    """b (50) shown; b + c (90, a roll-up count) and c (40) hidden. c lies on b + c's axis (c = (b + c) - b),
+    but it is neither a roll-up count nor small: no coordinates for it."""
+    block = [q("b"), q("bc"), q("c")]
+    value_of = {q("b"): 50, q("bc"): 90, q("c"): 40}
+    basis, coords = span.rollup_coordinates(block, {q("bc"), q("c")}, value_of, {q("bc")}, 10)
+    assert basis.shape[0] == 1 and set(coords) == {q("bc")}
+    value_of[q("c")] = 4  # small now: a roll-up of b + c could rebuild it, so it gets coordinates
+    assert set(span.rollup_coordinates(block, {q("bc"), q("c")}, value_of, {q("bc")}, 10)[1]) == {q("bc"), q("c")}
