@@ -203,3 +203,18 @@ def test_rollup_coordinates_are_kept_only_for_roll_up_counts_and_small_ones():
     assert basis.shape[0] == 1 and set(coords) == {q("bc")}
     value_of[q("c")] = 4  # small now: a roll-up of b + c could rebuild it, so it gets coordinates
     assert set(span.rollup_coordinates(block, {q("bc"), q("c")}, value_of, {q("bc")}, 10)[1]) == {q("bc"), q("c")}
+
+
+def test_a_count_without_a_weight_weighs_one():
+    """adults 3 is protected by children (no weight given: 1) or all staff (weight 1.5): children goes."""
+    assert rounds({"a": 3, "b": 50, "ab": 53}, cost={"ab": 1.5}) == {"a", "b"}
+    assert rounds({"a": 3, "b": 50, "ab": 53}, cost={"ab": 0.5}) == {"a", "ab"}
+
+
+def test_rollup_coordinates_know_that_a_shown_zero_is_zero_in_each_cell():
+    """x = a + c (30) hidden, a roll-up count; z = c + d shown as 0, so c = d = 0. What a roll-up could tell
+    of x is then a alone: one unit along its axis (without the zero's cells it would be a + (c - d) / 2)."""
+    block = [q("ac"), q("cd"), q("a")]
+    value_of = {q("ac"): 30, q("cd"): 0, q("a"): 30}
+    basis, coords = span.rollup_coordinates(block, {q("ac"), q("a")}, value_of, {q("ac")}, 10)
+    assert basis.shape[0] == 1 and abs(coords[q("ac")][0]) == pytest.approx(1.0)
