@@ -194,3 +194,80 @@ def test_candidate_is_the_cheapest_shown_neighbour_looking_further_out_when_none
     label = {k: "".join(sorted(a[2] for a in k)) for k in two}
     got = audit._candidate(q("a"), part, quantities, two, {q("a")}, {q("a", "b"): cost_b, q("a", "c"): 4.0}, label)
     assert "".join(sorted(a[2] for a in got)) == ("ab" if cost_b == 1.0 else "ac")
+
+
+def test_roll_up_seconds_add_up_until_reset():
+    audit.add_rollup_seconds(2.5, reset=True)
+    audit.add_rollup_seconds(1.0)
+    assert audit.last_rollup_seconds() == pytest.approx(3.5)
+    audit.add_rollup_seconds(1.25, reset=True)
+    assert audit.last_rollup_seconds() == pytest.approx(1.25)
+
+
+def _labels(counts: dict) -> dict:
+    return {k: "".join(sorted(a[2] for a in k)) for k in counts}
+
+
+def test_candidate_puts_a_shown_zero_last_and_weighs_an_unweighted_count_one():
+    """a (3) and a + c (3, small) hidden; further out, c (0) and c + d (20) are shown. The zero is never
+    the first choice: c + d goes. With c + d weighing 1.5 and b + c (25) no weight (1), b + c goes."""
+    counts = {q("a"): 3, q("a", "c"): 3, q("c"): 0, q("c", "d"): 20}
+    quantities = list(counts)
+    part = audit.parts(quantities, [])[0]
+    hidden = {q("a"), q("a", "c")}
+    assert audit._candidate(q("a"), part, quantities, counts, hidden, {}, _labels(counts)) == q("c", "d")
+    counts[q("b", "c")] = 25
+    quantities = list(counts)
+    part = audit.parts(quantities, [])[0]
+    got = audit._candidate(q("a"), part, quantities, counts, hidden, {q("c", "d"): 1.5}, _labels(counts))
+    assert got == q("b", "c")
+
+
+def test_candidate_looks_out_through_every_hidden_neighbour_and_through_limits():
+    """a's neighbours a + b and a + c are both hidden; further out b + x (20) and c + y (30) are shown:
+    the ring holds both, and the smaller goes. Through a limit (a <= d) alone, d (40) is next out."""
+    counts = {q("a"): 3, q("a", "b"): 10, q("a", "c"): 12, q("b", "x"): 20, q("c", "y"): 30}
+    quantities = list(counts)
+    part = audit.parts(quantities, [])[0]
+    hidden = {q("a"), q("a", "b"), q("a", "c")}
+    assert audit._candidate(q("a"), part, quantities, counts, hidden, {}, _labels(counts)) == q("b", "x")
+    limited = {q("a"): 3, q("d"): 40}
+    quantities = list(limited)
+    part = audit.parts(quantities, [([x("a")], [x("d")])])[0]
+    assert audit._candidate(q("a"), part, quantities, limited, {q("a")}, {}, _labels(limited)) == q("d")
+
+
+def test_protect_drops_the_leavers_limit_when_the_leavers_join_the_base():
+    """3 leavers hidden (small), 3 staff shown for the same service and group: leavers <= staff pins them
+    to 1..3, so the staff count is hidden too - unless the leavers join the base, when that limit is gone."""
+    leave = frozenset({("events.leavers", "adults", "black")})
+    staff = frozenset({(WF, "adults", "black", "low", "no", "no")})
+    counts = {leave: 3, staff: 3}
+    labels = {leave: "leavers", staff: "staff"}
+    assert audit.protect(list(counts), counts, {leave}, 10, False, {}, labels)[0] == {leave, staff}
+    assert audit.protect(list(counts), counts, {leave}, 10, True, {}, labels)[0] == {leave}
+
+
+def test_protect_audits_every_part_with_a_hidden_count_whatever_comes_first():
+    """Three parts: b (shown alone, first in order), m + n with m hidden, and z hidden alone: both parts with
+    a hidden count get their ranges; the part with none is left alone."""
+    counts = {q("b"): 40, q("m"): 30, q("m", "n"): 70, q("n"): 40, q("z"): 25}
+    hidden, ranges = audit.protect(list(counts), counts, {q("m"), q("n"), q("z")}, 10, False, {}, _labels(counts))
+    assert set(ranges) == {q("m"), q("n"), q("z")} and q("b") not in hidden
+    assert ranges[q("z")][0] == 1
+
+
+def test_protect_widens_a_requested_count_as_far_as_a_small_one():
+    """Threshold 2, so nothing here is small. b (40) is hidden at a roll-up's request; b + c (42) is shown
+    and c (2, hidden) is at most the 2 shortlisted: b lies in 40..41. An ordinary hidden count needs two
+    values, a requested one four: so for the request, b + c is hidden too."""
+    app = {g: ("recruitment.appointed", "adults", g) for g in ("black", "asian")}
+    b, c = frozenset({app["black"]}), frozenset({app["asian"]})
+    short = frozenset({("recruitment.shortlisted", "adults", "asian")})
+    short_b = frozenset({("recruitment.shortlisted", "adults", "black")})  # b's own limit, far away: 100
+    counts = {b: 40, b | c: 42, c: 2, short: 2, short_b: 100}
+    labels = {b: "b", b | c: "bc", c: "c", short: "short", short_b: "short b"}
+    plain, _ = audit.protect(list(counts), counts, {b, c}, 2, False, {}, labels)
+    assert plain == {b, c}
+    asked, _ = audit.protect(list(counts), counts, {b, c}, 2, False, {}, labels, forced={b})
+    assert asked == {b, c, b | c}
