@@ -121,3 +121,20 @@ def test_england_is_tried_before_a_region(monkeypatch):
     outcome = least_loss.search({**ROLLUPS, "r": ["other", "small"]}, PLANS, _replan(PLANS, spread=20),
                                 threshold=10)
     assert outcome.requests == {"big": {EVENTS_ME}} and not outcome.rollup.hidden("", "m3", "all")
+
+
+def test_the_councils_threshold_decides_every_roll_up_the_search_makes():
+    outcome = least_loss.search(ROLLUPS, PLANS, _replan(PLANS, spread=20), threshold=20)
+    assert outcome.before.threshold == 20 and outcome.rollup.threshold == 20
+
+
+def test_a_trade_that_loses_nothing_is_not_made():
+    """A council whose report would not change (its plan as it was) gains the roll-up nothing: no request."""
+    outcome = least_loss.search(ROLLUPS, PLANS, lambda la, keys: PLANS[la], threshold=10)
+    assert outcome.requests == {} and outcome.trials >= 1 and outcome.loss_after == outcome.loss_before
+
+
+def test_partners_are_tried_largest_count_first_not_by_name():
+    larger_other = {**PLANS, "other": _plan((90, 700, 150, 3000))}
+    decided = rollup_plan(ROLLUPS, larger_other)
+    assert least_loss._candidates(decided, larger_other, "", "m3", "all") == ([EVENTS_ME], ["other", "big"])
