@@ -271,3 +271,19 @@ def test_protect_widens_a_requested_count_as_far_as_a_small_one():
     assert plain == {b, c}
     asked, _ = audit.protect(list(counts), counts, {b, c}, 2, False, {}, labels, forced={b})
     assert asked == {b, c, b | c}
+
+
+def test_limits_keep_the_other_bounds_when_the_leavers_join_the_base_and_an_absent_other_side_is_empty():
+    ftp, leave = ("events.ftp", "adults", "black"), ("events.leavers", "adults", "black")
+    reg = (WF, "adults", "black", "low", "no", "yes")
+    assert ([ftp], [reg]) in audit.limits({ftp, reg, leave}, plus_leavers=True)
+    app = ("recruitment.appointed", "adults", "black")
+    assert audit.limits({app}, plus_leavers=False) == [([app], [])]  # no shortlisted cell: appointed <= 0
+
+
+def test_protect_reports_the_cpu_seconds_it_took(monkeypatch):
+    ticks = iter([5.0, 7.5])
+    monkeypatch.setattr(audit.time, "process_time", lambda: next(ticks))
+    counts = {q("a"): 40}
+    audit.protect(list(counts), counts, set(), 10, False, {}, {q("a"): "a"})
+    assert audit.last_seconds() == pytest.approx(2.5)
