@@ -287,3 +287,15 @@ def test_protect_reports_the_cpu_seconds_it_took(monkeypatch):
     counts = {q("a"): 40}
     audit.protect(list(counts), counts, set(), 10, False, {}, {q("a"): "a"})
     assert audit.last_seconds() == pytest.approx(2.5)
+
+
+def test_ranges_stay_whole_numbers_where_the_linear_relaxation_is_fractional():
+    """a + b, b + c and a + c all hidden (values 1, 1, 2: a = 1, b = 0, c = 1), each at least 1. Pushing all
+    three down at once, the linear relaxation's optimum is a = b = c = 1/2 - no count of people - so the
+    audit must solve the integer programme: every count it reports is a whole number, at least 1. Asked for
+    their lowest values, it finds 1 for each (a + b = 1 when a = 1, b = 0, c = 1, and so on)."""
+    counts = {q("a", "b"): 1, q("b", "c"): 1, q("a", "c"): 2}
+    got = found_ranges(counts, set(counts))
+    assert all(low >= 1 for low, _ in got.values())
+    lowest = found_ranges(counts, set(counts), lowest=set(counts))
+    assert {k: low for k, (low, _) in lowest.items()} == {k: 1 for k in counts}
