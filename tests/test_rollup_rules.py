@@ -215,8 +215,9 @@ def test_audit_hides_a_region_rather_than_england_and_its_service_rows_too():
 
 
 def test_audit_never_hides_england_for_a_region_with_no_hidden_council():
-    """England = a, b, c; region n = a, b (both shown); region w = c, hidden. England minus n gives c's
-    hidden 12: no shown region holds a hidden count to widen it, so England's row goes."""
+    """England = a, b, c; region n = a, b (both shown); region w = c, hidden. England's sum minus a's and b's
+    shown counts gives c's hidden 12, so England's row goes; hiding n instead would not help (n hides
+    nothing, so England minus n would still be c's count), and n keeps its row."""
     rollups = {"": ["a", "b", "c"], "n": ["a", "b"], "w": ["c"]}
     p = plan_of(rollups, {"a": council(30), "b": council(40), "c": council(12, hide=True)})
     p.hidden_rows |= {("w", "m3", s) for s in SERVICES}
