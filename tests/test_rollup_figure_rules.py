@@ -96,7 +96,10 @@ def test_the_summary_is_published_only_with_its_pooled_row_and_every_councils_ro
                 "c": _council((30, 120, 25, 300))}
     plan = RollupPlan({"": ["a", "b", "c"], "r": ["a", "b"]}, councils)
     got = rollup_random_effects(plan, "", "m3", "all")
-    assert got == random_effects([(10, 100, 20, 400), (5, 50, 10, 100), (30, 120, 25, 300)])
+    counts = [(10, 100, 20, 400), (5, 50, 10, 100), (30, 120, 25, 300)]  # the three councils' rows, by hand
+    y = [math.log((a / n1) / (c / n2)) for a, n1, c, n2 in counts]
+    v = [1 / a - 1 / n1 + 1 / c - 1 / n2 for a, n1, c, n2 in counts]
+    assert got.councils == 3 and math.log(got.value) == pytest.approx(paule_mandel(y, v)[0], rel=1e-6)
     assert rollup_random_effects(plan, "r", "m3", "all").councils == 2
     assert rollup_random_effects(plan, "elsewhere", "m3", "all") is None
     assert rollup_random_effects(plan, "", "m3", "adults") is None  # no council has that row
