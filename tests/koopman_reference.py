@@ -1,4 +1,4 @@
-"""An independent Koopman (1984) score interval for a ratio of two proportions, for the tests.
+"""Independent score intervals for the tests: Koopman (1984) for a ratio of two proportions, Wilson for one.
 
 It shares no code with lib/ (which calls statsmodels): Koopman's chi-square
 statistic is written out here and inverted with ``scipy.optimize.brentq``, so
@@ -63,3 +63,11 @@ def koopman_interval(x: int, m: int, y: int, n: int) -> tuple[float, float]:
             t += 1
         high = math.exp(brentq(f, centre, t, xtol=1e-14, rtol=1e-14))
     return low, high
+
+
+def wilson_interval(x: int, n: int) -> tuple[float, float]:
+    """Wilson's score interval for x of n, from its closed form (the library calls statsmodels)."""
+    p = x / n
+    centre = (p + Z * Z / (2 * n)) / (1 + Z * Z / n)
+    half = Z / (1 + Z * Z / n) * math.sqrt(p * (1 - p) / n + Z * Z / (4 * n * n))
+    return centre - half, centre + half

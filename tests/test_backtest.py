@@ -11,7 +11,7 @@ import pytest
 from scipy.stats import norm
 
 from conftest import COUNCILS, PERIODS
-from koopman_reference import koopman_interval
+from koopman_reference import koopman_interval, wilson_interval
 
 ROOT = Path(__file__).resolve().parents[1]
 TRUTH = Path(__file__).resolve().parent / "ground_truth"
@@ -155,14 +155,6 @@ def expected_trend(metric: str, now: tuple[int, ...], before: tuple[int, ...] | 
     return "no_significant_change" if abs(l1 - l0) / spread < 1.96 else direction
 
 
-def hand_wilson(x: int, n: int) -> tuple[float, float]:
-    z = norm.isf(0.025)
-    p = x / n
-    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
-    half = z / (1 + z * z / n) * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
-    return centre - half, centre + half
-
-
 def blank(v) -> bool:
     return v == "" or v is None
 
@@ -195,7 +187,7 @@ def test_pipeline_agrees_with_independent_calculation(built, la, period):
     for row in bands.itertuples():
         n = row.events_me + row.events_white
         if n:
-            low, high = hand_wilson(row.events_me, n)
+            low, high = wilson_interval(row.events_me, n)
             assert float(row.value) == pytest.approx(row.events_me / n, rel=1e-12)
             assert math.isclose(float(row.ci_low), low, abs_tol=1e-9)
             assert math.isclose(float(row.ci_high), high, abs_tol=1e-9)
