@@ -58,12 +58,15 @@ BASES = {"m2": ("recruitment.shortlisted", {}), "m3": ("workforce.headcount", {}
          "m6": ("survey.respondents", {}), "m7_colleagues": ("survey.respondents", {}),
          "m7_managers": ("survey.respondents", {}), "m8": ("workforce.headcount", {}),
          "m9": ("workforce.headcount", {})}
-# The return's own upper bounds (validation): column <= other column, same service and ethnic group.
+# The return's own upper bounds (validation): column <= other column, same service and ethnic group; the
+# events other than leaving are bounded by the headcount plus the same row's leavers (PLUS_LEAVERS), as
+# people who left during the year can have had them too.
 UPPER = (("recruitment.appointed", "recruitment.shortlisted", {}), ("events.disciplinary", "workforce.headcount", {}),
          ("events.ftp", "workforce.headcount", {"regulated": "yes"}), ("events.cpd", "workforce.headcount", {}),
          ("events.leavers", "workforce.headcount", {}), ("survey.respondents", "workforce.headcount", {}),
          ("survey.hba_public", "survey.respondents", {}), ("survey.hba_colleagues", "survey.respondents", {}),
          ("survey.hba_managers", "survey.respondents", {}))
+PLUS_LEAVERS = ("events.disciplinary", "events.ftp", "events.cpd")
 TITLES = {"Appointment from shortlisting": "m2", "Entering the formal disciplinary process": "m3",
           "Referral into fitness to practise": "m4", "Access to funded non-mandatory training (CPD)": "m5",
           "Harassment, bullying or abuse from people who use services, their relatives or the public": "m6",
@@ -178,6 +181,8 @@ class Attacker:
                 for g in ("white", "unknown", *council.me_groups):
                     lhs = self.atoms(la, period, column, svc, (g,))
                     rhs = self.atoms(la, period, other, svc, (g,), **where)
+                    if column in PLUS_LEAVERS:
+                        rhs = {**rhs, **self.atoms(la, period, "events.leavers", svc, (g,))}
                     if not lhs or not rhs:
                         continue
                     self.rows.append(({**lhs, **{j: -1.0 for j in rhs}}, -np.inf, 0.0))

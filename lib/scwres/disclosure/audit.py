@@ -2,7 +2,7 @@
 
 Why, after the span tests: ``span`` stops exact linear recovery, but a reader
 also knows bounds - counts are whole numbers from 0 up, the return's
-validation limits (appointed <= shortlisted, events <= headcount, answers <=
+validation limits (appointed <= shortlisted, events <= headcount + leavers, answers <=
 respondents), and, because zero is shown, that a ``[c]`` is at least 1. With
 them a hidden count can still be pinned, or a small one narrowed to "1 to 2".
 So after the plan's rounds, each council's counts are audited with integer
@@ -71,8 +71,11 @@ def limits(atoms: Iterable[Atoms], plus_leavers: bool) -> list[tuple[list, list]
     """The return's validation limits over these atoms, as (lhs atoms, rhs atoms): sum(lhs) <= sum(rhs).
 
     Taken from the schema's bounds (``schema.TABLES``), per service and ethnic group: a limit that
-    holds on every row of the return holds on their sums. The leavers' limit is left out when the
-    leavers join the leaver base (validation does the same).
+    holds on every row of the return holds on their sums. A bound with a ``plus`` column is the
+    headcount plus that column of the same row (people who left during the year can have had a
+    disciplinary or CPD too), so its cell joins the right-hand side: validation allows, and a reader
+    knows, no tighter limit - a tighter one would make a valid return's programme infeasible. The
+    leavers' limit is left out when the leavers join the leaver base (validation does the same).
     """
     by_key: dict[tuple[str, str, str], list] = {}
     for atom in atoms:
@@ -88,6 +91,8 @@ def limits(atoms: Iterable[Atoms], plus_leavers: bool) -> list[tuple[list, list]
                 if source != column:
                     continue
                 rhs = [a for a in by_key.get((other, service, group), []) if _matches(a, where)]
+                if bound.plus is not None:
+                    rhs += by_key.get((f"{table.name}.{bound.plus}", service, group), [])
                 out.append((sorted(lhs, key=str), sorted(rhs, key=str)))
     return out
 
