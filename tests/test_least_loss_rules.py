@@ -138,3 +138,67 @@ def test_partners_are_tried_largest_count_first_not_by_name():
     larger_other = {**PLANS, "other": _plan((90, 700, 150, 3000))}
     decided = rollup_plan(ROLLUPS, larger_other)
     assert least_loss._candidates(decided, larger_other, "", "m3", "all") == ([EVENTS_ME], ["other", "big"])
+
+
+# A stand-in for the roll-up's rules, so that what frees a row is stated outright. "small" withholds its
+# minority ethnic cases in m3 (adults and all staff), m5 and m6 (all staff). The national m3 adults and
+# all-staff rows are hidden together until one council hides both of those counts too (say either row
+# alone would still give small's count away through all = adults + children); the national m5 row until
+# "big" hides its m5 count; the national m6 row always. Region "r" (small alone) hides its m5 row: a region
+# of one council is never searched.
+M3 = {s: row_key("m3", s, "overall", "events_me") for s in ("adults", "all")}
+M5, M6 = row_key("m5", "all", "overall", "events_me"), row_key("m6", "all", "overall", "events_me")
+BUNDLE_ROLLUPS = {"": ["big", "other", "small"], "r": ["small"]}
+
+
+def _stand_in(rollups, plans, threshold):
+    hidden_rows = {("r", "m5", "all"), ("", "m6", "all")}
+    if not any(set(M3.values()) <= plans[la].hidden_keys for la in ("big", "other")):
+        hidden_rows |= {("", "m3", s) for s in M3}
+    if M5 not in plans["big"].hidden_keys:
+        hidden_rows.add(("", "m5", "all"))
+    return RollupPlan({k: sorted(v) for k, v in rollups.items()}, {}, threshold, hidden_rows)
+
+
+def _bundle_plans() -> dict[str, Plan]:
+    """Every count of the m3, m5 and m6 rows; the minority ethnic cases: small 3 (withheld), big 60, other
+    40 - except other's all-staff m3 count, 80, the largest; the other columns 500 everywhere."""
+    rows = [("m3", "adults"), ("m3", "children"), ("m3", "all"), ("m5", "all"), ("m6", "all")]
+    every = {row_key(m, s, "overall", c): 500 for m, s in rows for c in least_loss._columns(m)}
+    withheld = {*M3.values(), M5, M6}
+    return {"small": Plan({**every, **{k: 3 for k in withheld}}, set(withheld)),
+            "big": Plan({**every, **{k: 60 for k in withheld}}),
+            "other": Plan({**every, **{k: 40 for k in withheld}, M3["all"]: 80})}
+
+
+def _bundle_replan(plans):
+    def replan(la: str, keys: frozenset[str]) -> Plan:
+        return Plan(dict(plans[la].values), plans[la].hidden_keys | set(keys))
+    return replan
+
+
+def test_a_metrics_service_rows_are_traded_together_when_no_one_of_them_frees_anything(monkeypatch):
+    """Rows one at a time, national first: m3 adults (asked of big, the largest, then other) and m3 all
+    staff (other, then big): four trials, none lowers the loss (the rows stay hidden, a council count more
+    lost); m5 asked of big: freed (-1,000 + 8), kept (trials stop at the first that lowers the loss); m6
+    asked of big and other: stays hidden. Region r's m5 row: one council, not tried. Then each metric with
+    more than one row hidden, its rows together: m3 adults and all staff, the partners in the rows' order -
+    big first: both show (-2,000 + 4 + 8), kept, and big's earlier m5 request stands with them. A metric
+    with one row hidden (m6) is not tried again. Eight trials."""
+    monkeypatch.setattr(least_loss, "rollup_plan", _stand_in)
+    plans = _bundle_plans()
+    outcome = least_loss.search(BUNDLE_ROLLUPS, plans, _bundle_replan(plans), threshold=10)
+    assert outcome.requests == {"big": {*M3.values(), M5}}
+    assert outcome.rollup.hidden_rows == {("r", "m5", "all"), ("", "m6", "all")}
+    assert outcome.trials == 8
+    assert outcome.loss_before == 4 * 1000 + 500 + 4 + 3 * 8  # small's service count and three all-staff
+    assert outcome.loss_after == 1000 + 500 + (4 + 3 * 8) + (4 + 2 * 8)  # and big's three
+
+
+def test_a_roll_up_of_two_councils_is_searched():
+    """Two councils: the national count minus big's shown count gives small's 3. Big hiding its count too
+    leaves 63 to be split between them: the national row shows."""
+    plans = {la: PLANS[la] for la in ("big", "small")}
+    outcome = least_loss.search({"": ["big", "small"]}, plans, _replan(plans, spread=20), threshold=10)
+    assert outcome.before.hidden("", "m3", "all") and not outcome.rollup.hidden("", "m3", "all")
+    assert outcome.requests == {"big": {EVENTS_ME}}
