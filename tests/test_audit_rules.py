@@ -342,3 +342,17 @@ def test_candidate_looks_out_through_counts_and_limits_together():
     part = audit.parts(quantities, [([x("a")], [x("d")])])[0]
     got = audit._candidate(q("a"), part, quantities, counts, {q("a"), q("a", "b")}, {}, _labels(counts))
     assert got == q("b", "e")
+
+
+def test_protect_gives_up_on_a_part_nothing_can_protect_and_goes_on_to_the_next():
+    """Part one: 0 appointed (hidden) with no shortlisted cell - appointed <= 0 pins it at 0 whatever is
+    hidden, and there is nothing else to hide; the audit returns its range (0..0) and moves on. Part two
+    (after it in order): a = 3 pinned by a + b = 10 and b = 7, so a + b is hidden as ever."""
+    app = frozenset({("recruitment.appointed", "adults", "black")})
+    counts = {app: 0, q("a"): 3, q("a", "b"): 10, q("b"): 7}
+    labels = {**_labels({k: v for k, v in counts.items() if k != app}), app: "appointed"}
+    assert [p.counts for p in audit.parts(list(counts), audit.limits({a for k in counts for a in k}, False))
+            ] == [[0], [1, 2, 3]]  # the appointed part comes first
+    hidden, got = audit.protect(list(counts), counts, {app, q("a")}, 10, False, {}, labels)
+    assert hidden == {app, q("a"), q("a", "b")}
+    assert got[app] == (0, 0) and got[q("a")] == (1, MAX_COUNT)
