@@ -271,6 +271,37 @@ def test_protect_hides_a_neighbour_for_each_narrow_count_in_one_round(monkeypatc
     assert len(solves) == 6
 
 
+def test_a_count_asked_for_by_a_roll_up_is_solved_as_far_as_a_small_one_before_more_is_hidden():
+    """b = 40, hidden at a roll-up's request (so it needs four values, not two); c = 60 hidden; b + c = 100
+    and c + d = 61 shown (d in nothing else, so c <= 61 and b >= 39). b comes first: minimised, it reaches
+    39 - two values, enough for a plain count, not for a requested one - so it is maximised too (99) and
+    protected without hiding anything more. Solving it only as far as a plain count needs would see
+    39..40 and hide b + c for nothing."""
+    b, c = q("b"), q("c")
+    counts = {b: 40, c: 60, q("b", "c"): 100, q("c", "d"): 61}
+    label = {k: "".join(sorted(a[2] for a in k)) for k in counts}
+    assert true_ranges(counts, {b, c}, [])[b] == (39, 99)
+    hidden, got = audit.protect(list(counts), counts, {b, c}, 10, False, {}, label, forced={b})
+    assert hidden == {b, c} and got[b] == (39, 99)
+
+
+def test_protect_skips_only_the_narrow_counts_next_to_what_this_round_hides(monkeypatch):
+    """a = 3 pinned (a + b = 10, b = 7 shown); a + y = 5 pinned through a (y = 2 shown); c = 4 pinned
+    (c + d = 12, d = 8 shown); b + d + t = 50 links them. Round one: a's neighbour a + b is hidden; a + y
+    touches it, so nothing more for a + y this round (hiding a + b frees it); c's neighbour c + d is hidden
+    all the same. Round two: everything wide. So ``ranges`` is called three times (two rounds and the last
+    call that returns the ranges); stopping at a + y would leave c for a third round."""
+    counts = {q("a"): 3, q("a", "b"): 10, q("b"): 7, q("a", "y"): 5, q("y"): 2, q("c"): 4, q("c", "d"): 12,
+              q("d"): 8, q("b", "d", "t"): 50}
+    label = {k: "".join(sorted(a[2] for a in k)) for k in counts}
+    calls = []
+    real = audit.ranges
+    monkeypatch.setattr(audit, "ranges", lambda *args, **kw: calls.append(1) or real(*args, **kw))
+    hidden, got = audit.protect(list(counts), counts, {q("a"), q("a", "y"), q("c")}, 10, False, {}, label)
+    assert hidden == {q("a"), q("a", "y"), q("c"), q("a", "b"), q("c", "d")}
+    assert len(calls) == 3
+
+
 def test_every_solve_is_bounded_and_time_limited_with_options_the_solver_knows(monkeypatch):
     """The odd cycle of test_audit_rules (a + b, b + c, a + c hidden) makes the relaxation fractional, so both
     the relaxation and the integer programme are solved. Each is given the time limit (a solve that stops
