@@ -285,6 +285,7 @@ def test_limits_keep_the_other_bounds_when_the_leavers_join_the_base_and_an_abse
 def test_protect_reports_the_cpu_seconds_it_took(monkeypatch):
     ticks = iter([5.0, 7.5])
     monkeypatch.setattr(audit.time, "process_time", lambda: next(ticks))
+    monkeypatch.setitem(audit._TIMES, "council", -1.0)  # not what an earlier call in this process left
     counts = {q("a"): 40}
     audit.protect(list(counts), counts, set(), 10, False, {}, {q("a"): "a"})
     assert audit.last_seconds() == pytest.approx(2.5)
@@ -356,3 +357,14 @@ def test_protect_gives_up_on_a_part_nothing_can_protect_and_goes_on_to_the_next(
     hidden, got = audit.protect(list(counts), counts, {app, q("a")}, 10, False, {}, labels)
     assert hidden == {app, q("a"), q("a", "b")}
     assert got[app] == (0, 0) and got[q("a")] == (1, MAX_COUNT)
+
+
+def test_candidate_looks_out_one_ring_at_a_time():
+    """a and a + b hidden; one ring out (through a + b), b + e (20) is shown; two rings out, past e + f
+    (hidden), f + g (5) is shown and cheaper. The nearer one goes: hiding next to the pinned count is what
+    frees it."""
+    counts = {q("a"): 3, q("a", "b"): 10, q("b", "e"): 20, q("e", "f"): 9, q("f", "g"): 5}
+    quantities = list(counts)
+    part = audit.parts(quantities, [])[0]
+    hidden = {q("a"), q("a", "b"), q("e", "f")}
+    assert audit._candidate(q("a"), part, quantities, counts, hidden, {}, _labels(counts)) == q("b", "e")
