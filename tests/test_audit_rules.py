@@ -324,8 +324,8 @@ def test_a_limit_with_nothing_on_its_other_side_still_joins_its_part():
 def test_a_disciplinary_count_above_the_headcount_is_valid_when_leavers_make_it_up():
     """Validation allows disciplinary <= headcount + leavers (people disciplined who then left). 3 entering
     the process (hidden, small) with 2 staff and 2 leavers shown: a reader knows it lies in 1..4 - four
-    values, protected; nothing more need be hidden. A limit of the headcount alone would make the
-    programme infeasible (3 > 2) and hide the staff and leavers too."""
+    values, protected; nothing more need be hidden. A limit of the headcount alone would narrow it to 1..2
+    (the true 3 left out) and hide the staff count too."""
     disc = frozenset({("events.disciplinary", "adults", "black")})
     staff = frozenset({(WF, "adults", "black", "low", "no", "no")})
     leave = frozenset({("events.leavers", "adults", "black")})

@@ -74,7 +74,8 @@ def limits(atoms: Iterable[Atoms], plus_leavers: bool) -> list[tuple[list, list]
     holds on every row of the return holds on their sums. A bound with a ``plus`` column is the
     headcount plus that column of the same row (people who left during the year can have had a
     disciplinary or CPD too), so its cell joins the right-hand side: validation allows, and a reader
-    knows, no tighter limit - a tighter one would make a valid return's programme infeasible. The
+    knows, no tighter limit - a tighter one can leave the true value outside the programme (the ranges
+    then miss it, or the programme is infeasible when every cell of the limit is shown). The
     leavers' limit is left out when the leavers join the leaver base (validation does the same).
     """
     by_key: dict[tuple[str, str, str], list] = {}
