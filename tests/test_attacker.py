@@ -238,3 +238,18 @@ def test_public_index_links_no_data_team_page(small_world):
     assert "data-quality.html" in internal and "INTERNAL - not for publication" in internal
     for page in _pages(small_world.root / "reports"):
         assert 'href="data-quality.html"' not in page.read_text(encoding="utf-8"), page
+
+
+def test_the_attackers_limits_are_the_returns_validation_bounds():
+    """The attacker knows what validation publishes and no more: each upper bound of the schema, with the
+    same rows selected, and the leavers added to the bound wherever validation adds them (a tighter limit
+    would credit a reader with knowledge no rule gives; a looser one would miss what a reader can use)."""
+    import attacker
+    from scwres.schema import TABLES
+
+    schema = {(f"{t.name}.{b.column}", f"{b.other_table}.{b.other_column}", tuple(sorted(dict(b.where).items())))
+              for t in TABLES.values() for b in t.bounds}
+    modelled = {(column, other, tuple(sorted(where.items()))) for column, other, where in attacker.UPPER}
+    assert modelled == schema
+    plus = {f"{t.name}.{b.column}" for t in TABLES.values() for b in t.bounds if b.plus == "leavers"}
+    assert set(attacker.PLUS_LEAVERS) == plus
